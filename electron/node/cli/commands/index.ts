@@ -1,4 +1,9 @@
 import type { CliCommand } from '../command.js';
+import { benchCommand } from './bench.js';
+import { caseCommands } from './case.js';
+import { explainCommand } from './explain.js';
+import { patchBenchCommand } from './patch-bench.js';
+import { patchMakeCommand } from './patch-make.js';
 
 /** Every subcommand of `xssab`; add a command by adding its module here. */
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [explainCommand, benchCommand, patchMakeCommand, patchBenchCommand, ...caseCommands];

@@ -1,0 +1,355 @@
+/**
+ * The one typed API between the UI and the backend, declared once.
+ *
+ * Each method has a zod schema for its params and one for its result. The Electron shell carries
+ * calls over IPC (see channels.ts), browser mode over HTTP (see electron/node/bridge); both end in
+ * the same handler (electron/node/api), which validates params with these schemas.
+ *
+ * Stability: the renderer is written against this file. Change it additively only.
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------------
+// Shared field schemas
+// ---------------------------------------------------------------------------------------------
+
+const id = z.int().positive();
+const isoTimestamp = z.string();
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hexadecimal characters');
+
+export const CASE_STATUSES = ['open', 'in_review', 'closed'] as const;
+export const caseStatusSchema = z.enum(CASE_STATUSES);
+export type CaseStatus = z.infer<typeof caseStatusSchema>;
+
+/** Verbal scale of support, from the examiner's conclusion on a pair (ENFSI-style, 7 levels). */
+export const CONCLUSIONS = [
+  'strong_support_same',
+  'moderate_support_same',
+  'limited_support_same',
+  'inconclusive',
+  'limited_support_different',
+  'moderate_support_different',
+  'strong_support_different',
+] as const;
+export const conclusionSchema = z.enum(CONCLUSIONS);
+export type Conclusion = z.infer<typeof conclusionSchema>;
+
+export const DECISION_ROLES = ['examiner', 'verifier'] as const;
+export const decisionRoleSchema = z.enum(DECISION_ROLES);
+export type DecisionRole = z.infer<typeof decisionRoleSchema>;
+
+/** Media types accepted as evidence, recognised by their magic bytes (not by file name). */
+export const EVIDENCE_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/tiff'] as const;
+export const evidenceMediaTypeSchema = z.enum(EVIDENCE_MEDIA_TYPES);
+export type EvidenceMediaType = z.infer<typeof evidenceMediaTypeSchema>;
+
+/** Largest evidence file accepted, in bytes (before base64). */
+export const MAX_EVIDENCE_BYTES = 50 * 1024 * 1024;
+
+export const CASE_SORT_FIELDS = [
+  'caseNumber',
+  'title',
+  'requestingAgency',
+  'examiner',
+  'status',
+  'updatedAt',
+  'createdAt',
+] as const;
+
+export const caseNumberSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[A-Za-z0-9\-_./]+$/, 'may contain only letters, digits and - _ . /');
+
+const requiredText = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const optionalText = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
+
+/** Who performs a mutating call; defaults to the operating-system user when omitted. */
+const actorParam = requiredText(128).optional();
+
+// ---------------------------------------------------------------------------------------------
+// Entities
+// ---------------------------------------------------------------------------------------------
+
+export const caseSchema = z.object({
+  id,
+  caseNumber: z.string(),
+  title: z.string(),
+  requestingAgency: z.string(),
+  examiner: z.string(),
+  status: caseStatusSchema,
+  notes: z.string(),
+  createdAt: isoTimestamp,
+  updatedAt: isoTimestamp,
+});
+export type Case = z.infer<typeof caseSchema>;
+
+export const caseSummarySchema = caseSchema.extend({ evidenceCount: z.int().nonnegative() });
+export type CaseSummary = z.infer<typeof caseSummarySchema>;
+
+export const evidenceItemSchema = z.object({
+  id,
+  caseId: id,
+  originalName: z.string(),
+  /** Path of the stored (read-only) copy, relative to the data folder, always with '/'. */
+  storedPath: z.string(),
+  sha256: sha256Hex,
+  byteSize: z.int().nonnegative(),
+  mediaType: evidenceMediaTypeSchema,
+  width: z.int().positive().nullable(),
+  height: z.int().positive().nullable(),
+  importedAt: isoTimestamp,
+  importedBy: z.string(),
+});
+export type EvidenceItem = z.infer<typeof evidenceItemSchema>;
+
+export const pairSchema = z.object({
+  id,
+  caseId: id,
+  evidenceAId: id,
+  evidenceBId: id,
+  createdAt: isoTimestamp,
+});
+export type Pair = z.infer<typeof pairSchema>;
+
+export const analysisArtifactSchema = z.object({
+  id,
+  analysisId: id,
+  /** What the file shows, e.g. 'a.pos', 'a.neg', 'a.overlay'. */
+  role: z.string(),
+  storedPath: z.string(),
+  sha256: sha256Hex,
+  mediaType: z.string(),
+});
+export type AnalysisArtifact = z.infer<typeof analysisArtifactSchema>;
+
+export const analysisSchema = z.object({
+  id,
+  pairId: id,
+  method: z.string(),
+  modelId: z.string(),
+  modelName: z.string(),
+  modelSha256: z.string(),
+  inputASha256: z.string(),
+  inputBSha256: z.string(),
+  parameters: z.unknown(),
+  provider: z.string(),
+  score: z.number().nullable(),
+  threshold: z.number().nullable(),
+  result: z.unknown(),
+  createdAt: isoTimestamp,
+  artifacts: z.array(analysisArtifactSchema),
+});
+export type Analysis = z.infer<typeof analysisSchema>;
+
+export const decisionSchema = z.object({
+  id,
+  pairId: id,
+  analysisId: id.nullable(),
+  examiner: z.string(),
+  role: decisionRoleSchema,
+  conclusion: conclusionSchema,
+  rationale: z.string(),
+  createdAt: isoTimestamp,
+});
+export type Decision = z.infer<typeof decisionSchema>;
+
+export const reportSchema = z.object({
+  id,
+  caseId: id,
+  storedPath: z.string(),
+  sha256: sha256Hex,
+  createdBy: z.string(),
+  createdAt: isoTimestamp,
+});
+export type Report = z.infer<typeof reportSchema>;
+
+export const auditEventSchema = z.object({
+  seq: id,
+  at: isoTimestamp,
+  actor: z.string(),
+  /** Dotted verb, e.g. 'case.create', 'evidence.import'. */
+  action: z.string(),
+  entityType: z.string(),
+  entityId: z.int().nullable(),
+  caseId: z.int().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  prevHash: z.string(),
+  hash: sha256Hex,
+});
+export type AuditEvent = z.infer<typeof auditEventSchema>;
+
+/** A case with everything the store holds for it. */
+export const caseDetailSchema = caseSchema.extend({
+  evidence: z.array(evidenceItemSchema),
+  pairs: z.array(pairSchema),
+  analyses: z.array(analysisSchema),
+  decisions: z.array(decisionSchema),
+  reports: z.array(reportSchema),
+  audit: z.array(auditEventSchema),
+});
+export type CaseDetail = z.infer<typeof caseDetailSchema>;
+
+export const auditVerificationSchema = z.object({
+  /** True when every event of the whole chain re-hashes to its stored hash and links to its predecessor. */
+  ok: z.boolean(),
+  /** Events checked (the whole chain: hashes link across cases). */
+  checkedEvents: z.int().nonnegative(),
+  /** Hash of the newest event ('' when the log is empty); quote it to anchor the log externally. */
+  headHash: z.string(),
+  /** With params.caseId: how many events concern that case. */
+  caseEvents: z.int().nonnegative().optional(),
+  firstBroken: z
+    .object({
+      seq: z.int(),
+      caseId: z.int().nullable(),
+      reason: z.string(),
+    })
+    .nullable(),
+});
+export type AuditVerification = z.infer<typeof auditVerificationSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// The contract
+// ---------------------------------------------------------------------------------------------
+
+export const apiContract = {
+  'app.info': {
+    params: z.object({}),
+    result: z.object({
+      name: z.string(),
+      version: z.string(),
+      dataDir: z.string(),
+      /** 'ipc' inside the Electron shell, 'http' in browser mode, 'cli' for the xssab command. */
+      transport: z.enum(['ipc', 'http', 'cli']),
+      /** The user recorded as actor when a call names none. */
+      defaultActor: z.string(),
+    }),
+  },
+  'cases.list': {
+    params: z.object({
+      /** Case-insensitive substring of case number, title, agency, examiner or notes. */
+      search: z.string().trim().max(200).optional(),
+      sortBy: z.enum(CASE_SORT_FIELDS).optional(),
+      direction: z.enum(['asc', 'desc']).optional(),
+    }),
+    result: z.object({ cases: z.array(caseSummarySchema) }),
+  },
+  'cases.get': {
+    params: z.object({ id }),
+    result: caseDetailSchema,
+  },
+  'cases.create': {
+    params: z.object({
+      caseNumber: caseNumberSchema,
+      title: requiredText(200),
+      requestingAgency: optionalText(200).optional(),
+      examiner: optionalText(128).optional(),
+      status: caseStatusSchema.optional(),
+      notes: optionalText(20_000).optional(),
+      actor: actorParam,
+    }),
+    result: caseSchema,
+  },
+  'cases.update': {
+    params: z.object({
+      id,
+      caseNumber: caseNumberSchema.optional(),
+      title: requiredText(200).optional(),
+      requestingAgency: optionalText(200).optional(),
+      examiner: optionalText(128).optional(),
+      status: caseStatusSchema.optional(),
+      notes: optionalText(20_000).optional(),
+      actor: actorParam,
+    }),
+    result: caseSchema,
+  },
+  'evidence.import': {
+    params: z.object({
+      caseId: id,
+      /** Name of the original file (kept for the record; never used as a path). */
+      fileName: requiredText(255),
+      /** The file's bytes, base64-encoded (at most MAX_EVIDENCE_BYTES once decoded). */
+      dataBase64: z
+        .string()
+        .min(1, 'must not be empty')
+        .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64 (A-Z a-z 0-9 + / and = padding, no line breaks)'),
+      actor: actorParam,
+    }),
+    result: evidenceItemSchema,
+  },
+  'evidence.list': {
+    params: z.object({ caseId: id }),
+    result: z.object({ evidence: z.array(evidenceItemSchema) }),
+  },
+  'evidence.read': {
+    /** The stored bytes, re-hashed on every read: a file that no longer matches is an INTERNAL error. */
+    params: z.object({ id }),
+    result: z.object({ id, mediaType: evidenceMediaTypeSchema, sha256: sha256Hex, dataBase64: z.string() }),
+  },
+  'audit.verify': {
+    params: z.object({ caseId: id.optional() }),
+    result: auditVerificationSchema,
+  },
+} as const;
+
+export type ApiContract = typeof apiContract;
+export type ApiMethod = keyof ApiContract;
+/** What a caller passes (before trimming/defaults). */
+export type ApiParams<M extends ApiMethod> = z.input<ApiContract[M]['params']>;
+/** Params after validation, as the implementation receives them. */
+export type ApiValidParams<M extends ApiMethod> = z.output<ApiContract[M]['params']>;
+export type ApiResult<M extends ApiMethod> = z.output<ApiContract[M]['result']>;
+
+export const API_METHODS = Object.keys(apiContract) as ApiMethod[];
+
+export function isApiMethod(name: string): name is ApiMethod {
+  return Object.prototype.hasOwnProperty.call(apiContract, name);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors and transport envelope
+// ---------------------------------------------------------------------------------------------
+
+export const API_ERROR_CODES = ['VALIDATION', 'NOT_FOUND', 'CONFLICT', 'UNAUTHORIZED', 'INTERNAL'] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+export const apiErrorBodySchema = z.object({
+  code: z.enum(API_ERROR_CODES),
+  message: z.string(),
+  /** For VALIDATION: one entry per offending field; path is dotted, e.g. 'caseNumber'. */
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type ApiErrorBody = z.infer<typeof apiErrorBodySchema>;
+
+/** What the handler returns for every call, over IPC as is and over HTTP as status + body. */
+export type ApiOutcome<R = unknown> = { ok: true; result: R } | { ok: false; error: ApiErrorBody };
+
+/** HTTP status that browser mode answers for each error code. */
+export const HTTP_STATUS_BY_ERROR_CODE: Record<ApiErrorCode, number> = {
+  VALIDATION: 400,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  INTERNAL: 500,
+};
+
+/** The rejection a client raises for an error body, so UI code can switch on `code`. */
+export class ApiCallError extends Error {
+  override name = 'ApiCallError';
+  readonly code: ApiErrorCode;
+  readonly issues: ApiErrorBody['issues'];
+  constructor(body: ApiErrorBody) {
+    super(body.message);
+    this.code = body.code;
+    this.issues = body.issues;
+  }
+}
+
+/** What the renderer sees: `window.xssab` in Electron, or the HTTP client in browser mode. */
+export interface XssabApi {
+  call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>>;
+}

@@ -1,0 +1,55 @@
+import type { Database } from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { openDatabase } from '../store/database.js';
+import { databasePath } from '../store/data-folder.js';
+import { AuditService } from './audit-service.js';
+import { CaseService } from './case-service.js';
+import { EventHub } from './event-hub.js';
+import { EvidenceService } from './evidence-service.js';
+
+/** Everything the backend needs for one data folder: database, services, event hub. */
+export interface Workspace {
+  readonly dataDir: string;
+  readonly db: Database;
+  /** Recorded as actor when a call names none. */
+  readonly defaultActor: string;
+  readonly audit: AuditService;
+  readonly cases: CaseService;
+  readonly evidence: EvidenceService;
+  readonly events: EventHub;
+  close(): void;
+}
+
+export interface WorkspaceOptions {
+  dataDir: string;
+  /** Defaults to the operating-system user name. */
+  actor?: string;
+}
+
+export function osUserName(): string {
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    // userInfo throws when the uid has no passwd entry (e.g. some containers).
+    return process.env.USER || process.env.USERNAME || 'unknown';
+  }
+}
+
+export function openWorkspace(options: WorkspaceOptions): Workspace {
+  mkdirSync(options.dataDir, { recursive: true });
+  const db = openDatabase(databasePath(options.dataDir));
+  const audit = new AuditService(db);
+  const cases = new CaseService(db, audit);
+  const evidence = new EvidenceService(db, options.dataDir, cases, audit);
+  return {
+    dataDir: options.dataDir,
+    db,
+    defaultActor: options.actor ?? osUserName(),
+    audit,
+    cases,
+    evidence,
+    events: new EventHub(),
+    close: () => db.close(),
+  };
+}

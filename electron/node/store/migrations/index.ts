@@ -1,0 +1,5 @@
+import type { Migration } from './migration.js';
+import { initialSchema } from './0001-initial.js';
+
+/** Every migration, in order; add a migration by adding its module here. */
+export const migrations: readonly Migration[] = [initialSchema];

@@ -1,0 +1,66 @@
+import type { RgbImage } from '../face/image.js';
+import { mulberry32 } from './rng.js';
+
+/** The paper's setting: 27 patches of 16×16 pixels on a 112×112 aligned face. */
+export const PATCH_COUNT = 27;
+export const PATCH_SIZE = 16;
+
+/** Top-left corner of one square patch. */
+export interface PatchPosition {
+  x: number;
+  y: number;
+}
+
+/** `count` squares of `patchSize` at uniform random positions fully inside the image (they may overlap). */
+export function placePatches(
+  seed: number,
+  width: number,
+  height: number,
+  count = PATCH_COUNT,
+  patchSize = PATCH_SIZE,
+): PatchPosition[] {
+  if (patchSize > width || patchSize > height) {
+    throw new RangeError(`a ${patchSize}-pixel patch does not fit a ${width}×${height} image`);
+  }
+  const rng = mulberry32(seed);
+  return Array.from({ length: count }, () => ({
+    x: rng.int(width - patchSize + 1),
+    y: rng.int(height - patchSize + 1),
+  }));
+}
+
+/** A copy of `target` with the squares at `positions` taken from `source` at the same positions. */
+export function pastePatches(
+  target: RgbImage,
+  source: RgbImage,
+  positions: PatchPosition[],
+  patchSize = PATCH_SIZE,
+): RgbImage {
+  if (target.width !== source.width || target.height !== source.height) {
+    throw new RangeError(
+      `patch source is ${source.width}×${source.height}, target ${target.width}×${target.height}`,
+    );
+  }
+  const rgb = Uint8Array.from(target.rgb);
+  for (const { x, y } of positions) {
+    for (let row = y; row < y + patchSize; row++) {
+      const start = (row * target.width + x) * 3;
+      rgb.set(source.rgb.subarray(start, start + patchSize * 3), start);
+    }
+  }
+  return { rgb, width: target.width, height: target.height };
+}
+
+/** 1 where any patch covers the pixel, else 0; row-major, width × height. */
+export function patchMask(
+  width: number,
+  height: number,
+  positions: PatchPosition[],
+  patchSize = PATCH_SIZE,
+): Uint8Array {
+  const mask = new Uint8Array(width * height);
+  for (const { x, y } of positions) {
+    for (let row = y; row < y + patchSize; row++) mask.fill(1, row * width + x, row * width + x + patchSize);
+  }
+  return mask;
+}

@@ -1,0 +1,25 @@
+import type { ComponentType, ReactElement } from 'react';
+import FolderOutlinedIcon from '@mui/icons-material/FolderOutlined';
+import { CaseDetailPage } from '../cases/CaseDetailPage.js';
+import { CaseListPage } from '../cases/CaseListPage.js';
+
+/** A top-level area of the app: one navigation entry, a list page and a page per item. */
+export interface AppSection {
+  /** First segment of the hash route: `#/<path>` and `#/<path>/<itemId>`. */
+  path: string;
+  label: string;
+  icon: ReactElement;
+  ListPage: ComponentType;
+  ItemPage: ComponentType<{ itemId: string }>;
+}
+
+/** The navigation drawer lists these in order; the first is the start page. */
+export const appSections: AppSection[] = [
+  {
+    path: 'cases',
+    label: 'Cases',
+    icon: <FolderOutlinedIcon />,
+    ListPage: CaseListPage,
+    ItemPage: CaseDetailPage,
+  },
+];

@@ -1,0 +1,187 @@
+import { useCallback, useState } from 'react';
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Breadcrumbs from '@mui/material/Breadcrumbs';
+import Button from '@mui/material/Button';
+import LinearProgress from '@mui/material/LinearProgress';
+import Link from '@mui/material/Link';
+import MenuItem from '@mui/material/MenuItem';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import EditOutlinedIcon from '@mui/icons-material/EditOutlined';
+import { CASE_STATUSES, type Case, type CaseStatus } from '../../../electron/common/api.js';
+import { api, ApiCallError } from '../api/client.js';
+import { useApiQuery } from '../api/useApiQuery.js';
+import { useCaseChanges } from '../api/useCaseChanges.js';
+import { routeToHash } from '../app/useHashRoute.js';
+import { EmptyState } from '../components/EmptyState.js';
+import { ErrorAlert } from '../components/ErrorAlert.js';
+import { formatDateTime } from '../components/format.js';
+import { PageHeader } from '../components/PageHeader.js';
+import { Section } from '../components/Section.js';
+import { AuditTrailSection } from './AuditTrailSection.js';
+import { CaseFormDialog } from './CaseFormDialog.js';
+import { CaseRecordSections } from './CaseRecordSections.js';
+import { caseStatusLabels, CaseStatusChip } from './CaseStatusChip.js';
+import { EvidenceSection } from './EvidenceSection.js';
+
+const caseListHref = routeToHash({ section: 'cases', itemId: null });
+
+export function CaseDetailPage({ itemId }: { itemId: string }) {
+  const caseId = Number(itemId);
+  if (!Number.isSafeInteger(caseId) || caseId <= 0) return <CaseNotFound />;
+  return <CaseDetail caseId={caseId} />;
+}
+
+function CaseNotFound() {
+  return (
+    <EmptyState
+      title="Case not found"
+      description="This case does not exist in the current data folder. It may have been opened from an outdated link."
+      action={<Button href={caseListHref}>Back to all cases</Button>}
+    />
+  );
+}
+
+function CaseDetail({ caseId }: { caseId: number }) {
+  const detail = useApiQuery('cases.get', { id: caseId });
+  const verification = useApiQuery('audit.verify', { caseId });
+  const [editing, setEditing] = useState(false);
+  const [statusError, setStatusError] = useState<string | null>(null);
+  const [savingStatus, setSavingStatus] = useState(false);
+
+  const { reload: reloadDetail } = detail;
+  const { reload: reloadVerification } = verification;
+  const reload = useCallback(() => {
+    reloadDetail();
+    reloadVerification();
+  }, [reloadDetail, reloadVerification]);
+  useCaseChanges(caseId, reload);
+
+  async function changeStatus(status: CaseStatus) {
+    setStatusError(null);
+    setSavingStatus(true);
+    try {
+      await api.call('cases.update', { id: caseId, status });
+      reload();
+    } catch (error) {
+      setStatusError(error instanceof Error ? error.message : String(error));
+    } finally {
+      setSavingStatus(false);
+    }
+  }
+
+  if (detail.error instanceof ApiCallError && detail.error.code === 'NOT_FOUND') return <CaseNotFound />;
+  const data = detail.data;
+  return (
+    <>
+      <Breadcrumbs aria-label="Breadcrumb" sx={{ mb: 1 }}>
+        <Link href={caseListHref} underline="hover" color="inherit">
+          Cases
+        </Link>
+        <Typography color="text.primary">{data?.caseNumber ?? '…'}</Typography>
+      </Breadcrumbs>
+      <Box sx={{ height: 4, mb: 1 }}>{detail.loading && <LinearProgress aria-label="Loading case" />}</Box>
+      {detail.error && <ErrorAlert title="Could not load this case" error={detail.error} onRetry={reload} />}
+      {data && (
+        <>
+          <PageHeader
+            title={
+              <>
+                {data.caseNumber}
+                <CaseStatusChip status={data.status} />
+              </>
+            }
+            subtitle={data.title}
+            actions={
+              <>
+                <TextField
+                  select
+                  label="Case status"
+                  value={data.status}
+                  disabled={savingStatus}
+                  onChange={(event) => void changeStatus(event.target.value as CaseStatus)}
+                  sx={{ width: 160 }}
+                >
+                  {CASE_STATUSES.map((status) => (
+                    <MenuItem key={status} value={status}>
+                      {caseStatusLabels[status]}
+                    </MenuItem>
+                  ))}
+                </TextField>
+                <Button variant="outlined" startIcon={<EditOutlinedIcon />} onClick={() => setEditing(true)}>
+                  Edit case
+                </Button>
+              </>
+            }
+          />
+          {statusError && (
+            <Alert severity="error" onClose={() => setStatusError(null)} sx={{ mb: 2 }}>
+              Could not change the status: {statusError}
+            </Alert>
+          )}
+          <CaseFieldsSection caseRecord={data} />
+          <EvidenceSection caseId={caseId} evidence={data.evidence} onImported={reload} />
+          <CaseRecordSections detail={data} />
+          <AuditTrailSection events={data.audit} verification={verification} />
+          {editing && (
+            <CaseFormDialog
+              existing={data}
+              onClose={() => setEditing(false)}
+              onSaved={() => {
+                setEditing(false);
+                reload();
+              }}
+            />
+          )}
+        </>
+      )}
+    </>
+  );
+}
+
+function CaseFieldsSection({ caseRecord }: { caseRecord: Case }) {
+  const fields: [label: string, value: string][] = [
+    ['Case number', caseRecord.caseNumber],
+    ['Title', caseRecord.title],
+    ['Requesting agency', caseRecord.requestingAgency || '—'],
+    ['Examiner', caseRecord.examiner || '—'],
+    ['Status', caseStatusLabels[caseRecord.status]],
+    ['Created', formatDateTime(caseRecord.createdAt)],
+    ['Last updated', formatDateTime(caseRecord.updatedAt)],
+  ];
+  return (
+    <Section title="Case details">
+      <Box
+        component="dl"
+        sx={{
+          m: 0,
+          px: 2,
+          py: 1.5,
+          display: 'grid',
+          gridTemplateColumns: 'repeat(auto-fill, minmax(220px, 1fr))',
+          gap: 1.5,
+        }}
+      >
+        {fields.map(([label, value]) => (
+          <DetailField key={label} label={label} value={value} />
+        ))}
+        <DetailField label="Notes" value={caseRecord.notes || 'No notes.'} wide />
+      </Box>
+    </Section>
+  );
+}
+
+/** One dt/dd pair; `wide` spans the whole row and keeps the value's line breaks (for notes). */
+function DetailField({ label, value, wide = false }: { label: string; value: string; wide?: boolean }) {
+  return (
+    <Box sx={wide ? { gridColumn: '1 / -1' } : undefined}>
+      <Typography component="dt" variant="caption" color="text.secondary">
+        {label}
+      </Typography>
+      <Typography component="dd" variant="body2" sx={{ m: 0, whiteSpace: wide ? 'pre-wrap' : undefined }}>
+        {value}
+      </Typography>
+    </Box>
+  );
+}

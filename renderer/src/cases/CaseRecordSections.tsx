@@ -1,0 +1,162 @@
+import Chip from '@mui/material/Chip';
+import Typography from '@mui/material/Typography';
+import type {
+  Analysis,
+  CaseDetail,
+  Conclusion,
+  Decision,
+  DecisionRole,
+  Pair,
+  Report,
+} from '../../../electron/common/api.js';
+import { EmptyState } from '../components/EmptyState.js';
+import { formatDateTime } from '../components/format.js';
+import { HashText } from '../components/HashText.js';
+import { RecordTable, type RecordColumn } from '../components/RecordTable.js';
+import { Section } from '../components/Section.js';
+
+const conclusionLabels: Record<Conclusion, string> = {
+  strong_support_same: 'Strong support, same person',
+  moderate_support_same: 'Moderate support, same person',
+  limited_support_same: 'Limited support, same person',
+  inconclusive: 'Inconclusive',
+  limited_support_different: 'Limited support, different persons',
+  moderate_support_different: 'Moderate support, different persons',
+  strong_support_different: 'Strong support, different persons',
+};
+
+const roleLabels: Record<DecisionRole, string> = { examiner: 'Examiner', verifier: 'Verifier' };
+
+function formatScore(value: number | null): string {
+  return value === null ? '—' : value.toFixed(4);
+}
+
+/** The comparison records of a case: pairs, the analyses run on them, decisions and reports. */
+export function CaseRecordSections({ detail }: { detail: CaseDetail }) {
+  const evidenceName = new Map(detail.evidence.map((item) => [item.id, item.originalName]));
+  const nameOf = (evidenceId: number) => evidenceName.get(evidenceId) ?? `Evidence #${evidenceId}`;
+
+  const pairColumns: RecordColumn<Pair>[] = [
+    { header: 'Pair', cell: (pair) => `#${pair.id}`, nowrap: true },
+    { header: 'Image A', cell: (pair) => nameOf(pair.evidenceAId) },
+    { header: 'Image B', cell: (pair) => nameOf(pair.evidenceBId) },
+    { header: 'Created', cell: (pair) => formatDateTime(pair.createdAt), nowrap: true },
+  ];
+
+  const analysisColumns: RecordColumn<Analysis>[] = [
+    { header: 'Analysis', cell: (analysis) => `#${analysis.id}`, nowrap: true },
+    { header: 'Pair', cell: (analysis) => `#${analysis.pairId}`, nowrap: true },
+    { header: 'Method', cell: (analysis) => analysis.method },
+    { header: 'Model', cell: (analysis) => analysis.modelName },
+    { header: 'Score', cell: (analysis) => formatScore(analysis.score), align: 'right' },
+    { header: 'Threshold', cell: (analysis) => formatScore(analysis.threshold), align: 'right' },
+    { header: 'Provider', cell: (analysis) => analysis.provider },
+    { header: 'Artifacts', cell: (analysis) => analysis.artifacts.length, align: 'right' },
+    { header: 'Run', cell: (analysis) => formatDateTime(analysis.createdAt), nowrap: true },
+  ];
+
+  const decisionColumns: RecordColumn<Decision>[] = [
+    { header: 'Pair', cell: (decision) => `#${decision.pairId}`, nowrap: true },
+    { header: 'Role', cell: (decision) => roleLabels[decision.role] },
+    { header: 'Examiner', cell: (decision) => decision.examiner },
+    {
+      header: 'Conclusion',
+      cell: (decision) => (
+        <Chip size="small" variant="outlined" label={conclusionLabels[decision.conclusion]} />
+      ),
+      nowrap: true,
+    },
+    {
+      header: 'Rationale',
+      cell: (decision) => (
+        <Typography variant="body2" sx={{ whiteSpace: 'pre-wrap' }}>
+          {decision.rationale}
+        </Typography>
+      ),
+    },
+    {
+      header: 'Based on',
+      cell: (decision) => (decision.analysisId === null ? '—' : `Analysis #${decision.analysisId}`),
+      nowrap: true,
+    },
+    { header: 'Recorded', cell: (decision) => formatDateTime(decision.createdAt), nowrap: true },
+  ];
+
+  const reportColumns: RecordColumn<Report>[] = [
+    { header: 'Report', cell: (report) => `#${report.id}`, nowrap: true },
+    { header: 'File', cell: (report) => report.storedPath },
+    {
+      header: 'SHA-256',
+      cell: (report) => (
+        <HashText hash={report.sha256} description={`SHA-256 of report #${report.id}`} abbreviate />
+      ),
+    },
+    { header: 'Exported by', cell: (report) => report.createdBy },
+    { header: 'Exported', cell: (report) => formatDateTime(report.createdAt), nowrap: true },
+  ];
+
+  return (
+    <>
+      <Section title="Comparison pairs" count={detail.pairs.length}>
+        {detail.pairs.length === 0 ? (
+          <EmptyState
+            title="No comparison pairs"
+            description="A pair puts two evidence images of this case side by side for comparison. None has been formed yet."
+          />
+        ) : (
+          <RecordTable
+            label="Comparison pairs"
+            rows={detail.pairs}
+            rowKey={(pair) => pair.id}
+            columns={pairColumns}
+          />
+        )}
+      </Section>
+      <Section title="Analyses" count={detail.analyses.length}>
+        {detail.analyses.length === 0 ? (
+          <EmptyState
+            title="No analyses"
+            description="Model scores and xSSAB explanation maps appear here once a pair has been analysed."
+          />
+        ) : (
+          <RecordTable
+            label="Analyses"
+            rows={detail.analyses}
+            rowKey={(analysis) => analysis.id}
+            columns={analysisColumns}
+          />
+        )}
+      </Section>
+      <Section title="Decisions" count={detail.decisions.length}>
+        {detail.decisions.length === 0 ? (
+          <EmptyState
+            title="No decisions recorded"
+            description="Examiner and verifier conclusions on the pairs of this case are listed here once recorded."
+          />
+        ) : (
+          <RecordTable
+            label="Decisions"
+            rows={detail.decisions}
+            rowKey={(decision) => decision.id}
+            columns={decisionColumns}
+          />
+        )}
+      </Section>
+      <Section title="Reports" count={detail.reports.length}>
+        {detail.reports.length === 0 ? (
+          <EmptyState
+            title="No reports exported"
+            description="Exported case reports and their SHA-256 hashes are listed here."
+          />
+        ) : (
+          <RecordTable
+            label="Reports"
+            rows={detail.reports}
+            rowKey={(report) => report.id}
+            columns={reportColumns}
+          />
+        )}
+      </Section>
+    </>
+  );
+}

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import BetterSqlite3 from 'better-sqlite3';
+import { test } from 'node:test';
+import { databasePath } from '../../electron/node/store/data-folder.js';
+import { temporaryWorkspace } from './helpers.js';
+
+function workspaceWithHistory() {
+  const workspace = temporaryWorkspace('xssab-audit-');
+  const first = workspace.cases.create({ caseNumber: 'A-1', title: 'First' }, 'alice');
+  const second = workspace.cases.create({ caseNumber: 'A-2', title: 'Second' }, 'bob');
+  workspace.cases.update(first.id, { status: 'in_review', notes: 'look at ears' }, 'alice');
+  workspace.cases.update(second.id, { title: 'Second, renamed' }, 'bob');
+  return { workspace, first, second };
+}
+
+/** A raw connection to the same file, as someone editing the database by hand would use. */
+function rawConnection(dataDir: string) {
+  return new BetterSqlite3(databasePath(dataDir));
+}
+
+test('every mutation leaves a linked event and the chain verifies', () => {
+  const { workspace, first } = workspaceWithHistory();
+  try {
+    const events = workspace.audit.listForCase(first.id);
+    assert.deepEqual(
+      events.map((e) => [e.action, e.actor]),
+      [
+        ['case.create', 'alice'],
+        ['case.update', 'alice'],
+      ],
+    );
+    assert.deepEqual(events[1].details, {
+      changes: { notes: { from: '', to: 'look at ears' }, status: { from: 'open', to: 'in_review' } },
+    });
+    const verification = workspace.audit.verify(first.id);
+    assert.equal(verification.ok, true);
+    assert.equal(verification.checkedEvents, 4);
+    assert.equal(verification.caseEvents, 2);
+    assert.equal(verification.firstBroken, null);
+    assert.match(verification.headHash, /^[0-9a-f]{64}$/);
+  } finally {
+    workspace.dispose();
+  }
+});
+
+test('the triggers forbid UPDATE and DELETE on audit_events', () => {
+  const { workspace } = workspaceWithHistory();
+  try {
+    assert.throws(
+      () => workspace.db.prepare("UPDATE audit_events SET actor = 'mallory'").run(),
+      /append-only: UPDATE/,
+    );
+    assert.throws(
+      () => workspace.db.prepare('DELETE FROM audit_events WHERE seq = 2').run(),
+      /append-only: DELETE/,
+    );
+  } finally {
+    workspace.dispose();
+  }
+});
+
+test('an edited event is detected, even with the triggers dropped', () => {
+  const { workspace } = workspaceWithHistory();
+  try {
+    const raw = rawConnection(workspace.dataDir);
+    raw.exec('DROP TRIGGER audit_events_no_update');
+    raw.prepare("UPDATE audit_events SET actor = 'mallory' WHERE seq = 2").run();
+    raw.close();
+    const verification = workspace.audit.verify();
+    assert.equal(verification.ok, false);
+    assert.equal(verification.firstBroken?.seq, 2);
+    assert.match(verification.firstBroken!.reason, /modified after it was recorded/);
+  } finally {
+    workspace.dispose();
+  }
+});
+
+test('an edit with a recomputed hash is caught at the next link', () => {
+  const { workspace } = workspaceWithHistory();
+  try {
+    const raw = rawConnection(workspace.dataDir);
+    raw.exec('DROP TRIGGER audit_events_no_update');
+    raw.prepare(`UPDATE audit_events SET hash = '${'0'.repeat(64)}' WHERE seq = 3`).run();
+    raw.close();
+    const broken = workspace.audit.verify().firstBroken;
+    assert.equal(broken?.seq, 3);
+  } finally {
+    workspace.dispose();
+  }
+});
+
+test('a deleted event is detected', () => {
+  const { workspace, first } = workspaceWithHistory();
+  try {
+    const raw = rawConnection(workspace.dataDir);
+    raw.exec('DROP TRIGGER audit_events_no_delete');
+    raw.prepare('DELETE FROM audit_events WHERE seq = 2').run();
+    raw.close();
+    const verification = workspace.audit.verify(first.id);
+    assert.equal(verification.ok, false);
+    assert.equal(verification.firstBroken?.seq, 3);
+    assert.match(verification.firstBroken!.reason, /expected event 2 next, found 3: events were deleted/);
+  } finally {
+    workspace.dispose();
+  }
+});

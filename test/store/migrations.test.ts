@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { DatabaseVersionError, migrate, openDatabase } from '../../electron/node/store/database.js';
+import { migrations } from '../../electron/node/store/migrations/index.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'xssab-migrations-'));
+after(() => rmSync(folder, { recursive: true, force: true }));
+
+const EXPECTED_TABLES = [
+  'analyses',
+  'analysis_artifacts',
+  'audit_events',
+  'cases',
+  'decisions',
+  'evidence_items',
+  'pairs',
+  'reports',
+  'schema_migrations',
+];
+
+test('an empty file gets every table, the pragmas, and one schema_migrations row per migration', () => {
+  const path = join(folder, 'fresh.sqlite');
+  const db = openDatabase(path);
+  try {
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .pluck()
+      .all();
+    assert.deepEqual(tables, EXPECTED_TABLES);
+    const triggers = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+      .pluck()
+      .all();
+    assert.deepEqual(triggers, ['audit_events_no_delete', 'audit_events_no_update']);
+    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
+    assert.equal(db.pragma('busy_timeout', { simple: true }), 5000);
+    const recorded = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
+    assert.deepEqual(
+      recorded,
+      migrations.map((m) => ({ version: m.version, name: m.name })),
+    );
+  } finally {
+    db.close();
+  }
+});
+
+test('reopening applies nothing twice', () => {
+  const path = join(folder, 'reopen.sqlite');
+  openDatabase(path).close();
+  const db = openDatabase(path);
+  try {
+    assert.deepEqual(migrate(db, migrations), []);
+    assert.equal(db.prepare('SELECT count(*) FROM schema_migrations').pluck().get(), migrations.length);
+  } finally {
+    db.close();
+  }
+});
+
+test('a failing migration leaves no trace and stops later ones', () => {
+  const path = join(folder, 'failing.sqlite');
+  const broken = [
+    ...migrations,
+    {
+      version: 900,
+      name: 'half-done',
+      up(db: import('better-sqlite3').Database) {
+        db.exec('CREATE TABLE half_done (id INTEGER PRIMARY KEY)');
+        db.exec('INSERT INTO no_such_table VALUES (1)');
+      },
+    },
+    {
+      version: 901,
+      name: 'after',
+      up: (db: import('better-sqlite3').Database) => db.exec('CREATE TABLE after_it (x)'),
+    },
+  ];
+  assert.throws(() => openDatabase(path, broken), /no such table: no_such_table/);
+  const db = openDatabase(path);
+  try {
+    const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+    assert.ok(!names.includes('half_done'));
+    assert.ok(!names.includes('after_it'));
+    assert.equal(db.prepare('SELECT max(version) FROM schema_migrations').pluck().get(), 1);
+  } finally {
+    db.close();
+  }
+});
+
+test('a database from a newer program is refused with a clear error', () => {
+  const path = join(folder, 'newer.sqlite');
+  const db = openDatabase(path);
+  db.prepare("INSERT INTO schema_migrations VALUES (99, 'future', '2030-01-01T00:00:00.000Z')").run();
+  db.close();
+  assert.throws(
+    () => openDatabase(path),
+    (error: unknown) => {
+      assert.ok(error instanceof DatabaseVersionError);
+      assert.match(error.message, /schema version 99, newer than this program knows \(1\)/);
+      return true;
+    },
+  );
+});
