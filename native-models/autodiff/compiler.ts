@@ -302,14 +302,12 @@ function emitBackward(
     },
     forward(name) {
       if (k === 1 || !batched.has(name)) return name;
-      if (!tiled.has(name)) {
-        const rank = inference!.shapes.get(name)!.length;
-        tiled.set(
-          name,
-          ctx.op('Tile', [name, ctx.constant([k, ...Array<number>(rank - 1).fill(1)], [rank], 'int64')]),
-        );
-      }
+      if (!tiled.has(name)) tiled.set(name, ctx.tile(name, inference!.shapes.get(name)!.length));
       return tiled.get(name)!;
+    },
+    tile(value, rank) {
+      if (k === 1) return value;
+      return ctx.op('Tile', [value, ctx.constant([k, ...Array<number>(rank - 1).fill(1)], [rank], 'int64')]);
     },
     reshape(x, shape) {
       return ctx.op('Reshape', [x, ctx.constant(shape, [shape.length], 'int64')]);

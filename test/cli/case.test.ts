@@ -10,7 +10,10 @@ const bin = resolve('bin/xssab.mjs');
 let dataDir: string;
 
 before(() => {
-  assert.ok(existsSync('dist/electron/node/cli/xssab.js'), 'the CLI is not built: run `npm run build:node` first');
+  assert.ok(
+    existsSync('dist/electron/node/cli/xssab.js'),
+    'the CLI is not built: run `npm run build:node` first',
+  );
   dataDir = mkdtempSync(join(tmpdir(), 'xssab-cli-'));
 });
 after(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -34,7 +37,8 @@ function xssabJson(...args: string[]) {
 test('no arguments prints the usage with every command and exits 2; --help exits 0', () => {
   const bare = xssab();
   assert.equal(bare.code, 2);
-  for (const command of ['case create', 'case list', 'case show']) assert.match(bare.stdout, new RegExp(command));
+  for (const command of ['case create', 'case list', 'case show'])
+    assert.match(bare.stdout, new RegExp(command));
   const help = xssab('--help');
   assert.equal(help.code, 0);
   assert.match(help.stdout, /Usage: xssab \[--data DIR\] <command>/);
@@ -89,14 +93,33 @@ test('case list --search filters and case show finds a case by number or id', ()
 });
 
 test('a duplicate number fails with exit 1 and a message on stderr, nothing on stdout', () => {
-  const result = xssab('--data', dataDir, 'case', 'create', '--number', 'CLI-2', '--title', 'Again', '--json');
+  const result = xssab(
+    '--data',
+    dataDir,
+    'case',
+    'create',
+    '--number',
+    'CLI-2',
+    '--title',
+    'Again',
+    '--json',
+  );
   assert.equal(result.code, 1);
   assert.equal(result.stdout, '');
   assert.match(result.stderr, /case number CLI-2 is already used by case \d+/);
 });
 
 test('bad input is a usage error (exit 2) naming the option', () => {
-  const badNumber = xssab('--data', dataDir, 'case', 'create', '--number', 'no spaces allowed', '--title', 'T');
+  const badNumber = xssab(
+    '--data',
+    dataDir,
+    'case',
+    'create',
+    '--number',
+    'no spaces allowed',
+    '--title',
+    'T',
+  );
   assert.equal(badNumber.code, 2);
   assert.match(badNumber.stderr, /--number: may contain only letters, digits/);
   const missingTitle = xssab('--data', dataDir, 'case', 'create', '--number', 'X-1');

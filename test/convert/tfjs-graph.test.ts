@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
-import { convertTfjsGraphModel, TfjsConversionError, type TfjsGraphModelJson, type TfNode } from '../../native-models/convert/tfjs-graph.js';
+import {
+  convertTfjsGraphModel,
+  TfjsConversionError,
+  type TfjsGraphModelJson,
+  type TfNode,
+} from '../../native-models/convert/tfjs-graph.js';
 import type { WeightSpec } from '../../native-models/convert/tfjs-weights.js';
 import { encodeModel, readModel, summarizeModel } from '../../native-models/onnx/model-io.js';
 import { modelPaths } from '../../native-models/manifests/load.js';
@@ -13,7 +18,10 @@ import { AUTODIFF_OPS, cosine, faceBatch, maxAbsDifference, recognition, shipped
 
 /** A TF.js graph model served from memory, as tf.loadGraphModel reads it. */
 function tfjsModel(json: TfjsGraphModelJson, weights: Uint8Array): Promise<tf.GraphModel> {
-  const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
+  const weightData = weights.buffer.slice(
+    weights.byteOffset,
+    weights.byteOffset + weights.byteLength,
+  ) as ArrayBuffer;
   return tf.loadGraphModel({
     load: async () => ({
       modelTopology: json.modelTopology,
@@ -45,18 +53,27 @@ describe('MobileFace (TF.js graph model → ONNX)', () => {
     const session = await ort.InferenceSession.create(path);
     assert.deepEqual(session.inputNames, [manifest.input.name]);
     assert.deepEqual(session.outputNames, [manifest.output.name]);
-    const result = await session.run({ [manifest.input.name]: new ort.Tensor('float32', nchw, [files.length, 3, h, w]) });
+    const result = await session.run({
+      [manifest.input.name]: new ort.Tensor('float32', nchw, [files.length, 3, h, w]),
+    });
     const actual = result[manifest.output.name];
     assert.deepEqual(actual.dims, [files.length, manifest.output.embeddingSize]);
 
     const diff = maxAbsDifference(actual.data as Float32Array, expected);
-    const cosines = files.map((_, i) => cosine(actual.data as Float32Array, expected, i, manifest.output.embeddingSize));
-    console.log(`mobileface parity: max |Δ| ${diff.toExponential(2)}, cosine ≥ ${Math.min(...cosines).toFixed(9)}`);
+    const cosines = files.map((_, i) =>
+      cosine(actual.data as Float32Array, expected, i, manifest.output.embeddingSize),
+    );
+    console.log(
+      `mobileface parity: max |Δ| ${diff.toExponential(2)}, 1 − cosine ≤ ${(1 - Math.min(...cosines)).toExponential(1)}`,
+    );
     assert.ok(diff < 1e-4, `max abs difference ${diff}`);
     for (const c of cosines) assert.ok(c > 0.999999, `cosine ${c}`);
 
     const summary = summarizeModel(readModel(path));
-    assert.deepEqual(Object.keys(summary.opTypes).filter((op) => !AUTODIFF_OPS.has(op)), []);
+    assert.deepEqual(
+      Object.keys(summary.opTypes).filter((op) => !AUTODIFF_OPS.has(op)),
+      [],
+    );
     assert.equal(summary.opset, manifest.onnx.opset);
   });
 });
@@ -109,19 +126,27 @@ function encodeWeights(weights: TestWeight[]): { specs: WeightSpec[]; bytes: Uin
       parts.push(new Uint8Array(Uint16Array.from(values, toHalf).buffer));
       return { name, shape, dtype: 'float32', quantization: { dtype: 'float16' } };
     }
-    parts.push(new Uint8Array((encoding === 'int32' ? Int32Array.from(values) : Float32Array.from(values)).buffer));
+    parts.push(
+      new Uint8Array((encoding === 'int32' ? Int32Array.from(values) : Float32Array.from(values)).buffer),
+    );
     return { name, shape, dtype: encoding };
   });
   return { specs, bytes: Buffer.concat(parts) };
 }
 
-const ramp = (n: number, scale: number, phase = 0) => Array.from({ length: n }, (_, i) => Math.sin(i * 1.7 + phase) * scale);
+const ramp = (n: number, scale: number, phase = 0) =>
+  Array.from({ length: n }, (_, i) => Math.sin(i * 1.7 + phase) * scale);
 
 function syntheticModel(): { json: TfjsGraphModelJson; bytes: Uint8Array } {
   const weights: TestWeight[] = [
     { name: 'w1', shape: [3, 3, 3, 4], values: ramp(108, 0.02), encoding: 'uint8' },
     { name: 'b1', shape: [4], values: [0.1, -0.2, 0.3, 2], encoding: 'float32' },
-    { name: 'dw', shape: [3, 3, 4, 2], values: ramp(72, 1).map((v) => Math.round(v * 64) / 64), encoding: 'float16' },
+    {
+      name: 'dw',
+      shape: [3, 3, 4, 2],
+      values: ramp(72, 1).map((v) => Math.round(v * 64) / 64),
+      encoding: 'float16',
+    },
     { name: 'alpha', shape: [8], values: ramp(8, 0.5, 1), encoding: 'float32' },
     { name: 'cat_axis', shape: [], values: [-1], encoding: 'int32' },
     { name: 'paddings', shape: [4, 2], values: [0, 0, 1, 0, 0, 1, 0, 0], encoding: 'int32' },
@@ -137,26 +162,111 @@ function syntheticModel(): { json: TfjsGraphModelJson; bytes: Uint8Array } {
     { name: 'gain', shape: [5], values: [1, 2, 3, 4, 5], encoding: 'float32' },
   ];
   const nodes: TfNode[] = [
-    { name: 'x', op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: { dim: [-1, 10, 10, 3].map((size) => ({ size: String(size) })) } } } },
-    ...weights.map((w) => ({ name: w.name, op: 'Const', attr: { dtype: { type: w.encoding === 'int32' ? 'DT_INT32' : 'DT_FLOAT' } } })),
+    {
+      name: 'x',
+      op: 'Placeholder',
+      attr: {
+        dtype: { type: 'DT_FLOAT' },
+        shape: { shape: { dim: [-1, 10, 10, 3].map((size) => ({ size: String(size) })) } },
+      },
+    },
+    ...weights.map((w) => ({
+      name: w.name,
+      op: 'Const',
+      attr: { dtype: { type: w.encoding === 'int32' ? 'DT_INT32' : 'DT_FLOAT' } },
+    })),
     // SAME with stride 2 on 10 pixels: TF pads 0 before, 1 after.
-    { name: 'c1', op: '_FusedConv2D', input: ['x', 'w1', 'b1'], attr: { ...conv([1, 2, 2, 1], 'SAME'), fused_ops: attr.strs(['BiasAdd', 'Relu6']), num_args: { i: '1' }, epsilon: { f: 0 } } },
+    {
+      name: 'c1',
+      op: '_FusedConv2D',
+      input: ['x', 'w1', 'b1'],
+      attr: {
+        ...conv([1, 2, 2, 1], 'SAME'),
+        fused_ops: attr.strs(['BiasAdd', 'Relu6']),
+        num_args: { i: '1' },
+        epsilon: { f: 0 },
+      },
+    },
     { name: 'd1', op: 'DepthwiseConv2dNative', input: ['c1', 'dw'], attr: conv([1, 1, 1, 1], 'SAME') },
     { name: 'p1', op: 'Prelu', input: ['d1', 'alpha'], attr: { T: attr.float } },
-    { name: 'mp', op: 'MaxPool', input: ['p1'], attr: { T: attr.float, ksize: attr.ints([1, 2, 2, 1]), strides: attr.ints([1, 2, 2, 1]), padding: attr.s('SAME'), data_format: attr.s('NHWC') } },
-    { name: 'ap', op: 'AvgPool', input: ['p1'], attr: { T: attr.float, ksize: attr.ints([1, 3, 3, 1]), strides: attr.ints([1, 2, 2, 1]), padding: attr.s('SAME'), data_format: attr.s('NHWC') } },
-    { name: 'cat', op: 'ConcatV2', input: ['mp', 'ap', 'cat_axis'], attr: { T: attr.float, N: { i: '2' }, Tidx: { type: 'DT_INT32' } } },
-    { name: 'pd', op: 'Pad', input: ['cat', 'paddings'], attr: { T: attr.float, Tpaddings: { type: 'DT_INT32' } } },
+    {
+      name: 'mp',
+      op: 'MaxPool',
+      input: ['p1'],
+      attr: {
+        T: attr.float,
+        ksize: attr.ints([1, 2, 2, 1]),
+        strides: attr.ints([1, 2, 2, 1]),
+        padding: attr.s('SAME'),
+        data_format: attr.s('NHWC'),
+      },
+    },
+    {
+      name: 'ap',
+      op: 'AvgPool',
+      input: ['p1'],
+      attr: {
+        T: attr.float,
+        ksize: attr.ints([1, 3, 3, 1]),
+        strides: attr.ints([1, 2, 2, 1]),
+        padding: attr.s('SAME'),
+        data_format: attr.s('NHWC'),
+      },
+    },
+    {
+      name: 'cat',
+      op: 'ConcatV2',
+      input: ['mp', 'ap', 'cat_axis'],
+      attr: { T: attr.float, N: { i: '2' }, Tidx: { type: 'DT_INT32' } },
+    },
+    {
+      name: 'pd',
+      op: 'Pad',
+      input: ['cat', 'paddings'],
+      attr: { T: attr.float, Tpaddings: { type: 'DT_INT32' } },
+    },
     { name: 'c2', op: 'Conv2D', input: ['pd', 'w2'], attr: conv([1, 1, 1, 1], 'VALID') },
     { name: 'ba', op: 'BiasAdd', input: ['c2', 'b2'], attr: { T: attr.float, data_format: attr.s('NHWC') } },
     { name: 'r', op: 'Relu', input: ['ba'], attr: { T: attr.float } },
     { name: 'mx', op: 'Maximum', input: ['r', 'floor'], attr: { T: attr.float } },
-    { name: 'tr', op: 'Transpose', input: ['mx', 'perm'], attr: { T: attr.float, Tperm: { type: 'DT_INT32' } } },
-    { name: 'rs', op: 'Reshape', input: ['tr', 'flat'], attr: { T: attr.float, Tshape: { type: 'DT_INT32' } } },
-    { name: 'fc', op: '_FusedMatMul', input: ['rs', 'wfc', 'bfc'], attr: { T: attr.float, transpose_a: attr.b(false), transpose_b: attr.b(false), fused_ops: attr.strs(['BiasAdd', 'Relu']), num_args: { i: '1' }, epsilon: { f: 0 } } },
-    { name: 'mk', op: 'Mean', input: ['r', 'spatial'], attr: { T: attr.float, Tidx: { type: 'DT_INT32' }, keep_dims: attr.b(true) } },
+    {
+      name: 'tr',
+      op: 'Transpose',
+      input: ['mx', 'perm'],
+      attr: { T: attr.float, Tperm: { type: 'DT_INT32' } },
+    },
+    {
+      name: 'rs',
+      op: 'Reshape',
+      input: ['tr', 'flat'],
+      attr: { T: attr.float, Tshape: { type: 'DT_INT32' } },
+    },
+    {
+      name: 'fc',
+      op: '_FusedMatMul',
+      input: ['rs', 'wfc', 'bfc'],
+      attr: {
+        T: attr.float,
+        transpose_a: attr.b(false),
+        transpose_b: attr.b(false),
+        fused_ops: attr.strs(['BiasAdd', 'Relu']),
+        num_args: { i: '1' },
+        epsilon: { f: 0 },
+      },
+    },
+    {
+      name: 'mk',
+      op: 'Mean',
+      input: ['r', 'spatial'],
+      attr: { T: attr.float, Tidx: { type: 'DT_INT32' }, keep_dims: attr.b(true) },
+    },
     { name: 'sq', op: 'Squeeze', input: ['mk'], attr: { T: attr.float, squeeze_dims: attr.ints([1, 2]) } },
-    { name: 'mm', op: 'MatMul', input: ['sq', 'wm'], attr: { T: attr.float, transpose_a: attr.b(false), transpose_b: attr.b(true) } },
+    {
+      name: 'mm',
+      op: 'MatMul',
+      input: ['sq', 'wm'],
+      attr: { T: attr.float, transpose_a: attr.b(false), transpose_b: attr.b(true) },
+    },
     { name: 'scaled', op: 'Mul', input: ['fc', 'gain'], attr: { T: attr.float } },
     { name: 'out', op: 'AddV2', input: ['scaled', 'mm'], attr: { T: attr.float } },
   ];
@@ -178,18 +288,27 @@ describe('tfjs-graph converter', () => {
     const model = convertTfjsGraphModel(json, () => bytes, { graphName: 'synthetic', description: 'test' });
     const summary = summarizeModel(model);
     assert.deepEqual(summary.inputs[0].shape, ['N', 3, 10, 10]);
-    assert.deepEqual(Object.keys(summary.opTypes).filter((op) => !AUTODIFF_OPS.has(op)), []);
+    assert.deepEqual(
+      Object.keys(summary.opTypes).filter((op) => !AUTODIFF_OPS.has(op)),
+      [],
+    );
 
     const batch = 2;
     const nhwc = Float32Array.from({ length: batch * 300 }, (_, i) => Math.sin(i * 0.61) * 3);
     const nchw = new Float32Array(nhwc.length);
-    for (let n = 0; n < batch; n++) for (let p = 0; p < 100; p++) for (let c = 0; c < 3; c++) nchw[(n * 3 + c) * 100 + p] = nhwc[(n * 100 + p) * 3 + c];
+    for (let n = 0; n < batch; n++)
+      for (let p = 0; p < 100; p++)
+        for (let c = 0; c < 3; c++) nchw[(n * 3 + c) * 100 + p] = nhwc[(n * 100 + p) * 3 + c];
     const reference = await tfjsModel(json, bytes);
     const expected = (reference.execute(tf.tensor4d(nhwc, [batch, 10, 10, 3])) as tf.Tensor).dataSync();
     const session = await ort.InferenceSession.create(encodeModel(model));
-    const actual = (await session.run({ x: new ort.Tensor('float32', nchw, [batch, 3, 10, 10]) })).out.data as Float32Array;
+    const actual = (await session.run({ x: new ort.Tensor('float32', nchw, [batch, 3, 10, 10]) })).out
+      .data as Float32Array;
     assert.equal(actual.length, batch * 5);
-    assert.ok(maxAbsDifference(actual, expected) < 1e-4, `max abs difference ${maxAbsDifference(actual, expected)}`);
+    assert.ok(
+      maxAbsDifference(actual, expected) < 1e-4,
+      `max abs difference ${maxAbsDifference(actual, expected)}`,
+    );
   });
 
   it('names the op and node it cannot convert', () => {
@@ -197,7 +316,8 @@ describe('tfjs-graph converter', () => {
     json.modelTopology.node.find((n) => n.name === 'r')!.op = 'Elu';
     assert.throws(
       () => convertTfjsGraphModel(json, () => bytes, { graphName: 'synthetic', description: 'test' }),
-      (error: Error) => error instanceof TfjsConversionError && /unsupported TF op Elu at node "r"/.test(error.message),
+      (error: Error) =>
+        error instanceof TfjsConversionError && /unsupported TF op Elu at node "r"/.test(error.message),
     );
   });
 });

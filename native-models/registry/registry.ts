@@ -1,0 +1,263 @@
+/**
+ * The one loader for recognition models: shipped ones (native-models/manifests/<id>.json +
+ * native-models/models/<id>.onnx) and lab-imported ones (`<data>/models/<id>/manifest.json +
+ * model.onnx`). A model is handed out only after its ONNX file has the manifest's SHA-256.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ManifestError, modelPaths, readShippedManifests } from '../manifests/load.js';
+import type { DetectionManifest, ModelManifest, RecognitionManifest, Threshold } from '../manifests/schema.js';
+import {
+  CalibrationRecordSchema,
+  ImportedManifestSchema,
+  type CalibrationRecord,
+  type ImportedManifest,
+} from './schema.js';
+
+/**
+ * The model `verify` and `explain` use when none is named. MobileFace: on the face fixtures
+ * aligned by this project (BlazeFace keypoints → 5-point similarity), its ROC AUC is the higher
+ * of the two shipped models (see native-models/registry/calibrations/).
+ */
+export const DEFAULT_MODEL_ID = 'mobileface';
+
+export type ModelOrigin = 'shipped' | 'imported';
+export type FileStatus = 'verified' | 'missing' | 'tampered';
+
+/** A recognition model as listed: its manifest, where its file is and whether the file checks out. */
+export interface ModelEntry {
+  id: string;
+  name: string;
+  origin: ModelOrigin;
+  manifest: RecognitionManifest | ImportedManifest;
+  /** Absolute path of the ONNX file. */
+  path: string;
+  status: FileStatus;
+  isDefault: boolean;
+  /** The last calibration run in full, when one was recorded. */
+  calibration?: CalibrationRecord;
+}
+
+/** A model whose ONNX file was just verified against its manifest's SHA-256. */
+export type RegisteredModel = ModelEntry & { status: 'verified'; sha256: string };
+
+export class ModelNotFoundError extends Error {
+  override name = 'ModelNotFoundError';
+}
+
+/** The ONNX file is missing or its bytes are not the ones the manifest names. */
+export class ModelIntegrityError extends Error {
+  override name = 'ModelIntegrityError';
+}
+
+export interface RegistryOptions {
+  /** Data folder holding lab-imported models under models/. */
+  dataDir: string;
+  /** Project root holding native-models/ (default: this checkout or installed app). */
+  root?: string;
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The data folder's models/ folder (imported models, one subfolder per id). */
+export function importedModelsDir(dataDir: string): string {
+  return join(dataDir, 'models');
+}
+
+export class ModelRegistry {
+  private readonly paths: { manifests: string; models: string; calibrations: string };
+
+  constructor(private readonly options: RegistryOptions) {
+    const { manifests, models } = modelPaths(options.root);
+    this.paths = { manifests, models, calibrations: join(manifests, '..', 'registry', 'calibrations') };
+  }
+
+  get dataDir(): string {
+    return this.options.dataDir;
+  }
+
+  /** Recognition models, shipped first (manifest order), then imported (by id); files are hashed. */
+  listModels(): ModelEntry[] {
+    const shipped = this.shippedManifests()
+      .filter((m): m is RecognitionManifest => m.kind === 'recognition')
+      .map((manifest) => this.entry(manifest, 'shipped'));
+    const imported = this.importedManifests().map((manifest) => this.entry(manifest, 'imported'));
+    return [...shipped, ...imported];
+  }
+
+  /** The model, after checking that its file has the manifest's SHA-256; refuses it otherwise. */
+  getModel(id: string = DEFAULT_MODEL_ID): RegisteredModel {
+    const entry = this.listEntry(id);
+    const sha256 = this.verifyFile(entry.path, entry.manifest.onnx.sha256, entry.origin);
+    return { ...entry, status: 'verified', sha256 };
+  }
+
+  /** A shipped detector's ONNX path, after the same hash check (BlazeFace is on the evidence path too). */
+  getDetector(id: string): { manifest: DetectionManifest; path: string } {
+    const manifest = this.shippedManifests().find((m): m is DetectionManifest => m.kind === 'detection' && m.id === id);
+    if (!manifest) throw new ModelNotFoundError(`no shipped detection model '${id}'`);
+    const path = join(this.paths.models, manifest.onnx.file);
+    this.verifyFile(path, manifest.onnx.sha256, 'shipped');
+    return { manifest, path };
+  }
+
+  /** The folder holding the shipped detectors' ONNX files. */
+  get shippedModelsDir(): string {
+    return this.paths.models;
+  }
+
+  /** Ids in use, shipped and imported (an import may not reuse one). */
+  ids(): Set<string> {
+    return new Set([...this.shippedManifests().map((m) => m.id), ...this.importedManifests().map((m) => m.id)]);
+  }
+
+  /**
+   * Records a calibration: the threshold goes into the model's manifest (the committed
+   * manifest for a shipped model), the full run beside it.
+   */
+  recordCalibration(record: CalibrationRecord, datasetLabel: string): Threshold {
+    const entry = this.getModel(record.modelId);
+    if (entry.sha256 !== record.modelSha256) {
+      throw new ModelIntegrityError(`calibration of ${record.modelId} was run on another file (${record.modelSha256})`);
+    }
+    const threshold: Threshold = {
+      value: record.threshold,
+      metric: 'cosine',
+      calibration: {
+        method: record.method,
+        dataset: datasetLabel,
+        n: record.genuine + record.impostor,
+        provisional: record.provisional,
+      },
+    };
+    const checked = CalibrationRecordSchema.parse(record);
+    if (entry.origin === 'shipped') {
+      const file = join(this.paths.manifests, `${entry.id}.json`);
+      writeAtomically(file, replaceThreshold(readFileSync(file, 'utf8'), threshold));
+      readShippedManifests(this.paths.manifests);
+      writeAtomically(join(this.paths.calibrations, `${entry.id}.json`), `${JSON.stringify(checked, null, 2)}\n`);
+    } else {
+      const dir = join(importedModelsDir(this.options.dataDir), entry.id);
+      const manifest = ImportedManifestSchema.parse({ ...entry.manifest, threshold });
+      writeAtomically(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+      writeAtomically(join(dir, 'calibration.json'), `${JSON.stringify(checked, null, 2)}\n`);
+    }
+    return threshold;
+  }
+
+  private shippedManifests(): ModelManifest[] {
+    return readShippedManifests(this.paths.manifests);
+  }
+
+  private importedManifests(): ImportedManifest[] {
+    const dir = importedModelsDir(this.options.dataDir);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'manifest.json')))
+      .map((d) => d.name)
+      .sort()
+      .map((name) => readImportedManifest(join(dir, name)));
+  }
+
+  private listEntry(id: string): ModelEntry {
+    const entry = this.listModels().find((m) => m.id === id);
+    if (!entry) {
+      const known = this.listModels().map((m) => m.id);
+      throw new ModelNotFoundError(`no recognition model '${id}'; known: ${known.join(', ') || 'none'}`);
+    }
+    return entry;
+  }
+
+  private entry(manifest: RecognitionManifest | ImportedManifest, origin: ModelOrigin): ModelEntry {
+    const folder = origin === 'shipped' ? this.paths.models : join(importedModelsDir(this.options.dataDir), manifest.id);
+    const path = join(folder, manifest.onnx.file);
+    const calibrationFile =
+      origin === 'shipped' ? join(this.paths.calibrations, `${manifest.id}.json`) : join(folder, 'calibration.json');
+    return {
+      id: manifest.id,
+      name: manifest.name,
+      origin,
+      manifest,
+      path,
+      status: fileStatus(path, manifest.onnx.sha256),
+      isDefault: manifest.id === DEFAULT_MODEL_ID,
+      ...(existsSync(calibrationFile) && { calibration: readCalibration(calibrationFile) }),
+    };
+  }
+
+  private verifyFile(path: string, expected: string, origin: ModelOrigin): string {
+    if (!existsSync(path)) {
+      throw new ModelIntegrityError(
+        `model file missing: ${path}` + (origin === 'shipped' ? ' (run `npm run models` to install the shipped models)' : ''),
+      );
+    }
+    const actual = sha256Hex(readFileSync(path));
+    if (actual !== expected) {
+      throw new ModelIntegrityError(
+        `refusing ${path}: its SHA-256 is ${actual} but the manifest says ${expected}; the file was changed or ` +
+          (origin === 'shipped' ? 'replaced (run `npm run models` to restore it)' : 'replaced after import (import it again)'),
+      );
+    }
+    return actual;
+  }
+}
+
+function fileStatus(path: string, expected: string): FileStatus {
+  if (!existsSync(path)) return 'missing';
+  return sha256Hex(readFileSync(path)) === expected ? 'verified' : 'tampered';
+}
+
+function readImportedManifest(dir: string): ImportedManifest {
+  const file = join(dir, 'manifest.json');
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ManifestError(`${file} is not JSON: ${(error as Error).message}`);
+  }
+  const parsed = ImportedManifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new ManifestError(`${file} is not a valid imported-model manifest: ${issues}`);
+  }
+  return parsed.data;
+}
+
+function readCalibration(file: string): CalibrationRecord {
+  const parsed = CalibrationRecordSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new ManifestError(`${file} is not a valid calibration record: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+/**
+ * The manifest text with its top-level `"threshold": …` value replaced, everything else kept as
+ * written (the committed manifests are formatted by hand and by Prettier). The new value is
+ * written expanded, one field per line, which Prettier keeps as it is.
+ */
+export function replaceThreshold(text: string, threshold: Threshold): string {
+  const match = /^( *)"threshold": /m.exec(text);
+  if (!match) throw new ManifestError('manifest has no "threshold" field to replace');
+  const start = match.index + match[0].length;
+  let end: number;
+  if (text.startsWith('null', start)) end = start + 'null'.length;
+  else if (text[start] === '{') {
+    let depth = 0;
+    end = start;
+    do {
+      if (text[end] === '{') depth++;
+      else if (text[end] === '}') depth--;
+      end++;
+    } while (depth > 0 && end < text.length);
+  } else throw new ManifestError('manifest "threshold" is neither null nor an object');
+  const value = JSON.stringify(threshold, null, 2).replaceAll('\n', `\n${match[1]}`);
+  return text.slice(0, start) + value + text.slice(end);
+}
+
+function writeAtomically(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(`${file}.tmp`, text);
+  renameSync(`${file}.tmp`, file);
+}
