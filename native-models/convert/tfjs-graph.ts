@@ -76,6 +76,18 @@ export const SUPPORTED_TF_OPS = [
   'Transpose',
 ] as const;
 
+/** Element-wise TF ops (NumPy broadcasting) and their ONNX counterparts. */
+const BINARY_OPS: Record<string, string> = {
+  Add: 'Add',
+  AddV2: 'Add',
+  BiasAdd: 'Add',
+  Sub: 'Sub',
+  Mul: 'Mul',
+  RealDiv: 'Div',
+  Maximum: 'Max',
+  Minimum: 'Min',
+};
+
 /** Symbolic name of a dimension TF leaves open (in practice the batch). */
 const BATCH = 'N';
 /** Position in NCHW storage of each NHWC (logical) axis, and the inverse. */
@@ -185,17 +197,7 @@ class Converter {
   ) {}
 
   convert(node: TfNode): void {
-    const binary: Record<string, string> = {
-      Add: 'Add',
-      AddV2: 'Add',
-      BiasAdd: 'Add',
-      Sub: 'Sub',
-      Mul: 'Mul',
-      RealDiv: 'Div',
-      Maximum: 'Max',
-      Minimum: 'Min',
-    };
-    if (node.op in binary) return this.binary(node, binary[node.op]);
+    if (Object.hasOwn(BINARY_OPS, node.op)) return this.binary(node, BINARY_OPS[node.op]);
     switch (node.op) {
       case 'Placeholder':
         return this.placeholder(node);

@@ -38,14 +38,14 @@ export interface DetectedPhoto {
 export interface FaceChoice {
   /** Index into the detected faces (largest first); default 0, the largest. */
   face?: number;
-  /** Five points marked by the examiner, in photo pixels; they replace the detected keypoints. */
+  /** Five points marked by the examiner, in photo pixels; used instead of any detected face. */
   landmarks?: FivePointLandmarks;
 }
 
 /** One face of a photo, aligned and normalised for one model. */
 export interface PreparedFace {
   photo: DetectedPhoto;
-  /** Which detected face was used; null when manual landmarks were given without an index. */
+  /** Which detected face was used; null when manual landmarks were given. */
   faceIndex: number | null;
   aligned: AlignedFace;
   /** Normalised C×H×W input, its SHA-256, and the crop's RGB bytes (for overlays). */
@@ -100,25 +100,11 @@ export async function detectPhoto(path: string, detector: FaceDetector): Promise
 
 /** Aligns the chosen face of a detected photo to the model's crop and normalises it. */
 export async function prepareFace(photo: DetectedPhoto, manifest: Manifest, choice: FaceChoice = {}): Promise<PreparedFace> {
-  const { faces } = photo;
-  let faceIndex: number | null = choice.face ?? (choice.landmarks ? null : 0);
-  if (faceIndex !== null && !(Number.isInteger(faceIndex) && faceIndex >= 0)) {
-    throw new FaceSelectionError('index-out-of-range', `face index must be a whole number ≥ 0, got ${faceIndex}`);
-  }
-  if (!choice.landmarks && faces.length === 0) {
-    throw new FaceSelectionError('no-face', `no face found in ${photo.path}; mark the five landmarks by hand to compare it`);
-  }
-  if (faceIndex !== null && faceIndex >= faces.length && !choice.landmarks) {
-    throw new FaceSelectionError(
-      'index-out-of-range',
-      `${photo.path} has ${faces.length} face${faces.length === 1 ? '' : 's'} (0 = largest); there is no face ${faceIndex}`,
-    );
-  }
-  if (faceIndex !== null && faceIndex >= faces.length) faceIndex = null;
+  const faceIndex = choice.landmarks ? null : chooseFace(photo, choice.face ?? 0);
   let start = performance.now();
   const aligned = await alignFace(
     photo.image,
-    choice.landmarks ? { manual: choice.landmarks } : { detected: faces[faceIndex!].keypoints },
+    choice.landmarks ? { manual: choice.landmarks } : { detected: photo.faces[faceIndex!].keypoints },
     alignTargetOf(manifest),
   );
   const alignMs = performance.now() - start;
@@ -132,6 +118,22 @@ export async function prepareFace(photo: DetectedPhoto, manifest: Manifest, choi
     input: { tensor, sha256: tensorSha256(tensor), rgb: aligned.crop.rgb },
     timings: { alignMs, preprocessMs },
   };
+}
+
+function chooseFace({ path, faces }: DetectedPhoto, index: number): number {
+  if (!Number.isInteger(index) || index < 0) {
+    throw new FaceSelectionError('index-out-of-range', `face index must be a whole number ≥ 0, got ${index}`);
+  }
+  if (faces.length === 0) {
+    throw new FaceSelectionError('no-face', `no face found in ${path}; mark the five landmarks by hand to compare it`);
+  }
+  if (index >= faces.length) {
+    throw new FaceSelectionError(
+      'index-out-of-range',
+      `${path} has ${faces.length} face${faces.length === 1 ? '' : 's'} (0 = largest); there is no face ${index}`,
+    );
+  }
+  return index;
 }
 
 /** `detectPhoto` then `prepareFace`: one photo for one model. */

@@ -79,8 +79,8 @@ export class EngineClient {
   }
 
   async explain(pairs: PairInput[], { signal, onProgress }: ClientExplainOptions = {}): Promise<PairExplanation[]> {
-    signal?.throwIfAborted();
     await this.ready;
+    signal?.throwIfAborted();
     const id = this.nextId++;
     const worker = this.worker;
     return new Promise<PairExplanation[]>((resolve, reject) => {

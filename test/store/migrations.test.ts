@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import type { Database } from 'better-sqlite3';
 import { DatabaseVersionError, migrate, openDatabase } from '../../electron/node/store/database.js';
 import { migrations } from '../../electron/node/store/migrations/index.js';
 
@@ -67,7 +68,7 @@ test('a failing migration leaves no trace and stops later ones', () => {
     {
       version: 900,
       name: 'half-done',
-      up(db: import('better-sqlite3').Database) {
+      up(db: Database) {
         db.exec('CREATE TABLE half_done (id INTEGER PRIMARY KEY)');
         db.exec('INSERT INTO no_such_table VALUES (1)');
       },
@@ -75,7 +76,7 @@ test('a failing migration leaves no trace and stops later ones', () => {
     {
       version: 901,
       name: 'after',
-      up: (db: import('better-sqlite3').Database) => db.exec('CREATE TABLE after_it (x)'),
+      up: (db: Database) => db.exec('CREATE TABLE after_it (x)'),
     },
   ];
   assert.throws(() => openDatabase(path, broken), /no such table: no_such_table/);

@@ -56,8 +56,7 @@ test('cancelled between batches: rejects with AbortError, and the engine serves 
 test('a worker that does not stop in time is terminated and replaced', async () => {
   const client = await EngineClient.start(options, { cancelGraceMs: 0 });
   const controller = new AbortController();
-  const pending = client.explain([pair, pair, pair], { signal: controller.signal });
-  controller.abort();
+  const pending = client.explain([pair, pair, pair], { signal: controller.signal, onProgress: () => controller.abort() });
   await assert.rejects(pending, { name: 'AbortError' });
   const [result] = await client.explain([pair]);
   assert.ok(Math.abs(result.score - meta.score) < 1e-5);

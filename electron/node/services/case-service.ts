@@ -139,14 +139,14 @@ export class CaseService {
             now,
           );
         const created = this.get(Number(lastInsertRowid));
-        const { id, createdAt, updatedAt, ...recorded } = created;
+        const { id, caseNumber, title, requestingAgency, examiner, status, notes } = created;
         this.audit.append({
           actor,
           action: 'case.create',
           entityType: 'case',
           entityId: id,
           caseId: id,
-          details: recorded,
+          details: { caseNumber, title, requestingAgency, examiner, status, notes },
         });
         return created;
       })

@@ -92,14 +92,22 @@ export class EvidenceService {
             actor,
           );
         const item = this.get(Number(lastInsertRowid));
-        const { id, caseId, importedAt, importedBy, ...recorded } = item;
+        const { id, caseId } = item;
         this.audit.append({
           actor,
           action: 'evidence.import',
           entityType: 'evidence',
           entityId: id,
           caseId,
-          details: recorded,
+          details: {
+            originalName: file.fileName,
+            storedPath,
+            sha256,
+            byteSize: file.bytes.length,
+            mediaType,
+            width,
+            height,
+          },
         });
         return item;
       })

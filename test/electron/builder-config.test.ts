@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { test } from 'node:test';
+import sharp from 'sharp';
+
+const require = createRequire(import.meta.url);
+
+test('build/electron-builder.yml passes electron-builder’s own schema and unpacks the native modules', async () => {
+  const yaml = require('js-yaml') as { load(text: string): any };
+  const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as {
+    validateConfiguration(config: unknown, logger: unknown): Promise<void>;
+  };
+  const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+  const config = yaml.load(readFileSync('build/electron-builder.yml', 'utf8'));
+  await validateConfiguration(config, new DebugLogger(false));
+  assert.equal(config.directories.output, 'release');
+  for (const unpacked of ['better-sqlite3', 'onnxruntime-node/bin', 'sharp', '@img']) {
+    assert.ok(
+      config.asarUnpack.some((pattern: string) => pattern.startsWith(`node_modules/${unpacked}/`)),
+      `${unpacked} must be unpacked from the asar`,
+    );
+  }
+  assert.deepEqual(config.linux.target, ['AppImage', 'deb']);
+  assert.deepEqual(config.win.target, ['nsis']);
+});
+
+test('the icon is a 512×512 PNG', async () => {
+  const metadata = await sharp('build/icons/512x512.png').metadata();
+  assert.deepEqual([metadata.format, metadata.width, metadata.height], ['png', 512, 512]);
+});
