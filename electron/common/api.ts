@@ -233,7 +233,9 @@ export const apiContract = {
     params: z.object({
       /** Case-insensitive substring of case number, title, agency, examiner or notes. */
       search: z.string().trim().max(200).optional(),
+      /** Default: updatedAt, newest first. */
       sortBy: z.enum(CASE_SORT_FIELDS).optional(),
+      /** Default: 'asc' when sortBy is given, else 'desc'. */
       direction: z.enum(['asc', 'desc']).optional(),
     }),
     result: z.object({ cases: z.array(caseSummarySchema) }),

@@ -18,7 +18,8 @@ export function decodeNpy(bytes: Uint8Array, source = 'array'): NpyArray {
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const major = bytes[6];
-  if (major !== 1 && major !== 2 && major !== 3) throw new NpyFormatError(`${source}: unsupported .npy version ${major}`);
+  if (major !== 1 && major !== 2 && major !== 3)
+    throw new NpyFormatError(`${source}: unsupported .npy version ${major}`);
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const headerStart = major === 1 ? 10 : 12;
   const header = new TextDecoder().decode(bytes.subarray(headerStart, headerStart + headerLength));
@@ -39,9 +40,12 @@ export function decodeNpy(bytes: Uint8Array, source = 'array'): NpyArray {
 
   const dataStart = headerStart + headerLength;
   const itemSize = descr === '<f4' ? 4 : descr === '<f8' ? 8 : 0;
-  if (itemSize === 0) throw new NpyFormatError(`${source}: dtype ${descr} is not supported (only <f4 and <f8)`);
+  if (itemSize === 0)
+    throw new NpyFormatError(`${source}: dtype ${descr} is not supported (only <f4 and <f8)`);
   if (bytes.length - dataStart !== count * itemSize) {
-    throw new NpyFormatError(`${source}: expected ${count * itemSize} data bytes for shape (${shape}), found ${bytes.length - dataStart}`);
+    throw new NpyFormatError(
+      `${source}: expected ${count * itemSize} data bytes for shape (${shape}), found ${bytes.length - dataStart}`,
+    );
   }
   // Copy (Buffer#slice would not) so the typed array owns an aligned buffer.
   const buffer = new Uint8Array(bytes.subarray(dataStart)).buffer;
@@ -51,7 +55,8 @@ export function decodeNpy(bytes: Uint8Array, source = 'array'): NpyArray {
 export function encodeNpy(array: NpyArray): Uint8Array {
   const { data, shape } = array;
   const count = shape.reduce((a, b) => a * b, 1);
-  if (count !== data.length) throw new RangeError(`shape (${shape}) holds ${count} values, data has ${data.length}`);
+  if (count !== data.length)
+    throw new RangeError(`shape (${shape}) holds ${count} values, data has ${data.length}`);
   const descr = data instanceof Float32Array ? '<f4' : '<f8';
   const shapeText = shape.length === 1 ? `${shape[0]},` : shape.join(', ');
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shapeText}), }`;

@@ -71,7 +71,8 @@ export class Verifier {
     readonly models: RegisteredModel[],
     private readonly detector: FaceDetector,
     private readonly embedders: Embedder[],
-    private readonly thresholds: (Threshold | null)[],
+    /** Each model's threshold: the manifest's, or the override. */
+    readonly thresholds: (Threshold | null)[],
   ) {}
 
   /** Verifies each model's file and opens the detector and one forward session per model. */

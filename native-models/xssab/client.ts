@@ -1,8 +1,11 @@
 /**
  * Main-side client of the engine worker: the engine runs in a worker thread so explanations never
- * block the calling process. Cancellation is checked between batches; a worker that does not stop
- * within `cancelGraceMs` is terminated and started afresh for the next request.
+ * block the calling process. Cancellation is checked between batches. A cancelled request is
+ * answered within `cancelGraceMs`: if the worker has not stopped by then it is retired (it winds
+ * down after its current batch) and a fresh one serves the next request. Workers are never
+ * terminated: terminating one inside an ONNX Runtime run aborts the whole process.
  */
+import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { EngineOptions, PairExplanation, PairInput } from './engine.js';
 import type { ModelSignature } from './signature.js';
@@ -10,10 +13,20 @@ import type { ProviderName } from './providers.js';
 
 type SerialisedError = { name: string; message: string };
 
-export type ToWorker = { type: 'explain'; id: number; pairs: PairInput[] } | { type: 'cancel'; id: number };
+export type ToWorker =
+  | { type: 'explain'; id: number; pairs: PairInput[] }
+  | { type: 'cancel'; id: number }
+  /** Stop after the running batches, release the sessions, exit. */
+  | { type: 'close' };
 
 export type ToClient =
-  | { type: 'ready'; provider: ProviderName; warnings: string[]; signature: ModelSignature; modelSha256: string }
+  | {
+      type: 'ready';
+      provider: ProviderName;
+      warnings: string[];
+      signature: ModelSignature;
+      modelSha256: string;
+    }
   | { type: 'init-error'; error: SerialisedError }
   | { type: 'progress'; id: number; done: number; total: number }
   | { type: 'result'; id: number; results: PairExplanation[] }
@@ -38,7 +51,8 @@ interface Pending {
 }
 
 function startWorker(workerData: EngineOptions): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData });
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./worker.js', import.meta.url), { workerData });
   // Running from sources under tsx (tests, development): Node 20 does not apply the --import
   // hooks to a worker's entry file, so the worker registers tsx itself before loading it.
   const entry = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
@@ -57,6 +71,7 @@ function revive(error: SerialisedError): Error {
 export class EngineClient {
   private worker!: Worker;
   private ready!: Promise<EngineInfo>;
+  private exited!: Promise<unknown>;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
@@ -78,7 +93,10 @@ export class EngineClient {
     return this.ready;
   }
 
-  async explain(pairs: PairInput[], { signal, onProgress }: ClientExplainOptions = {}): Promise<PairExplanation[]> {
+  async explain(
+    pairs: PairInput[],
+    { signal, onProgress }: ClientExplainOptions = {},
+  ): Promise<PairExplanation[]> {
     await this.ready;
     signal?.throwIfAborted();
     const id = this.nextId++;
@@ -87,7 +105,7 @@ export class EngineClient {
       let timer: NodeJS.Timeout | undefined;
       const onAbort = () => {
         worker.postMessage({ type: 'cancel', id } satisfies ToWorker);
-        timer = setTimeout(() => this.restart(worker), this.cancelGraceMs);
+        timer = setTimeout(() => this.replace(worker), this.cancelGraceMs);
       };
       const settle = () => {
         signal?.removeEventListener('abort', onAbort);
@@ -105,12 +123,14 @@ export class EngineClient {
 
   async close(): Promise<void> {
     this.failAll(new Error('the explanation engine was closed'));
-    await this.worker.terminate();
+    this.worker.postMessage({ type: 'close' } satisfies ToWorker);
+    await this.exited;
   }
 
   private spawn(): void {
     const worker = startWorker(this.options);
     this.worker = worker;
+    this.exited = once(worker, 'exit');
     this.ready = new Promise<EngineInfo>((resolve, reject) => {
       worker.on('message', (message: ToClient) => {
         if (message.type === 'ready') {
@@ -149,12 +169,12 @@ export class EngineClient {
     else pending.reject(revive(message.error));
   }
 
-  /** The worker did not stop in time: terminate it, fail what it was running, start a fresh one. */
-  private restart(worker: Worker): void {
+  /** The worker did not stop in time: fail what it was running, retire it, start a fresh one. */
+  private replace(worker: Worker): void {
     if (worker !== this.worker) return;
-    this.failAll(new Error('the explanation engine was restarted after a cancellation'));
+    this.failAll(new Error('the explanation engine was replaced after a cancellation'));
+    worker.postMessage({ type: 'close' } satisfies ToWorker);
     this.spawn();
-    void worker.terminate();
   }
 
   private failAll(error: Error): void {

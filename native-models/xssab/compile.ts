@@ -8,7 +8,13 @@ import { NodeWriter } from './graph.js';
 import { modelSignature } from './signature.js';
 
 export { modelSignature, type ModelSignature } from './signature.js';
-import { appendGradientMap, appendGradientSeed, appendXssabMaps, appendXssabSeeds, XSSAB_SEEDS_PER_SAMPLE } from './xssab.js';
+import {
+  appendGradientMap,
+  appendGradientSeed,
+  appendXssabMaps,
+  appendXssabSeeds,
+  XSSAB_SEEDS_PER_SAMPLE,
+} from './xssab.js';
 
 /** Bump when the compiled graph changes, so cached graphs from older versions are not reused. */
 export const COMPILER_VERSION = 1;
@@ -29,7 +35,12 @@ export const IO = {
 function floatOutput(name: string, shape: number[]): ValueInfoProto {
   return {
     name,
-    type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: shape.map((dimValue) => ({ dimValue })) } } },
+    type: {
+      tensorType: {
+        elemType: onnx.TensorProto.DataType.FLOAT,
+        shape: { dim: shape.map((dimValue) => ({ dimValue })) },
+      },
+    },
   };
 }
 
@@ -48,7 +59,10 @@ export function compileExplainer(source: ModelProto, pairs: number, method: Expl
   const head = new NodeWriter('xssab_head', sig.opset);
   let seed: string;
   if (method === 'xssab') {
-    graph.input!.push({ name: IO.threshold, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [] } } } });
+    graph.input!.push({
+      name: IO.threshold,
+      type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [] } } },
+    });
     const seeds = appendXssabSeeds(
       head,
       { embedding: sig.embedding, pairs, threshold: IO.threshold, dim: sig.dim },
@@ -75,7 +89,11 @@ export function compileExplainer(source: ModelProto, pairs: number, method: Expl
   const out = differentiated.graph!;
   if (method === 'xssab') {
     appendXssabMaps(maps, gradient, pairs, { pos: IO.pos, neg: IO.neg, combined: IO.combined });
-    out.output!.push(floatOutput(IO.pos, mapShape), floatOutput(IO.neg, mapShape), floatOutput(IO.combined, mapShape));
+    out.output!.push(
+      floatOutput(IO.pos, mapShape),
+      floatOutput(IO.neg, mapShape),
+      floatOutput(IO.combined, mapShape),
+    );
   } else {
     appendGradientMap(maps, gradient, IO.gradientMap);
     out.output!.push(floatOutput(IO.gradientMap, mapShape));

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import ort from 'onnxruntime-node';
-import { decodeModel, encodeModel, ModelFormatError, type ModelProto } from '../onnx/model-io.js';
+import { decodeModel, ModelFormatError, type ModelProto } from '../onnx/model-io.js';
 import { COMPILER_VERSION, IO, compileExplainer, type ExplanationMethod } from './compile.js';
 import { modelSignature, type ModelSignature } from './signature.js';
 import { loadAlignedFace, sha256Hex, tensorSha256, type Preprocessing } from './preprocess.js';
@@ -78,6 +78,8 @@ export class Engine {
 
   private constructor(
     private readonly options: Required<Omit<EngineOptions, 'cacheDir'>> & { cacheDir?: string },
+    /** The model file; its decoded proto's tensors are views of these bytes, so keeping both is free. */
+    private readonly modelBytes: Uint8Array,
     private readonly modelProto: ModelProto,
     readonly modelSha256: string,
     readonly signature: ModelSignature,
@@ -95,11 +97,14 @@ export class Engine {
     const signature = modelSignature(model);
     const { width, height } = options.preprocessing.size;
     if (width !== signature.width || height !== signature.height) {
-      throw new Error(`preprocessing size ${width}×${height} differs from the model input ${signature.width}×${signature.height}`);
+      throw new Error(
+        `preprocessing size ${width}×${height} differs from the model input ${signature.width}×${signature.height}`,
+      );
     }
     const choice = chooseProvider(options.provider ?? 'cpu');
     const engine = new Engine(
       { provider: 'cpu', threads: 2, pairsPerBatch: 1, ...options },
+      bytes,
       model,
       sha256Hex(bytes),
       signature,
@@ -125,7 +130,10 @@ export class Engine {
       const batch = pairs.slice(start, start + this.options.pairsPerBatch);
       const P = batch.length;
       const loadStart = performance.now();
-      const faces = await Promise.all([...batch.map((p) => this.load(p.a)), ...batch.map((p) => this.load(p.b))]);
+      const faces = await Promise.all([
+        ...batch.map((p) => this.load(p.a)),
+        ...batch.map((p) => this.load(p.b)),
+      ]);
       const loadMs = performance.now() - loadStart;
 
       const session = await this.explainSession(P, 'xssab');
@@ -166,7 +174,7 @@ export class Engine {
 
   /** Embeddings of faces (forward only), in one run when the model's batch axis is dynamic. */
   async embed(faces: FaceInput[]): Promise<{ embeddings: Float32Array[]; runMs: number }> {
-    this.forwardSession ??= this.createSession(encodeModel(this.modelProto));
+    this.forwardSession ??= this.createSession(this.modelBytes);
     const session = await this.forwardSession;
     const loaded = await Promise.all(faces.map((f) => this.load(f)));
     const batchDim = session.inputMetadata[0]?.isTensor ? session.inputMetadata[0].shape[0] : 1;
@@ -176,7 +184,8 @@ export class Engine {
     for (const group of groups) {
       const out = await session.run({ [this.signature.input]: this.stack(group.map((f) => f.tensor)) });
       const data = out[this.signature.embedding].data as Float32Array;
-      for (let i = 0; i < group.length; i++) embeddings.push(data.slice(i * this.signature.dim, (i + 1) * this.signature.dim));
+      for (let i = 0; i < group.length; i++)
+        embeddings.push(data.slice(i * this.signature.dim, (i + 1) * this.signature.dim));
     }
     return { embeddings, runMs: performance.now() - start };
   }
@@ -213,7 +222,9 @@ export class Engine {
     if ('path' in face) return loadAlignedFace(face.path, this.options.preprocessing);
     const { channels, height, width } = this.signature;
     if (face.tensor.length !== channels * height * width) {
-      throw new RangeError(`face tensor has ${face.tensor.length} values; the model takes ${channels}×${height}×${width}`);
+      throw new RangeError(
+        `face tensor has ${face.tensor.length} values; the model takes ${channels}×${height}×${width}`,
+      );
     }
     return { tensor: face.tensor, sha256: face.sha256 ?? tensorSha256(face.tensor) };
   }
@@ -261,7 +272,9 @@ export class Engine {
       return await ort.InferenceSession.create(bytes, sessionOptions(this.provider, this.options.threads));
     } catch (error) {
       if (this.provider !== 'cuda') throw error;
-      this.warnings.push(`CUDA was requested but its session failed to start (${(error as Error).message.split('\n')[0]}). Running on CPU.`);
+      this.warnings.push(
+        `CUDA was requested but its session failed to start (${(error as Error).message.split('\n')[0]}). Running on CPU.`,
+      );
       this.provider = 'cpu';
       return ort.InferenceSession.create(bytes, sessionOptions('cpu', this.options.threads));
     }

@@ -41,7 +41,13 @@ export class NodeWriter {
   }
 
   /** ReduceSum takes axes as an input from opset 13, the other reductions from opset 18. */
-  reduce(opType: 'ReduceSum' | 'ReduceMean', x: string, axes: number[], keepdims: boolean, output?: string): string {
+  reduce(
+    opType: 'ReduceSum' | 'ReduceMean',
+    x: string,
+    axes: number[],
+    keepdims: boolean,
+    output?: string,
+  ): string {
     const axesAsInput = this.opset >= (opType === 'ReduceSum' ? 13 : 18);
     return axesAsInput
       ? this.op(opType, [x, this.int64(axes)], { keepdims: Number(keepdims) }, output)

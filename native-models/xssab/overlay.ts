@@ -79,7 +79,13 @@ export async function renderOverlay(
 }
 
 /** Colour bar from `low` to `high` over a white strip, with the end values written under it. */
-async function renderLegend(kind: MapKind, width: number, low: number, high: number, span: number): Promise<Buffer> {
+async function renderLegend(
+  kind: MapKind,
+  width: number,
+  low: number,
+  high: number,
+  span: number,
+): Promise<Buffer> {
   const barHeight = 14;
   const margin = 8;
   const bar = new Uint8Array(width * LEGEND_HEIGHT * 3).fill(255);
@@ -87,7 +93,8 @@ async function renderLegend(kind: MapKind, width: number, low: number, high: num
     const v = low + ((x - margin) / (width - 2 * margin - 1)) * (high - low);
     const { rgb: colour, alpha } = colourOf(kind, v, span);
     for (let y = 4; y < 4 + barHeight; y++) {
-      for (let c = 0; c < 3; c++) bar[(y * width + x) * 3 + c] = Math.round(128 * (1 - alpha) + colour[c] * alpha);
+      for (let c = 0; c < 3; c++)
+        bar[(y * width + x) * 3 + c] = Math.round(128 * (1 - alpha) + colour[c] * alpha);
     }
   }
   const text = (x: number, anchor: string, value: string) =>

@@ -37,7 +37,10 @@ export function prepareCudaLibraries(
   providerDir = process.env.XSSAB_ORT_PROVIDER_DIR,
 ): { ready: true } | { ready: false; reason: string } {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    return { ready: false, reason: `onnxruntime-node ships CUDA only for linux-x64, not ${process.platform}-${process.arch}` };
+    return {
+      ready: false,
+      reason: `onnxruntime-node ships CUDA only for linux-x64, not ${process.platform}-${process.arch}`,
+    };
   }
   const missing = PROVIDER_LIBRARIES.filter((lib) => !existsSync(join(binDir, lib)));
   if (missing.length === 0) return { ready: true };
@@ -81,7 +84,10 @@ export function chooseProvider(requested: ProviderName): ProviderChoice {
   if (requested === 'cpu') return { provider: 'cpu' };
   const cuda = prepareCudaLibraries();
   if (cuda.ready) return { provider: 'cuda' };
-  return { provider: 'cpu', warning: `CUDA was requested but cannot be used: ${cuda.reason}. Running on CPU.` };
+  return {
+    provider: 'cpu',
+    warning: `CUDA was requested but cannot be used: ${cuda.reason}. Running on CPU.`,
+  };
 }
 
 /** Session options for a provider; `threads` sets the CPU intra-op pool. */

@@ -20,13 +20,18 @@ export function modelSignature(model: ModelProto): ModelSignature {
   if (!input || !output) throw new ModelFormatError('model needs one image input and an embedding output');
   const [, channels, height, width] = input.shape;
   if (input.shape.length !== 4 || ![channels, height, width].every((n) => typeof n === 'number')) {
-    throw new ModelFormatError(`model input ${input.name} must be [N, C, H, W] with static C, H, W; it is [${input.shape}]`);
+    throw new ModelFormatError(
+      `model input ${input.name} must be [N, C, H, W] with static C, H, W; it is [${input.shape}]`,
+    );
   }
   const dim = output.shape[output.shape.length - 1];
   if (output.shape.length !== 2 || typeof dim !== 'number') {
-    throw new ModelFormatError(`model output ${output.name} must be an embedding [N, d] with static d; it is [${output.shape}]`);
+    throw new ModelFormatError(
+      `model output ${output.name} must be an embedding [N, d] with static d; it is [${output.shape}]`,
+    );
   }
-  if (summary.opset < 11) throw new ModelFormatError(`model imports opset ${summary.opset}; explanations need opset 11 or later`);
+  if (summary.opset < 11)
+    throw new ModelFormatError(`model imports opset ${summary.opset}; explanations need opset 11 or later`);
   return {
     input: input.name,
     embedding: output.name,

@@ -9,7 +9,13 @@ import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import { WebSocket } from 'ws';
 import type { z } from 'zod';
-import { apiContract, type ApiMethod, type ApiParams, type ApiResult } from '../../electron/common/api.js';
+import {
+  apiContract,
+  type ApiErrorBody,
+  type ApiMethod,
+  type ApiParams,
+  type ApiResult,
+} from '../../electron/common/api.js';
 import { createApiHandler } from '../../electron/node/api/handler.js';
 import { startHttpBridge, type HttpBridge } from '../../electron/node/bridge/index.js';
 import { openWorkspace, type Workspace } from '../../electron/node/services/workspace.js';
@@ -51,7 +57,7 @@ async function post(method: string, params: unknown, token: string | null = brid
   return {
     status: response.status,
     headers: response.headers,
-    body: (await response.json()) as Record<string, any>,
+    body: (await response.json()) as { error: ApiErrorBody },
   };
 }
 
@@ -125,7 +131,7 @@ test('schema violations are 400 with messages naming each field', async () => {
   const { status, body } = await post('cases.create', { caseNumber: 'bad number!', title: 42 });
   assert.equal(status, 400);
   assert.equal(body.error.code, 'VALIDATION');
-  const paths = body.error.issues.map((issue: { path: string }) => issue.path).sort();
+  const paths = (body.error.issues ?? []).map((issue) => issue.path).sort();
   assert.deepEqual(paths, ['caseNumber', 'title']);
   assert.match(body.error.message, /caseNumber: may contain only letters, digits and - _ \. \//);
   assert.match(body.error.message, /title: .*expected string/);
@@ -142,7 +148,7 @@ test('malformed JSON, wrong content type and an unknown method get clear errors'
     body: '{"search": ',
   });
   assert.equal(garbled.status, 400);
-  assert.match(((await garbled.json()) as any).error.message, /not valid JSON/);
+  assert.match(((await garbled.json()) as { error: ApiErrorBody }).error.message, /not valid JSON/);
   const form = await fetch(`${bridge.origin}/api/cases.list`, {
     method: 'POST',
     headers: { authorization: `Bearer ${bridge.token}`, 'content-type': 'text/plain' },
@@ -242,7 +248,7 @@ test('evidence import rejects non-images by their bytes, not their names, and un
   });
   assert.equal(text.status, 400);
   assert.deepEqual(
-    text.body.error.issues.map((i: { path: string }) => i.path),
+    (text.body.error.issues ?? []).map((issue) => issue.path),
     ['dataBase64'],
   );
   assert.match(text.body.error.message, /photo.jpg is not a JPEG, PNG, WebP or TIFF image/);

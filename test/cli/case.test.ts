@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
+import type { Case, CaseDetail, CaseSummary } from '../../electron/common/api.js';
 
 const bin = resolve('bin/xssab.mjs');
 let dataDir: string;
@@ -27,11 +28,11 @@ function xssab(...args: string[]) {
 }
 
 /** Runs with --json and parses stdout, which must be exactly one JSON object. */
-function xssabJson(...args: string[]) {
+function xssabJson<T>(...args: string[]): T {
   const result = xssab('--data', dataDir, ...args, '--json');
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout.trim().split('\n').length, 1, 'stdout must be one line of JSON');
-  return JSON.parse(result.stdout) as Record<string, any>;
+  return JSON.parse(result.stdout) as T;
 }
 
 test('no arguments prints the usage with every command and exits 2; --help exits 0', () => {
@@ -48,7 +49,7 @@ test('no arguments prints the usage with every command and exits 2; --help exits
 });
 
 test('case create --json prints the created case, ids included', () => {
-  const created = xssabJson(
+  const created = xssabJson<Case>(
     'case',
     'create',
     '--number',
@@ -77,17 +78,17 @@ test('a human summary without --json', () => {
 });
 
 test('case list --search filters and case show finds a case by number or id', () => {
-  const listed = xssabJson('case', 'list', '--search', 'robbery');
+  const listed = xssabJson<{ cases: CaseSummary[] }>('case', 'list', '--search', 'robbery');
   assert.deepEqual(
-    listed.cases.map((c: { caseNumber: string }) => c.caseNumber),
+    listed.cases.map((c) => c.caseNumber),
     ['CLI-2025/1'],
   );
-  const byNumber = xssabJson('case', 'show', 'CLI-2025/1');
-  const byId = xssabJson('case', 'show', String(byNumber.id));
+  const byNumber = xssabJson<CaseDetail>('case', 'show', 'CLI-2025/1');
+  const byId = xssabJson<CaseDetail>('case', 'show', String(byNumber.id));
   assert.equal(byId.caseNumber, 'CLI-2025/1');
   assert.deepEqual(byNumber.evidence, []);
   assert.deepEqual(
-    byNumber.audit.map((e: { action: string }) => e.action),
+    byNumber.audit.map((e) => e.action),
     ['case.create'],
   );
 });

@@ -7,17 +7,24 @@ import sharp from 'sharp';
 const require = createRequire(import.meta.url);
 
 test('build/electron-builder.yml passes electron-builder’s own schema and unpacks the native modules', async () => {
-  const yaml = require('js-yaml') as { load(text: string): any };
+  interface BuilderConfig {
+    directories: { output: string };
+    asarUnpack: string[];
+    linux: { target: string[] };
+    win: { target: string[] };
+  }
+
+  const yaml = require('js-yaml') as { load(text: string): unknown };
   const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as {
     validateConfiguration(config: unknown, logger: unknown): Promise<void>;
   };
   const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
-  const config = yaml.load(readFileSync('build/electron-builder.yml', 'utf8'));
+  const config = yaml.load(readFileSync('build/electron-builder.yml', 'utf8')) as BuilderConfig;
   await validateConfiguration(config, new DebugLogger(false));
   assert.equal(config.directories.output, 'release');
   for (const unpacked of ['better-sqlite3', 'onnxruntime-node/bin', 'sharp', '@img']) {
     assert.ok(
-      config.asarUnpack.some((pattern: string) => pattern.startsWith(`node_modules/${unpacked}/`)),
+      config.asarUnpack.some((pattern) => pattern.startsWith(`node_modules/${unpacked}/`)),
       `${unpacked} must be unpacked from the asar`,
     );
   }

@@ -24,7 +24,7 @@ import {
 import { createApiHandler } from '../../electron/node/api/handler.js';
 import { openWorkspace } from '../../electron/node/services/workspace.js';
 
-type Listener = (...args: any[]) => unknown;
+type Listener = (...args: unknown[]) => unknown;
 
 class RecordingWebContents {
   readonly listeners = new Map<string, Listener>();

@@ -13,7 +13,13 @@ const tensor = (name: string) => readNpy(`${dir}${name}`).data as Float32Array;
 const pair: PairInput = { a: { tensor: tensor('a.npy') }, b: { tensor: tensor('b.npy') } };
 const options = {
   model: `${dir}model.onnx`,
-  preprocessing: { size: { width: 112, height: 112 }, mean: 127.5, std: 127.5, color: 'rgb', layout: 'nchw' } as const,
+  preprocessing: {
+    size: { width: 112, height: 112 },
+    mean: 127.5,
+    std: 127.5,
+    color: 'rgb',
+    layout: 'nchw',
+  } as const,
   threshold: meta.threshold,
 };
 
@@ -23,7 +29,9 @@ test('explains in a worker with progress per batch, without blocking the main th
   const progress: string[] = [];
   let ticks = 0;
   const ticker = setInterval(() => ticks++, 5);
-  const results = await client.explain([pair, pair, pair], { onProgress: ({ done, total }) => progress.push(`${done}/${total}`) });
+  const results = await client.explain([pair, pair, pair], {
+    onProgress: ({ done, total }) => progress.push(`${done}/${total}`),
+  });
   clearInterval(ticker);
   await client.close();
   assert.deepEqual(progress, ['1/3', '2/3', '3/3']);
@@ -56,7 +64,10 @@ test('cancelled between batches: rejects with AbortError, and the engine serves 
 test('a worker that does not stop in time is terminated and replaced', async () => {
   const client = await EngineClient.start(options, { cancelGraceMs: 0 });
   const controller = new AbortController();
-  const pending = client.explain([pair, pair, pair], { signal: controller.signal, onProgress: () => controller.abort() });
+  const pending = client.explain([pair, pair, pair], {
+    signal: controller.signal,
+    onProgress: () => controller.abort(),
+  });
   await assert.rejects(pending, { name: 'AbortError' });
   const [result] = await client.explain([pair]);
   assert.ok(Math.abs(result.score - meta.score) < 1e-5);
@@ -64,5 +75,8 @@ test('a worker that does not stop in time is terminated and replaced', async () 
 });
 
 test('a model that cannot be loaded fails start() with its error', async () => {
-  await assert.rejects(EngineClient.start({ ...options, model: `${dir}missing.onnx` }), { name: 'ModelFormatError', message: /model file not found/ });
+  await assert.rejects(EngineClient.start({ ...options, model: `${dir}missing.onnx` }), {
+    name: 'ModelFormatError',
+    message: /model file not found/,
+  });
 });

@@ -11,8 +11,16 @@ import { Engine, type PairInput } from '../../native-models/xssab/engine.js';
 import { tensorSha256, type Preprocessing } from '../../native-models/xssab/preprocess.js';
 
 const golden = new URL('../fixtures/golden/', import.meta.url).pathname;
-const nets = existsSync(golden) ? readdirSync(golden).filter((name) => existsSync(join(golden, name, 'meta.json'))) : [];
-const preprocessing: Preprocessing = { size: { width: 112, height: 112 }, mean: 127.5, std: 127.5, color: 'rgb', layout: 'nchw' };
+const nets = existsSync(golden)
+  ? readdirSync(golden).filter((name) => existsSync(join(golden, name, 'meta.json')))
+  : [];
+const preprocessing: Preprocessing = {
+  size: { width: 112, height: 112 },
+  mean: 127.5,
+  std: 127.5,
+  color: 'rgb',
+  layout: 'nchw',
+};
 const MAPS = ['pos', 'neg', 'combined'] as const;
 
 function fixture(net: string) {
@@ -43,7 +51,10 @@ for (const net of nets) {
     assert.ok(Math.abs(result.score - meta.score) < 1e-5, `score ${result.score} vs ${meta.score}`);
     assert.equal(result.dim, meta.dim);
     assert.ok(Math.abs(result.bound - meta.bound) < 1e-9);
-    assert.ok(Math.abs(result.stability.minGap - meta.minGap) < 1e-6, `minGap ${result.stability.minGap} vs ${meta.minGap}`);
+    assert.ok(
+      Math.abs(result.stability.minGap - meta.minGap) < 1e-6,
+      `minGap ${result.stability.minGap} vs ${meta.minGap}`,
+    );
     assert.equal(result.stability.nearBound, 0);
     assert.equal(result.provider, 'cpu');
     assert.equal(result.model.sha256, createHash('sha256').update(readFileSync(model)).digest('hex'));
@@ -63,20 +74,25 @@ for (const net of nets) {
 
 const small = nets.includes('mobilefacenet') ? fixture('mobilefacenet') : undefined;
 
-test('same inputs → identical maps on CPU; a batch of two pairs lays them out [A1, A2, B1, B2]', { skip: !small }, async () => {
-  const { meta, pair, model } = small!;
-  const engine = await Engine.create({ model, preprocessing, threshold: meta.threshold, pairsPerBatch: 2 });
-  const swapped: PairInput = { a: pair.b, b: pair.a };
-  const [first, second] = await engine.explain([pair, swapped]);
-  const [again] = await engine.explain([pair, swapped]);
-  await engine.dispose();
-  for (const side of ['a', 'b'] as const) {
-    for (const kind of MAPS) assert.deepEqual(again[side][kind], first[side][kind], `${side}.${kind} differs between runs`);
-  }
-  // B explained against A is the same whichever side it is given on.
-  for (const kind of MAPS) assert.ok(relativeL2(second.a[kind], first.b[kind]) < 1e-5, kind);
-  assert.equal(first.timings.pairsInRun, 2);
-});
+test(
+  'same inputs → identical maps on CPU; a batch of two pairs lays them out [A1, A2, B1, B2]',
+  { skip: !small },
+  async () => {
+    const { meta, pair, model } = small!;
+    const engine = await Engine.create({ model, preprocessing, threshold: meta.threshold, pairsPerBatch: 2 });
+    const swapped: PairInput = { a: pair.b, b: pair.a };
+    const [first, second] = await engine.explain([pair, swapped]);
+    const [again] = await engine.explain([pair, swapped]);
+    await engine.dispose();
+    for (const side of ['a', 'b'] as const) {
+      for (const kind of MAPS)
+        assert.deepEqual(again[side][kind], first[side][kind], `${side}.${kind} differs between runs`);
+    }
+    // B explained against A is the same whichever side it is given on.
+    for (const kind of MAPS) assert.ok(relativeL2(second.a[kind], first.b[kind]) < 1e-5, kind);
+    assert.equal(first.timings.pairsInRun, 2);
+  },
+);
 
 test('progress per batch and cancellation between batches', { skip: !small }, async () => {
   const { meta, pair, model } = small!;
@@ -113,23 +129,35 @@ test('embed gives the embeddings the explanation scored', { skip: !small }, asyn
   assert.ok(Math.abs(cosine - meta.score) < 1e-5);
 });
 
-test('CUDA requested without its provider libraries: a warning, and CPU recorded', { skip: !small }, async () => {
-  const { meta, pair, model } = small!;
-  const saved = process.env.XSSAB_ORT_PROVIDER_DIR;
-  process.env.XSSAB_ORT_PROVIDER_DIR = mkdtempSync(join(tmpdir(), 'xssab-no-cuda-'));
-  try {
-    const engine = await Engine.create({ model, preprocessing, threshold: meta.threshold, provider: 'cuda' });
-    assert.equal(engine.provider, 'cpu');
-    assert.equal(engine.warnings.length, 1);
-    assert.match(engine.warnings[0], /CUDA was requested but cannot be used: .*lacks libonnxruntime_providers_shared\.so.*Running on CPU/);
-    const [result] = await engine.explain([pair]);
-    assert.equal(result.provider, 'cpu');
-    await engine.dispose();
-  } finally {
-    if (saved === undefined) delete process.env.XSSAB_ORT_PROVIDER_DIR;
-    else process.env.XSSAB_ORT_PROVIDER_DIR = saved;
-  }
-});
+test(
+  'CUDA requested without its provider libraries: a warning, and CPU recorded',
+  { skip: !small },
+  async () => {
+    const { meta, pair, model } = small!;
+    const saved = process.env.XSSAB_ORT_PROVIDER_DIR;
+    process.env.XSSAB_ORT_PROVIDER_DIR = mkdtempSync(join(tmpdir(), 'xssab-no-cuda-'));
+    try {
+      const engine = await Engine.create({
+        model,
+        preprocessing,
+        threshold: meta.threshold,
+        provider: 'cuda',
+      });
+      assert.equal(engine.provider, 'cpu');
+      assert.equal(engine.warnings.length, 1);
+      assert.match(
+        engine.warnings[0],
+        /CUDA was requested but cannot be used: .*lacks libonnxruntime_providers_shared\.so.*Running on CPU/,
+      );
+      const [result] = await engine.explain([pair]);
+      assert.equal(result.provider, 'cpu');
+      await engine.dispose();
+    } finally {
+      if (saved === undefined) delete process.env.XSSAB_ORT_PROVIDER_DIR;
+      else process.env.XSSAB_ORT_PROVIDER_DIR = saved;
+    }
+  },
+);
 
 test('a model with an operator the autodiff cannot differentiate: UnsupportedOperatorError naming it', async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'xssab-einsum-')), 'einsum.onnx');
@@ -143,7 +171,11 @@ test('a model with an operator the autodiff cannot differentiate: UnsupportedOpe
     }),
   );
   await assert.rejects(
-    Engine.create({ model: path, preprocessing: { ...preprocessing, size: { width: 8, height: 8 } }, threshold: 0.3 }),
+    Engine.create({
+      model: path,
+      preprocessing: { ...preprocessing, size: { width: 8, height: 8 } },
+      threshold: 0.3,
+    }),
     (error: Error) => error.name === 'UnsupportedOperatorError' && /Einsum/.test(error.message),
   );
 });
@@ -156,5 +188,8 @@ test('a corrupt or missing ONNX file: ModelFormatError saying so', async () => {
     assert.match(error.message, /corrupt\.onnx is not a valid ONNX model/);
     return true;
   });
-  await assert.rejects(Engine.create({ model: `${path}.missing`, preprocessing, threshold: 0.3 }), /model file not found/);
+  await assert.rejects(
+    Engine.create({ model: `${path}.missing`, preprocessing, threshold: 0.3 }),
+    /model file not found/,
+  );
 });

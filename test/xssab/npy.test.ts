@@ -10,7 +10,10 @@ test('reads numpy-written float32 v1.0, float64 v1.0 and float32 v2.0 files', ()
   const f4 = readNpy(fixture('f4-v1.npy'));
   assert.deepEqual(f4.shape, [2, 3, 4]);
   assert.ok(f4.data instanceof Float32Array);
-  assert.deepEqual(Array.from(f4.data), Array.from({ length: 24 }, (_, i) => i / 8 - 1));
+  assert.deepEqual(
+    Array.from(f4.data),
+    Array.from({ length: 24 }, (_, i) => i / 8 - 1),
+  );
 
   const f8 = readNpy(fixture('f8-v1.npy'));
   assert.deepEqual(f8.shape, [3]);

@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chooseProvider, ortBinaryDir, prepareCudaLibraries, PROVIDER_LIBRARIES } from '../../native-models/xssab/providers.js';
+import {
+  chooseProvider,
+  ortBinaryDir,
+  prepareCudaLibraries,
+  PROVIDER_LIBRARIES,
+} from '../../native-models/xssab/providers.js';
 
 function folders() {
   const root = mkdtempSync(join(tmpdir(), 'xssab-providers-'));
@@ -18,9 +23,13 @@ test('CPU is used when asked for, with no warning', () => {
   assert.deepEqual(chooseProvider('cpu'), { provider: 'cpu' });
 });
 
-test('the bin folder is where onnxruntime-node keeps libonnxruntime.so.1', { skip: process.platform !== 'linux' }, () => {
-  assert.ok(existsSync(join(ortBinaryDir(), 'libonnxruntime.so.1')));
-});
+test(
+  'the bin folder is where onnxruntime-node keeps libonnxruntime.so.1',
+  { skip: process.platform !== 'linux' },
+  () => {
+    assert.ok(existsSync(join(ortBinaryDir(), 'libonnxruntime.so.1')));
+  },
+);
 
 test('without provider libraries anywhere, CUDA is not ready and the reason names the folder', () => {
   const { bin } = folders();
@@ -41,5 +50,8 @@ test('XSSAB_ORT_PROVIDER_DIR: its libraries are linked next to libonnxruntime', 
 test('XSSAB_ORT_PROVIDER_DIR lacking a library: not ready, and which one', () => {
   const { bin, providers } = folders();
   writeFileSync(join(providers, PROVIDER_LIBRARIES[0]), '');
-  assert.match((prepareCudaLibraries(bin, providers) as { reason: string }).reason, /lacks libonnxruntime_providers_cuda\.so/);
+  assert.match(
+    (prepareCudaLibraries(bin, providers) as { reason: string }).reason,
+    /lacks libonnxruntime_providers_cuda\.so/,
+  );
 });

@@ -14,14 +14,29 @@ function median(values: number[]): number {
 }
 
 /** Runs the PyTorch reference bench in a child process and returns its JSON. */
-function pytorchReference(layers: string, threads: number, iterations: number): { explainPairMs: number; forwardPairMs?: number } {
+function pytorchReference(
+  layers: string,
+  threads: number,
+  iterations: number,
+): { explainPairMs: number; forwardPairMs?: number } {
   const child = spawnSync(
     '/usr/bin/python3',
-    [PYTORCH_BENCH, '--layers', layers, '--threads', String(threads), '--iterations', String(iterations), '--json'],
+    [
+      PYTORCH_BENCH,
+      '--layers',
+      layers,
+      '--threads',
+      String(threads),
+      '--iterations',
+      String(iterations),
+      '--json',
+    ],
     { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
   );
   if (child.error || child.status !== 0) {
-    throw new Error(`${PYTORCH_BENCH} failed: ${child.error?.message ?? child.stderr.trim().split('\n').pop()}`);
+    throw new Error(
+      `${PYTORCH_BENCH} failed: ${child.error?.message ?? child.stderr.trim().split('\n').pop()}`,
+    );
   }
   return JSON.parse(child.stdout.trim().split('\n').pop()!);
 }
@@ -45,15 +60,20 @@ export const benchCommand: CliCommand = {
       strict: true,
     });
     const iterations = Number(values.iterations);
-    if (!Number.isInteger(iterations) || iterations < 1) throw new CliUsageError('--iterations must be a positive integer');
-    if (Boolean(values.a) !== Boolean(values.b)) throw new CliUsageError('give both --a and --b, or neither for synthetic inputs');
+    if (!Number.isInteger(iterations) || iterations < 1)
+      throw new CliUsageError('--iterations must be a positive integer');
+    if (Boolean(values.a) !== Boolean(values.b))
+      throw new CliUsageError('give both --a and --b, or neither for synthetic inputs');
     const run = modelRun(values);
     // The split's position does not change the work done, so any threshold times the same.
     const threshold = values.threshold === undefined ? 0.3 : thresholdFlag(values.threshold);
 
     const [a, b]: FaceInput[] =
       values.a && values.b
-        ? await Promise.all([loadAlignedFace(values.a, run.preprocessing), loadAlignedFace(values.b, run.preprocessing)])
+        ? await Promise.all([
+            loadAlignedFace(values.a, run.preprocessing),
+            loadAlignedFace(values.b, run.preprocessing),
+          ])
         : [syntheticFace(run.preprocessing, 1), syntheticFace(run.preprocessing, 2)];
     // Imported here so that ONNX Runtime loads only for the commands that run a model.
     const { Engine } = await import('../../../../native-models/xssab/engine.js');
@@ -96,7 +116,9 @@ export const benchCommand: CliCommand = {
       io.out(
         `${engine.provider}, ${run.threads} threads: forward ${forwardPairMs.toFixed(1)} ms/pair, ` +
           `explain ${explainPairMs.toFixed(1)} ms/pair, ratio ${(explainPairMs / forwardPairMs).toFixed(2)}, peak RSS ${(report.peakRssMb as number).toFixed(0)} MB` +
-          (report.speedup ? `; PyTorch explain ${(report.pytorchExplainPairMs as number).toFixed(1)} ms/pair (speedup ${(report.speedup as number).toFixed(2)}×)` : ''),
+          (report.speedup
+            ? `; PyTorch explain ${(report.pytorchExplainPairMs as number).toFixed(1)} ms/pair (speedup ${(report.speedup as number).toFixed(2)}×)`
+            : ''),
       );
     }
     return 0;

@@ -25,7 +25,8 @@ export const MODEL_FLAGS = {
 
 function numberFlag(name: string, text: string): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) throw new CliUsageError(`--${name} must be a number, got "${text}"`);
+  if (text.trim() === '' || !Number.isFinite(value))
+    throw new CliUsageError(`--${name} must be a number, got "${text}"`);
   return value;
 }
 
@@ -49,11 +50,13 @@ export function modelRun(values: { [K in keyof typeof MODEL_FLAGS]?: string | bo
   const model = values.model as string | undefined;
   if (!model) throw new CliUsageError('--model PATH.onnx is required');
   const color = values.color as string;
-  if (color !== 'rgb' && color !== 'bgr') throw new CliUsageError(`--color must be rgb or bgr, got "${color}"`);
+  if (color !== 'rgb' && color !== 'bgr')
+    throw new CliUsageError(`--color must be rgb or bgr, got "${color}"`);
   const ep = values.ep as string;
   if (ep !== 'cpu' && ep !== 'cuda') throw new CliUsageError(`--ep must be cpu or cuda, got "${ep}"`);
   const threads = numberFlag('threads', values.threads as string);
-  if (!Number.isInteger(threads) || threads < 1) throw new CliUsageError('--threads must be a positive integer');
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new CliUsageError('--threads must be a positive integer');
   const { width, height } = modelSignature(readModel(model));
   return {
     model: resolve(model),
@@ -87,19 +90,30 @@ export const explainCommand: CliCommand = {
   async run(args, io) {
     const { values } = parseArgs({
       args,
-      options: { ...MODEL_FLAGS, a: { type: 'string' }, b: { type: 'string' }, aligned: { type: 'boolean', default: false }, out: { type: 'string' } },
+      options: {
+        ...MODEL_FLAGS,
+        a: { type: 'string' },
+        b: { type: 'string' },
+        aligned: { type: 'boolean', default: false },
+        out: { type: 'string' },
+      },
       strict: true,
     });
     if (!values.a || !values.b) throw new CliUsageError('--a and --b (the two face images) are required');
     if (!values.out) throw new CliUsageError('--out DIR is required');
     if (!values.aligned) {
-      throw new CliUsageError('only aligned face crops are supported: pass --aligned for crops already aligned to the model');
+      throw new CliUsageError(
+        'only aligned face crops are supported: pass --aligned for crops already aligned to the model',
+      );
     }
     const threshold = thresholdFlag(values.threshold);
     const run = modelRun(values);
 
     const started = performance.now();
-    const [faceA, faceB] = await Promise.all([loadAlignedFace(values.a, run.preprocessing), loadAlignedFace(values.b, run.preprocessing)]);
+    const [faceA, faceB] = await Promise.all([
+      loadAlignedFace(values.a, run.preprocessing),
+      loadAlignedFace(values.b, run.preprocessing),
+    ]);
     // Imported here so that ONNX Runtime loads only for the commands that run a model.
     const { Engine } = await import('../../../../native-models/xssab/engine.js');
     const engine = await Engine.create({ ...run, threshold });
@@ -111,8 +125,14 @@ export const explainCommand: CliCommand = {
     const out = resolve(values.out);
     await mkdir(out, { recursive: true });
     const { width, height } = result.size;
-    const maps: Record<string, { npy: string; png: string; shape: [number, number]; min: number; max: number }> = {};
-    for (const [side, set, face] of [['a', result.a, faceA], ['b', result.b, faceB]] as const) {
+    const maps: Record<
+      string,
+      { npy: string; png: string; shape: [number, number]; min: number; max: number }
+    > = {};
+    for (const [side, set, face] of [
+      ['a', result.a, faceA],
+      ['b', result.b, faceB],
+    ] as const) {
       for (const kind of MAP_KINDS) {
         const name = `${side}.${kind}`;
         const data = (set as MapSet)[kind];
@@ -129,7 +149,10 @@ export const explainCommand: CliCommand = {
       bound: result.bound,
       dim: result.dim,
       model: result.model,
-      inputs: { a: { path: resolve(values.a), sha256: result.inputs.a }, b: { path: resolve(values.b), sha256: result.inputs.b } },
+      inputs: {
+        a: { path: resolve(values.a), sha256: result.inputs.a },
+        b: { path: resolve(values.b), sha256: result.inputs.b },
+      },
       preprocessing: run.preprocessing,
       provider: result.provider,
       requestedProvider: run.provider,

@@ -2,8 +2,18 @@ import type { CliCommand } from '../command.js';
 import { benchCommand } from './bench.js';
 import { caseCommands } from './case.js';
 import { explainCommand } from './explain.js';
+import { modelsCommands } from './models.js';
 import { patchBenchCommand } from './patch-bench.js';
 import { patchMakeCommand } from './patch-make.js';
+import { verifyCommand } from './verify.js';
 
 /** Every subcommand of `xssab`; add a command by adding its module here. */
-export const commands: CliCommand[] = [explainCommand, benchCommand, patchMakeCommand, patchBenchCommand, ...caseCommands];
+export const commands: CliCommand[] = [
+  explainCommand,
+  benchCommand,
+  patchMakeCommand,
+  patchBenchCommand,
+  ...caseCommands,
+  verifyCommand,
+  ...modelsCommands,
+];

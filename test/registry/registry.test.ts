@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { modelPaths, parseManifest } from '../../native-models/manifests/load.js';
+import { makeModel, makeNode, makeTensor, makeValueInfo } from '../../native-models/onnx/graph-builder.js';
+import { encodeModel } from '../../native-models/onnx/model-io.js';
+import { importModel, ModelImportError } from '../../native-models/registry/import.js';
+import {
+  DEFAULT_MODEL_ID,
+  ModelIntegrityError,
+  ModelNotFoundError,
+  ModelRegistry,
+  replaceThreshold,
+  sha256Hex,
+} from '../../native-models/registry/registry.js';
+
+const GOLDEN_MODEL = 'test/fixtures/golden/mobilefacenet/model.onnx';
+let scratch: string;
+
+before(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'xssab-registry-'));
+});
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+function freshDataDir(): string {
+  return mkdtempSync(join(scratch, 'data-'));
+}
+
+/** A small model file: `input` [N,3,H,W] through `ops` (unary), ReduceMean over H and W → [N,3]. */
+function writeModel(name: string, ops: string[], inputDims: (number | string)[], outputDims: (number | string)[]): string {
+  const names = ['input', ...ops.map((_, i) => `x${i}`)];
+  const nodes = ops.map((op, i) => makeNode(op, [names[i]], [names[i + 1]]));
+  nodes.push(makeNode('ReduceMean', [names[ops.length]], ['embedding'], { axes: [2, 3], keepdims: 0 }));
+  const model = makeModel({
+    opset: 13,
+    nodes,
+    inputs: [makeValueInfo('input', inputDims)],
+    outputs: [makeValueInfo('embedding', outputDims)],
+  });
+  const path = join(scratch, `${name}.onnx`);
+  writeFileSync(path, encodeModel(model));
+  return path;
+}
+
+const ARCFACE_INPUT = { size: 112, mean: 127.5, std: 127.5, color: 'rgb' } as const;
+
+describe('shipped models', () => {
+  it('lists both recognition models with verified hashes, and hands them out by id', () => {
+    const registry = new ModelRegistry({ dataDir: freshDataDir() });
+    const models = registry.listModels();
+    assert.deepEqual(
+      models.map((m) => [m.id, m.origin, m.status]),
+      [
+        ['dlib-resnet34', 'shipped', 'verified'],
+        ['mobileface', 'shipped', 'verified'],
+      ],
+    );
+    assert.deepEqual(models.filter((m) => m.isDefault).map((m) => m.id), [DEFAULT_MODEL_ID]);
+    const model = registry.getModel('mobileface');
+    assert.equal(model.sha256, sha256Hex(readFileSync(model.path)));
+    assert.equal(model.sha256, model.manifest.onnx.sha256);
+    assert.equal(registry.getModel().id, DEFAULT_MODEL_ID);
+    assert.throws(() => registry.getModel('facenet'), (e: Error) => e instanceof ModelNotFoundError && /known: dlib-resnet34, mobileface/.test(e.message));
+  });
+
+  it('refuses a tampered ONNX file with the two hashes, and a missing one with the way to restore it', () => {
+    const root = mkdtempSync(join(scratch, 'root-'));
+    const paths = modelPaths(root);
+    mkdirSync(paths.manifests, { recursive: true });
+    mkdirSync(paths.models, { recursive: true });
+    copyFileSync(join(modelPaths().manifests, 'mobileface.json'), join(paths.manifests, 'mobileface.json'));
+    const registry = new ModelRegistry({ dataDir: freshDataDir(), root });
+    assert.throws(() => registry.getModel('mobileface'), /model file missing: .*mobileface\.onnx \(run `npm run models`/);
+
+    const bytes = readFileSync(join(modelPaths().models, 'mobileface.onnx'));
+    bytes[bytes.length - 100] ^= 0x01; // one bit of one weight
+    writeFileSync(join(paths.models, 'mobileface.onnx'), bytes);
+    assert.equal(registry.listModels()[0].status, 'tampered');
+    assert.throws(
+      () => registry.getModel('mobileface'),
+      (e: Error) =>
+        e instanceof ModelIntegrityError &&
+        e.message.includes(`its SHA-256 is ${sha256Hex(bytes)} but the manifest says 39b0806917dd`) &&
+        /changed or replaced/.test(e.message),
+    );
+  });
+
+  it('replaces only the threshold of a manifest, in a form the schema accepts', () => {
+    const file = join(modelPaths().manifests, 'mobileface.json');
+    const text = readFileSync(file, 'utf8');
+    const threshold = {
+      value: 0.3125,
+      metric: 'cosine' as const,
+      calibration: { method: 'EER', dataset: 'pairs.csv', n: 40, provisional: true },
+    };
+    const once = replaceThreshold(text, threshold);
+    const twice = replaceThreshold(once, { ...threshold, value: 0.5 });
+    assert.deepEqual(parseManifest(once, 'once').kind === 'recognition' && parseManifest(once, 'once').threshold, threshold);
+    const parsed = parseManifest(twice, 'twice');
+    assert.equal(parsed.kind === 'recognition' && parsed.threshold?.value, 0.5);
+    const outside = (t: string) => t.replace(/"threshold": (null|\{[\s\S]*?\n  \})/, '');
+    assert.equal(outside(twice), outside(text));
+  });
+});
+
+describe('importModel', () => {
+  it('stores a copy of a valid model with hash, provenance and the given threshold; the copy is verified on load', async () => {
+    const registry = new ModelRegistry({ dataDir: freshDataDir() });
+    const model = await importModel(registry, GOLDEN_MODEL, { ...ARCFACE_INPUT, name: 'Lab MobileFaceNet', threshold: 0.3 });
+    assert.equal(model.id, 'lab-mobilefacenet');
+    assert.equal(model.origin, 'imported');
+    assert.equal(model.sha256, sha256Hex(readFileSync(GOLDEN_MODEL)));
+    assert.equal(model.manifest.output.embeddingSize, 128);
+    assert.deepEqual(model.manifest.input.mean, [127.5, 127.5, 127.5]);
+    assert.ok('provenance' in model.manifest);
+    assert.equal(model.manifest.provenance.originalSha256, model.sha256);
+    assert.deepEqual(model.manifest.provenance.changes, []);
+    assert.match(model.manifest.provenance.originalPath, /golden\/mobilefacenet\/model\.onnx$/);
+    assert.equal(model.manifest.threshold?.value, 0.3);
+    assert.equal(model.manifest.threshold?.calibration.n, 0);
+    assert.deepEqual(registry.listModels().map((m) => m.id), ['dlib-resnet34', 'mobileface', 'lab-mobilefacenet']);
+
+    await assert.rejects(
+      importModel(registry, GOLDEN_MODEL, { ...ARCFACE_INPUT, name: 'Lab MobileFaceNet' }),
+      /a model with id 'lab-mobilefacenet' exists already/,
+    );
+    const stored = readFileSync(model.path);
+    stored[stored.length - 1] ^= 0xff;
+    writeFileSync(model.path, stored);
+    assert.throws(() => registry.getModel('lab-mobilefacenet'), /replaced after import \(import it again\)/);
+  });
+
+  it('pins dynamic input and output dims in the stored copy and says so', async () => {
+    const registry = new ModelRegistry({ dataDir: freshDataDir() });
+    const path = writeModel('dynamic', ['Relu'], ['N', 3, 'H', 'W'], ['N', 'd']);
+    const model = await importModel(registry, path, { size: 64, mean: 0, std: 1, color: 'bgr' });
+    assert.equal(model.id, 'dynamic');
+    assert.ok('provenance' in model.manifest);
+    assert.deepEqual(model.manifest.provenance.changes, [
+      'input input dims pinned: H H → 64, W W → 64',
+      'output embedding embedding size pinned: d → 3',
+    ]);
+    assert.notEqual(model.sha256, model.manifest.provenance.originalSha256);
+    assert.deepEqual(model.manifest.input.size, [64, 64]);
+  });
+
+  it('refuses corrupt, mis-sized, non-differentiable and non-finite models with the reasons', async () => {
+    const registry = new ModelRegistry({ dataDir: freshDataDir() });
+    const corrupt = join(scratch, 'corrupt.onnx');
+    writeFileSync(corrupt, readFileSync(GOLDEN_MODEL).subarray(0, 5000));
+    await assert.rejects(importModel(registry, corrupt, ARCFACE_INPUT), /corrupt\.onnx: it is not a readable ONNX model/);
+    await assert.rejects(importModel(registry, join(scratch, 'absent.onnx'), ARCFACE_INPUT), /absent\.onnx: file not found/);
+
+    await assert.rejects(
+      importModel(registry, GOLDEN_MODEL, { ...ARCFACE_INPUT, size: 150 }),
+      /input input is \[batch, 3, 112, 112\]; it must be \[N, 3, 150, 150\]/,
+    );
+
+    const unsupported = writeModel('unsupported', ['Sin', 'Relu', 'Softplus'], ['N', 3, 16, 16], ['N', 3]);
+    await assert.rejects(importModel(registry, unsupported, { size: 16, mean: 0, std: 1, color: 'rgb' }), (e: Error) => {
+      assert.ok(e instanceof ModelImportError);
+      assert.equal(e.problems.length, 2);
+      assert.match(e.problems[0], /cannot differentiate Sin node/);
+      assert.match(e.problems[1], /cannot differentiate Softplus node/);
+      return true;
+    });
+
+    // log(0) on a black image with mean 0: −∞.
+    const log = writeModel('log', ['Log'], ['N', 3, 16, 16], ['N', 3]);
+    await assert.rejects(importModel(registry, log, { size: 16, mean: 0, std: 1, color: 'rgb' }), /black image gave a non-finite embedding/);
+
+    const twoInputs = makeModel({
+      opset: 13,
+      nodes: [makeNode('Add', ['x', 'y'], ['embedding'])],
+      inputs: [makeValueInfo('x', ['N', 3]), makeValueInfo('y', ['N', 3])],
+      outputs: [makeValueInfo('embedding', ['N', 3])],
+      initializers: [makeTensor('unused', [1], [0])],
+    });
+    writeFileSync(join(scratch, 'two.onnx'), encodeModel(twoInputs));
+    await assert.rejects(importModel(registry, join(scratch, 'two.onnx'), ARCFACE_INPUT), /exactly one image input; it has 2 \(x, y\)/);
+
+    assert.deepEqual(registry.listModels().filter((m) => m.origin === 'imported'), [], 'a refused import leaves nothing behind');
+  });
+});
