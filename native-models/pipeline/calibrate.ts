@@ -32,7 +32,8 @@ export interface LabelledPair {
 
 export function readLabelledPairs(pairsCsv: string): LabelledPair[] {
   return parseCsv(readFileSync(pairsCsv, 'utf8'), ['a', 'b', 'same'], pairsCsv).map((row, i) => {
-    if (row.same !== '0' && row.same !== '1') throw new CsvError(`${pairsCsv} row ${i + 2}: same must be 0 or 1, got "${row.same}"`);
+    if (row.same !== '0' && row.same !== '1')
+      throw new CsvError(`${pairsCsv} row ${i + 2}: same must be 0 or 1, got "${row.same}"`);
     return { a: row.a, b: row.b, same: row.same === '1' };
   });
 }
@@ -54,7 +55,10 @@ export async function calibrate(
   const verifier = await Verifier.open(registry, [modelId], { threads });
   let rows;
   try {
-    rows = await verifier.verifyPairs(pairs, { root, onProgress: (done, total) => onProgress?.(done, total) });
+    rows = await verifier.verifyPairs(pairs, {
+      root,
+      onProgress: (done, total) => onProgress?.(done, total),
+    });
   } finally {
     await verifier.close();
   }
@@ -63,7 +67,10 @@ export async function calibrate(
     row.result ? [{ a: row.a, b: row.b, same: pairs[i].same, score: row.result.scores[0].score }] : [],
   );
   const failures = rows.flatMap((row) => (row.error ? [{ a: row.a, b: row.b, error: row.error }] : []));
-  const sets = { genuine: scores.filter((s) => s.same).map((s) => s.score), impostor: scores.filter((s) => !s.same).map((s) => s.score) };
+  const sets = {
+    genuine: scores.filter((s) => s.same).map((s) => s.score),
+    impostor: scores.filter((s) => !s.same).map((s) => s.score),
+  };
   const eer = equalErrorRate(sets);
   const result: CalibrationRecord = {
     modelId: model.id,

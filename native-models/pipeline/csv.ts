@@ -5,15 +5,25 @@ export class CsvError extends Error {
 }
 
 /** Rows as records keyed by the header; `required` columns must be in the header. */
-export function parseCsv(text: string, required: readonly string[], source = 'CSV'): Record<string, string>[] {
+export function parseCsv(
+  text: string,
+  required: readonly string[],
+  source = 'CSV',
+): Record<string, string>[] {
   const rows = splitRows(text.replace(/^\uFEFF/, ''), source).filter((r) => !(r.length === 1 && r[0] === ''));
-  if (rows.length === 0) throw new CsvError(`${source} is empty; it needs a header row with ${required.join(',')}`);
+  if (rows.length === 0)
+    throw new CsvError(`${source} is empty; it needs a header row with ${required.join(',')}`);
   const [header, ...body] = rows;
   const missing = required.filter((c) => !header.includes(c));
-  if (missing.length) throw new CsvError(`${source} lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (header: ${header.join(',')})`);
+  if (missing.length)
+    throw new CsvError(
+      `${source} lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (header: ${header.join(',')})`,
+    );
   return body.map((fields, i) => {
     if (fields.length !== header.length) {
-      throw new CsvError(`${source} row ${i + 2} has ${fields.length} fields; the header has ${header.length}`);
+      throw new CsvError(
+        `${source} row ${i + 2} has ${fields.length} fields; the header has ${header.length}`,
+      );
     }
     return Object.fromEntries(header.map((name, k) => [name, fields[k]]));
   });
@@ -49,10 +59,15 @@ function splitRows(text: string, source: string): string[][] {
   return rows;
 }
 
-export function formatCsv(header: readonly string[], rows: readonly Record<string, string | number | null | undefined>[]): string {
+export function formatCsv(
+  header: readonly string[],
+  rows: readonly Record<string, string | number | null | undefined>[],
+): string {
   const cell = (value: string | number | null | undefined) => {
     const text = value === null || value === undefined ? '' : String(value);
     return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
-  return [header, ...rows.map((r) => header.map((h) => r[h]))].map((r) => r.map(cell).join(',')).join('\n') + '\n';
+  return (
+    [header, ...rows.map((r) => header.map((h) => r[h]))].map((r) => r.map(cell).join(',')).join('\n') + '\n'
+  );
 }

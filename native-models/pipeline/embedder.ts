@@ -18,8 +18,12 @@ export class Embedder {
   /** The session is built from bytes hashed again here, so the file run is the file verified. */
   static async open(model: RegisteredModel, { threads = 2 }: { threads?: number } = {}): Promise<Embedder> {
     const bytes = readFileSync(model.path);
-    if (sha256Hex(bytes) !== model.sha256) throw new ModelIntegrityError(`${model.path} changed after it was verified`);
-    const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: threads, interOpNumThreads: 1 });
+    if (sha256Hex(bytes) !== model.sha256)
+      throw new ModelIntegrityError(`${model.path} changed after it was verified`);
+    const session = await ort.InferenceSession.create(bytes, {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+    });
     const input = session.inputMetadata.find((m) => m.name === model.manifest.input.name);
     const batched = !(input?.isTensor && typeof input.shape[0] === 'number');
     return new Embedder(model, session, batched);
@@ -36,7 +40,10 @@ export class Embedder {
       if (group.length === 0) continue;
       const data = new Float32Array(group.length * size);
       group.forEach((t, i) => {
-        if (t.length !== size) throw new RangeError(`input tensor has ${t.length} values; ${this.model.id} takes 3×${height}×${width}`);
+        if (t.length !== size)
+          throw new RangeError(
+            `input tensor has ${t.length} values; ${this.model.id} takes 3×${height}×${width}`,
+          );
         data.set(t, i * size);
       });
       const out = await this.session.run({

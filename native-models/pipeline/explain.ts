@@ -3,15 +3,26 @@
  * xSSAB maps over each crop, and each map drawn both on the crop and back on the original photo
  * (the map warped with the alignment's inverse transform).
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import sharp from 'sharp';
 import { warpMapToOriginal } from '../face/align.js';
 import type { Rect } from '../face/geometry.js';
+import { encodeNpy } from '../onnx/npy.js';
 import type { ModelRegistry, RegisteredModel } from '../registry/registry.js';
 import { ModelIntegrityError } from '../registry/registry.js';
 import type { MapSet, PairExplanation } from '../xssab/engine.js';
 import { renderOverlay, type MapKind } from '../xssab/overlay.js';
 import type { ProviderName } from '../xssab/providers.js';
-import { detectPhoto, openDetector, prepareFace, preprocessingOf, type FaceChoice, type PreparedFace } from './photo.js';
+import {
+  detectPhoto,
+  openDetector,
+  prepareFace,
+  preprocessingOf,
+  type FaceChoice,
+  type PreparedFace,
+} from './photo.js';
 
 export class MissingThresholdError extends Error {
   override name = 'MissingThresholdError';
@@ -51,11 +62,16 @@ export interface PhotoExplanation {
   };
 }
 
-export async function explainPhotoPair(registry: ModelRegistry, options: PhotoExplainOptions): Promise<PhotoExplanation> {
+export async function explainPhotoPair(
+  registry: ModelRegistry,
+  options: PhotoExplainOptions,
+): Promise<PhotoExplanation> {
   const model = registry.getModel(options.model);
   const threshold = options.threshold ?? model.manifest.threshold?.value;
   if (threshold === undefined) {
-    throw new MissingThresholdError(`${model.id} has no threshold yet: calibrate it (xssab models calibrate) or give one`);
+    throw new MissingThresholdError(
+      `${model.id} has no threshold yet: calibrate it (xssab models calibrate) or give one`,
+    );
   }
   let start = performance.now();
   const detector = await openDetector(registry);
@@ -82,7 +98,8 @@ export async function explainPhotoPair(registry: ModelRegistry, options: PhotoEx
   });
   const engineLoadMs = performance.now() - start;
   try {
-    if (engine.modelSha256 !== model.sha256) throw new ModelIntegrityError(`${model.path} changed after it was verified`);
+    if (engine.modelSha256 !== model.sha256)
+      throw new ModelIntegrityError(`${model.path} changed after it was verified`);
     start = performance.now();
     const [result] = await engine.explain([{ a: a.input, b: b.input }]);
     const explainMs = performance.now() - start;
@@ -128,7 +145,14 @@ export async function renderPhotoMaps(
   const pictures = {} as Record<MapKind, MapPictures>;
   for (const kind of MAP_KINDS) {
     const { png: crop, min, max } = await renderOverlay(face.input.rgb, maps[kind], size, kind);
-    const { region, values } = warpMapToOriginal(maps[kind], size.width, size.height, face.aligned, image.width, image.height);
+    const { region, values } = warpMapToOriginal(
+      maps[kind],
+      size.width,
+      size.height,
+      face.aligned,
+      image.width,
+      image.height,
+    );
     // Outside the crop's footprint the photo shows no argument (0 draws no colour).
     const onPhoto = new Float32Array(image.width * image.height);
     for (let y = 0; y < region.height; y++) {
@@ -141,4 +165,98 @@ export async function renderPhotoMaps(
     pictures[kind] = { crop, photo, region, min, max };
   }
   return pictures;
+}
+
+export interface WrittenMap {
+  /** File names inside the output folder. */
+  npy: string;
+  png: string;
+  photoPng: string;
+  shape: [number, number];
+  min: number;
+  max: number;
+  /** Where the crop lies in the original photo. */
+  region: Rect;
+}
+
+/**
+ * Writes, per side (a, b), the aligned crop (`a.crop.png`) and per map kind the raw map
+ * (`a.pos.npy`, height × width float32), the map over the crop (`a.pos.png`) and over the whole
+ * photo (`a.pos.photo.png`), plus `result.json` (the `describePhotoExplanation` object and the
+ * map list). Returns that object.
+ */
+export async function writePhotoExplanation(explained: PhotoExplanation, out: string) {
+  await mkdir(out, { recursive: true });
+  const { result } = explained;
+  const { width, height } = result.size;
+  const maps: Record<string, WrittenMap> = {};
+  for (const side of ['a', 'b'] as const) {
+    const face = explained[side];
+    await writeFile(
+      join(out, `${side}.crop.png`),
+      await sharp(face.input.rgb, { raw: { width, height, channels: 3 } })
+        .png()
+        .toBuffer(),
+    );
+    const pictures = await renderPhotoMaps(face, result[side], result.size);
+    for (const kind of MAP_KINDS) {
+      const name = `${side}.${kind}`;
+      const { crop, photo, region, min, max } = pictures[kind];
+      await writeFile(
+        join(out, `${name}.npy`),
+        encodeNpy({ data: result[side][kind], shape: [height, width] }),
+      );
+      await writeFile(join(out, `${name}.png`), crop);
+      await writeFile(join(out, `${name}.photo.png`), photo);
+      maps[name] = {
+        npy: `${name}.npy`,
+        png: `${name}.png`,
+        photoPng: `${name}.photo.png`,
+        shape: [height, width],
+        min,
+        max,
+        region,
+      };
+    }
+  }
+  const summary = { ...describePhotoExplanation(explained), maps };
+  await writeFile(join(out, 'result.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  return summary;
+}
+
+/** The record of a photo explanation: decision, model, both photos (hashes, faces, alignment), stability, timings. */
+export function describePhotoExplanation({ model, a, b, result, warnings, timings }: PhotoExplanation) {
+  const threshold = model.manifest.threshold?.value === result.threshold ? model.manifest.threshold : null;
+  const photo = (face: PreparedFace) => ({
+    path: resolve(face.photo.path),
+    sha256: face.photo.image.sha256,
+    width: face.photo.image.width,
+    height: face.photo.image.height,
+    notes: face.photo.image.notes,
+    faces: face.photo.faces.length,
+    faceIndex: face.faceIndex,
+    landmarkSource: face.aligned.landmarkSource,
+    alignment: {
+      target: face.aligned.target,
+      residualPx: face.aligned.residualPx,
+      transform: face.aligned.transform,
+      inverse: face.aligned.inverse,
+    },
+    inputSha256: face.input.sha256,
+  });
+  return {
+    score: result.score,
+    threshold: result.threshold,
+    /** The calibration behind the threshold; null when a threshold was given for this run. */
+    calibration: threshold?.calibration ?? null,
+    decision: result.score >= result.threshold ? 'match' : 'non-match',
+    bound: result.bound,
+    dim: result.dim,
+    model: { id: model.id, name: model.name, path: model.path, sha256: model.sha256 },
+    photos: { a: photo(a), b: photo(b) },
+    provider: result.provider,
+    warnings,
+    stability: result.stability,
+    timings: { ...timings, runMs: result.timings.runMs },
+  };
 }

@@ -6,7 +6,14 @@
  * the crop can be drawn back on the photo.
  */
 import { performance } from 'node:perf_hooks';
-import { alignFace, ARCFACE_112, DLIB_150, type AlignedFace, type AlignTarget, type FivePointLandmarks } from '../face/align.js';
+import {
+  alignFace,
+  ARCFACE_112,
+  DLIB_150,
+  type AlignedFace,
+  type AlignTarget,
+  type FivePointLandmarks,
+} from '../face/align.js';
 import { FaceDetector, type Face } from '../face/detect.js';
 import { loadImage, type DecodedImage } from '../face/image.js';
 import type { RecognitionManifest } from '../manifests/schema.js';
@@ -58,7 +65,13 @@ type Manifest = RecognitionManifest | ImportedManifest;
 /** The model's input normalisation, from its manifest. */
 export function preprocessingOf(manifest: Manifest): Preprocessing {
   const [height, width] = manifest.input.size;
-  return { size: { width, height }, mean: manifest.input.mean, std: manifest.input.std, color: manifest.input.color, layout: 'nchw' };
+  return {
+    size: { width, height },
+    mean: manifest.input.mean,
+    std: manifest.input.std,
+    color: manifest.input.color,
+    layout: 'nchw',
+  };
 }
 
 const TEMPLATES: Record<Manifest['alignment']['template'], AlignTarget> = {
@@ -72,7 +85,9 @@ export function alignTargetOf(manifest: Manifest): AlignTarget {
   const size = manifest.alignment.cropSize;
   const [height, width] = manifest.input.size;
   if (height !== size || width !== size) {
-    throw new RangeError(`${manifest.id}: alignment crop ${size} differs from the model input ${width}×${height}`);
+    throw new RangeError(
+      `${manifest.id}: alignment crop ${size} differs from the model input ${width}×${height}`,
+    );
   }
   if (size === base.width) return base;
   const s = size / base.width;
@@ -99,7 +114,11 @@ export async function detectPhoto(path: string, detector: FaceDetector): Promise
 }
 
 /** Aligns the chosen face of a detected photo to the model's crop and normalises it. */
-export async function prepareFace(photo: DetectedPhoto, manifest: Manifest, choice: FaceChoice = {}): Promise<PreparedFace> {
+export async function prepareFace(
+  photo: DetectedPhoto,
+  manifest: Manifest,
+  choice: FaceChoice = {},
+): Promise<PreparedFace> {
   const faceIndex = choice.landmarks ? null : chooseFace(photo, choice.face ?? 0);
   let start = performance.now();
   const aligned = await alignFace(
@@ -125,7 +144,10 @@ function chooseFace({ path, faces }: DetectedPhoto, index: number): number {
     throw new FaceSelectionError('index-out-of-range', `face index must be a whole number ≥ 0, got ${index}`);
   }
   if (faces.length === 0) {
-    throw new FaceSelectionError('no-face', `no face found in ${path}; mark the five landmarks by hand to compare it`);
+    throw new FaceSelectionError(
+      'no-face',
+      `no face found in ${path}; mark the five landmarks by hand to compare it`,
+    );
   }
   if (index >= faces.length) {
     throw new FaceSelectionError(

@@ -76,9 +76,14 @@ export class Verifier {
   ) {}
 
   /** Verifies each model's file and opens the detector and one forward session per model. */
-  static async open(registry: ModelRegistry, ids: string[], options: VerifierOptions = {}): Promise<Verifier> {
+  static async open(
+    registry: ModelRegistry,
+    ids: string[],
+    options: VerifierOptions = {},
+  ): Promise<Verifier> {
     if (ids.length === 0) throw new RangeError('verification needs at least one model');
-    if (options.threshold !== undefined && ids.length > 1) throw new RangeError('a threshold override applies to one model only');
+    if (options.threshold !== undefined && ids.length > 1)
+      throw new RangeError('a threshold override applies to one model only');
     const models = ids.map((id) => registry.getModel(id));
     const detector = await openDetector(registry);
     const embedders = await Promise.all(models.map((m) => Embedder.open(m, { threads: options.threads })));
@@ -94,7 +99,11 @@ export class Verifier {
     return new Verifier(models, detector, embedders, thresholds);
   }
 
-  async verifyPair(a: string, b: string, choices: { a?: FaceChoice; b?: FaceChoice } = {}): Promise<PairVerification> {
+  async verifyPair(
+    a: string,
+    b: string,
+    choices: { a?: FaceChoice; b?: FaceChoice } = {},
+  ): Promise<PairVerification> {
     const [left, right] = [await this.embedPhoto(a, choices.a), await this.embedPhoto(b, choices.b)];
     return this.score(left, right);
   }
@@ -113,6 +122,7 @@ export class Verifier {
       let entry = embedded.get(full);
       if (!entry) {
         entry = this.embedPhoto(full);
+        // Awaited by every pair with this photo; a failure is reported there, row by row.
         entry.catch(() => undefined);
         embedded.set(full, entry);
       }
@@ -139,7 +149,9 @@ export class Verifier {
   private async embedPhoto(path: string, choice: FaceChoice = {}): Promise<EmbeddedPhoto> {
     const photo = await detectPhoto(path, this.detector);
     const prepared = await Promise.all(this.models.map((m) => prepareFace(photo, m.manifest, choice)));
-    const embeddings = await Promise.all(this.embedders.map(async (e, i) => (await e.embed([prepared[i].input.tensor]))[0]));
+    const embeddings = await Promise.all(
+      this.embedders.map(async (e, i) => (await e.embed([prepared[i].input.tensor]))[0]),
+    );
     const [first] = prepared;
     return {
       report: {

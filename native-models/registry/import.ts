@@ -9,7 +9,13 @@ import { basename, extname, join, resolve } from 'node:path';
 import ort from 'onnxruntime-node';
 import { findUnsupportedOperators } from '../autodiff/compiler.js';
 import type { AlignmentSchema } from '../manifests/schema.js';
-import { decodeModel, encodeModel, ModelFormatError, summarizeModel, type ModelProto } from '../onnx/model-io.js';
+import {
+  decodeModel,
+  encodeModel,
+  ModelFormatError,
+  summarizeModel,
+  type ModelProto,
+} from '../onnx/model-io.js';
 import { importedModelsDir, sha256Hex, type ModelRegistry, type RegisteredModel } from './registry.js';
 import { ImportedManifestSchema, SUPPLIED_THRESHOLD_METHOD, type ImportedManifest } from './schema.js';
 import type { z } from 'zod';
@@ -53,15 +59,18 @@ export async function importModel(
 ): Promise<RegisteredModel> {
   const source = resolve(path);
   const { size } = options;
-  if (!Number.isInteger(size) || size < 16) throw new ModelImportError([`size must be an integer ≥ 16, got ${size}`], source);
+  if (!Number.isInteger(size) || size < 16)
+    throw new ModelImportError([`size must be an integer ≥ 16, got ${size}`], source);
   const mean = triple(options.mean);
   const std = triple(options.std);
   if (!std.every((s) => s > 0)) throw new ModelImportError(['std must be positive'], source);
 
   const name = options.name ?? basename(source, extname(source));
   const id = options.id ?? slug(name);
-  if (!ID_PATTERN.test(id)) throw new ModelImportError([`id '${id}' must be lower-case letters, digits and dashes`], source);
-  if (registry.ids().has(id)) throw new ModelImportError([`a model with id '${id}' exists already; pass another --id`], source);
+  if (!ID_PATTERN.test(id))
+    throw new ModelImportError([`id '${id}' must be lower-case letters, digits and dashes`], source);
+  if (registry.ids().has(id))
+    throw new ModelImportError([`a model with id '${id}' exists already; pass another --id`], source);
 
   if (!existsSync(source)) throw new ModelImportError(['file not found'], source);
   const original = readFileSync(source);
@@ -69,42 +78,62 @@ export async function importModel(
   try {
     model = decodeModel(original, source);
   } catch (error) {
-    if (error instanceof ModelFormatError) throw new ModelImportError(['it is not a readable ONNX model'], source);
+    if (error instanceof ModelFormatError)
+      throw new ModelImportError(['it is not a readable ONNX model'], source);
     throw error;
   }
 
   const summary = summarizeModel(model);
   if (summary.inputs.length !== 1) {
     throw new ModelImportError(
-      [`it must have exactly one image input; it has ${summary.inputs.length} (${summary.inputs.map((i) => i.name).join(', ')})`],
+      [
+        `it must have exactly one image input; it has ${summary.inputs.length} (${summary.inputs.map((i) => i.name).join(', ')})`,
+      ],
       source,
     );
   }
   const [input] = summary.inputs;
   const output = summary.outputs[0];
   const problems: string[] = [];
-  if (input.elementType !== 'FLOAT') problems.push(`input ${input.name} is ${input.elementType}; it must be FLOAT`);
+  if (input.elementType !== 'FLOAT')
+    problems.push(`input ${input.name} is ${input.elementType}; it must be FLOAT`);
   const expected = [null, 3, size, size];
-  if (input.shape.length !== 4 || input.shape.some((d, i) => typeof d === 'number' && i > 0 && d !== expected[i])) {
-    problems.push(`input ${input.name} is [${input.shape.join(', ')}]; it must be [N, 3, ${size}, ${size}] (or leave those dims dynamic)`);
+  if (
+    input.shape.length !== 4 ||
+    input.shape.some((d, i) => typeof d === 'number' && i > 0 && d !== expected[i])
+  ) {
+    problems.push(
+      `input ${input.name} is [${input.shape.join(', ')}]; it must be [N, 3, ${size}, ${size}] (or leave those dims dynamic)`,
+    );
   }
   if (!output || output.shape.length !== 2) {
-    problems.push(`the first output must be an embedding [N, d]; it is ${output ? `[${output.shape.join(', ')}]` : 'missing'}`);
+    problems.push(
+      `the first output must be an embedding [N, d]; it is ${output ? `[${output.shape.join(', ')}]` : 'missing'}`,
+    );
   }
   if (problems.length) throw new ModelImportError(problems, source);
 
   const changes = pinInputShape(model, size);
   try {
-    const unsupported = findUnsupportedOperators(model, { wrt: input.name, output: output.name }, { inputShape: [1, 3, size, size] });
+    const unsupported = findUnsupportedOperators(
+      model,
+      { wrt: input.name, output: output.name },
+      { inputShape: [1, 3, size, size] },
+    );
     if (unsupported.length) {
       throw new ModelImportError(
-        unsupported.map((u) => `the autodiff cannot differentiate ${u.opType} node '${u.node}' (${u.reason})`),
+        unsupported.map(
+          (u) => `the autodiff cannot differentiate ${u.opType} node '${u.node}' (${u.reason})`,
+        ),
         source,
       );
     }
   } catch (error) {
     if (error instanceof ModelImportError) throw error;
-    throw new ModelImportError([`its embedding cannot be differentiated with respect to its input: ${(error as Error).message}`], source);
+    throw new ModelImportError(
+      [`its embedding cannot be differentiated with respect to its input: ${(error as Error).message}`],
+      source,
+    );
   }
 
   const bytes = changes.length ? encodeModel(model) : original;
@@ -117,7 +146,15 @@ export async function importModel(
     name,
     kind: 'recognition',
     onnx: { file: 'model.onnx', sha256: sha256Hex(stored), opset: summary.opset },
-    input: { name: input.name, size: [size, size], layout: 'NCHW', channels: 3, color: options.color, mean, std },
+    input: {
+      name: input.name,
+      size: [size, size],
+      layout: 'NCHW',
+      channels: 3,
+      color: options.color,
+      mean,
+      std,
+    },
     output: { name: output.name, embeddingSize: dim },
     alignment: { template: options.alignment ?? 'arcface-112', cropSize: size },
     threshold:
@@ -126,7 +163,12 @@ export async function importModel(
         : {
             value: options.threshold,
             metric: 'cosine',
-            calibration: { method: SUPPLIED_THRESHOLD_METHOD, dataset: 'none (not fitted here)', n: 0, provisional: true },
+            calibration: {
+              method: SUPPLIED_THRESHOLD_METHOD,
+              dataset: 'none (not fitted here)',
+              n: 0,
+              provisional: true,
+            },
           },
     licence: options.licence ?? 'not stated at import',
     notes: `Imported by the lab from ${source}.`,
@@ -166,7 +208,9 @@ function slug(name: string): string {
 
 /** Dynamic C, H, W of the input become 3, size, size, so that the engine and the autodiff see static shapes. */
 function pinInputShape(model: ModelProto, size: number): string[] {
-  const value = model.graph!.input!.find((i) => !(model.graph!.initializer ?? []).some((t) => t.name === i.name))!;
+  const value = model.graph!.input!.find(
+    (i) => !(model.graph!.initializer ?? []).some((t) => t.name === i.name),
+  )!;
   const dims = value.type!.tensorType!.shape!.dim!;
   const pinned: string[] = [];
   [3, size, size].forEach((n, k) => {
@@ -210,12 +254,19 @@ async function testForward(
   try {
     const out = await session.run({ [inputName]: new ort.Tensor('float32', data, [1, 3, size, size]) });
     const embedding = out[outputName].data as Float32Array;
-    if (embedding.length === 0) throw new ModelImportError(['the test forward on a black image gave an empty embedding'], source);
+    if (embedding.length === 0)
+      throw new ModelImportError(['the test forward on a black image gave an empty embedding'], source);
     if (!embedding.every(Number.isFinite)) {
-      throw new ModelImportError(['the test forward on a black image gave a non-finite embedding (NaN or ∞)'], source);
+      throw new ModelImportError(
+        ['the test forward on a black image gave a non-finite embedding (NaN or ∞)'],
+        source,
+      );
     }
     if (embedding.every((v) => v === 0)) {
-      throw new ModelImportError(['the test forward on a black image gave an all-zero embedding (no cosine score possible)'], source);
+      throw new ModelImportError(
+        ['the test forward on a black image gave an all-zero embedding (no cosine score possible)'],
+        source,
+      );
     }
     return embedding.length;
   } catch (error) {

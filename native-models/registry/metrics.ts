@@ -31,7 +31,8 @@ function checkSets({ genuine, impostor }: ScoreSets): void {
       `error rates need genuine and impostor scores; got ${genuine.length} genuine and ${impostor.length} impostor`,
     );
   }
-  if (![...genuine, ...impostor].every(Number.isFinite)) throw new ScoreSetError('scores must be finite numbers');
+  if (![...genuine, ...impostor].every(Number.isFinite))
+    throw new ScoreSetError('scores must be finite numbers');
 }
 
 export function operatingPoint({ genuine, impostor }: ScoreSets, threshold: number): OperatingPoint {

@@ -7,7 +7,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ManifestError, modelPaths, readShippedManifests } from '../manifests/load.js';
-import type { DetectionManifest, ModelManifest, RecognitionManifest, Threshold } from '../manifests/schema.js';
+import type {
+  DetectionManifest,
+  ModelManifest,
+  RecognitionManifest,
+  Threshold,
+} from '../manifests/schema.js';
 import {
   CalibrationRecordSchema,
   ImportedManifestSchema,
@@ -84,23 +89,29 @@ export class ModelRegistry {
 
   /** Recognition models, shipped first (manifest order), then imported (by id); files are hashed. */
   listModels(): ModelEntry[] {
-    const shipped = this.shippedManifests()
-      .filter((m): m is RecognitionManifest => m.kind === 'recognition')
-      .map((manifest) => this.entry(manifest, 'shipped'));
-    const imported = this.importedManifests().map((manifest) => this.entry(manifest, 'imported'));
-    return [...shipped, ...imported];
+    return this.entries().map((entry) => ({
+      ...entry,
+      status: fileStatus(entry.path, entry.manifest.onnx.sha256),
+    }));
   }
 
   /** The model, after checking that its file has the manifest's SHA-256; refuses it otherwise. */
   getModel(id: string = DEFAULT_MODEL_ID): RegisteredModel {
-    const entry = this.listEntry(id);
+    const entries = this.entries();
+    const entry = entries.find((m) => m.id === id);
+    if (!entry) {
+      const known = entries.map((m) => m.id).join(', ') || 'none';
+      throw new ModelNotFoundError(`no recognition model '${id}'; known: ${known}`);
+    }
     const sha256 = this.verifyFile(entry.path, entry.manifest.onnx.sha256, entry.origin);
     return { ...entry, status: 'verified', sha256 };
   }
 
   /** A shipped detector's ONNX path, after the same hash check (BlazeFace is on the evidence path too). */
   getDetector(id: string): { manifest: DetectionManifest; path: string } {
-    const manifest = this.shippedManifests().find((m): m is DetectionManifest => m.kind === 'detection' && m.id === id);
+    const manifest = this.shippedManifests().find(
+      (m): m is DetectionManifest => m.kind === 'detection' && m.id === id,
+    );
     if (!manifest) throw new ModelNotFoundError(`no shipped detection model '${id}'`);
     const path = join(this.paths.models, manifest.onnx.file);
     this.verifyFile(path, manifest.onnx.sha256, 'shipped');
@@ -114,7 +125,10 @@ export class ModelRegistry {
 
   /** Ids in use, shipped and imported (an import may not reuse one). */
   ids(): Set<string> {
-    return new Set([...this.shippedManifests().map((m) => m.id), ...this.importedManifests().map((m) => m.id)]);
+    return new Set([
+      ...this.shippedManifests().map((m) => m.id),
+      ...this.importedManifests().map((m) => m.id),
+    ]);
   }
 
   /**
@@ -124,7 +138,9 @@ export class ModelRegistry {
   recordCalibration(record: CalibrationRecord, datasetLabel: string): Threshold {
     const entry = this.getModel(record.modelId);
     if (entry.sha256 !== record.modelSha256) {
-      throw new ModelIntegrityError(`calibration of ${record.modelId} was run on another file (${record.modelSha256})`);
+      throw new ModelIntegrityError(
+        `calibration of ${record.modelId} was run on another file (${record.modelSha256})`,
+      );
     }
     const threshold: Threshold = {
       value: record.threshold,
@@ -141,7 +157,10 @@ export class ModelRegistry {
       const file = join(this.paths.manifests, `${entry.id}.json`);
       writeAtomically(file, replaceThreshold(readFileSync(file, 'utf8'), threshold));
       readShippedManifests(this.paths.manifests);
-      writeAtomically(join(this.paths.calibrations, `${entry.id}.json`), `${JSON.stringify(checked, null, 2)}\n`);
+      writeAtomically(
+        join(this.paths.calibrations, `${entry.id}.json`),
+        `${JSON.stringify(checked, null, 2)}\n`,
+      );
     } else {
       const dir = join(importedModelsDir(this.options.dataDir), entry.id);
       const manifest = ImportedManifestSchema.parse({ ...entry.manifest, threshold });
@@ -165,27 +184,32 @@ export class ModelRegistry {
       .map((name) => readImportedManifest(join(dir, name)));
   }
 
-  private listEntry(id: string): ModelEntry {
-    const entry = this.listModels().find((m) => m.id === id);
-    if (!entry) {
-      const known = this.listModels().map((m) => m.id);
-      throw new ModelNotFoundError(`no recognition model '${id}'; known: ${known.join(', ') || 'none'}`);
-    }
-    return entry;
+  /** Every recognition model, shipped first (manifest order), then imported (by id); files not yet hashed. */
+  private entries(): Omit<ModelEntry, 'status'>[] {
+    const shipped = this.shippedManifests()
+      .filter((m): m is RecognitionManifest => m.kind === 'recognition')
+      .map((manifest) => this.entry(manifest, 'shipped'));
+    const imported = this.importedManifests().map((manifest) => this.entry(manifest, 'imported'));
+    return [...shipped, ...imported];
   }
 
-  private entry(manifest: RecognitionManifest | ImportedManifest, origin: ModelOrigin): ModelEntry {
-    const folder = origin === 'shipped' ? this.paths.models : join(importedModelsDir(this.options.dataDir), manifest.id);
+  private entry(
+    manifest: RecognitionManifest | ImportedManifest,
+    origin: ModelOrigin,
+  ): Omit<ModelEntry, 'status'> {
+    const folder =
+      origin === 'shipped' ? this.paths.models : join(importedModelsDir(this.options.dataDir), manifest.id);
     const path = join(folder, manifest.onnx.file);
     const calibrationFile =
-      origin === 'shipped' ? join(this.paths.calibrations, `${manifest.id}.json`) : join(folder, 'calibration.json');
+      origin === 'shipped'
+        ? join(this.paths.calibrations, `${manifest.id}.json`)
+        : join(folder, 'calibration.json');
     return {
       id: manifest.id,
       name: manifest.name,
       origin,
       manifest,
       path,
-      status: fileStatus(path, manifest.onnx.sha256),
       isDefault: manifest.id === DEFAULT_MODEL_ID,
       ...(existsSync(calibrationFile) && { calibration: readCalibration(calibrationFile) }),
     };
@@ -194,14 +218,17 @@ export class ModelRegistry {
   private verifyFile(path: string, expected: string, origin: ModelOrigin): string {
     if (!existsSync(path)) {
       throw new ModelIntegrityError(
-        `model file missing: ${path}` + (origin === 'shipped' ? ' (run `npm run models` to install the shipped models)' : ''),
+        `model file missing: ${path}` +
+          (origin === 'shipped' ? ' (run `npm run models` to install the shipped models)' : ''),
       );
     }
     const actual = sha256Hex(readFileSync(path));
     if (actual !== expected) {
       throw new ModelIntegrityError(
         `refusing ${path}: its SHA-256 is ${actual} but the manifest says ${expected}; the file was changed or ` +
-          (origin === 'shipped' ? 'replaced (run `npm run models` to restore it)' : 'replaced after import (import it again)'),
+          (origin === 'shipped'
+            ? 'replaced (run `npm run models` to restore it)'
+            : 'replaced after import (import it again)'),
       );
     }
     return actual;
@@ -231,7 +258,8 @@ function readImportedManifest(dir: string): ImportedManifest {
 
 function readCalibration(file: string): CalibrationRecord {
   const parsed = CalibrationRecordSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new ManifestError(`${file} is not a valid calibration record: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new ManifestError(`${file} is not a valid calibration record: ${parsed.error.message}`);
   return parsed.data;
 }
 

@@ -144,7 +144,7 @@ export class EngineClient {
       });
       worker.on('error', (error) => {
         reject(error);
-        this.failAll(error);
+        if (worker === this.worker) this.failAll(error);
       });
       worker.on('exit', (code) => {
         if (worker !== this.worker) return;

@@ -6,8 +6,6 @@ import { appendInputGradient } from '../autodiff/compiler.js';
 import { encodeModel, onnx, type ModelProto, type ValueInfoProto } from '../onnx/model-io.js';
 import { NodeWriter } from './graph.js';
 import { modelSignature } from './signature.js';
-
-export { modelSignature, type ModelSignature } from './signature.js';
 import {
   appendGradientMap,
   appendGradientSeed,
@@ -51,10 +49,15 @@ function floatOutput(name: string, shape: number[]): ValueInfoProto {
  */
 export function compileExplainer(source: ModelProto, pairs: number, method: ExplanationMethod): Uint8Array {
   const sig = modelSignature(source);
-  // A copy, edited below. Decoded from a plain Uint8Array: on a Buffer, tensorValues() in
-  // onnx/graph-builder.ts (rawData.slice()) would read a view of the whole buffer, not a copy.
-  const model = onnx.ModelProto.decode(new Uint8Array(encodeModel(source)));
-  const graph = model.graph!;
+  // A shallow copy whose lists we extend; nodes and tensors stay shared with `source`.
+  const graph = onnx.GraphProto.create({
+    ...source.graph,
+    node: [...(source.graph?.node ?? [])],
+    input: [...(source.graph?.input ?? [])],
+    output: [...(source.graph?.output ?? [])],
+    initializer: [...(source.graph?.initializer ?? [])],
+  });
+  const model = onnx.ModelProto.create({ ...source, graph });
   const rows = 2 * pairs;
   const head = new NodeWriter('xssab_head', sig.opset);
   let seed: string;

@@ -4,6 +4,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import ort from 'onnxruntime-node';
@@ -54,6 +55,7 @@ export interface PairExplanation {
   provider: ProviderName;
   /** How close the split is to flipping: smallest |p_i − bound| and dimensions within 1e-4 of it. */
   stability: { minGap: number; nearBound: number };
+  /** Per pair: the time of the run (and of reading its inputs) divided by the pairs in that run. */
   timings: { loadMs: number; runMs: number; pairsInRun: number };
   /** Map size (the model's input size); maps are row-major height × width. */
   size: { width: number; height: number };
@@ -69,10 +71,8 @@ export interface ExplainOptions {
 
 export const NEAR_BOUND = 1e-4;
 
-/** Compiled graphs by model SHA-256, method, pairs and compiler version. */
-const compiled = new Map<string, Uint8Array>();
-
 export class Engine {
+  /** Sessions of compiled graphs by method and pairs per run: the in-memory cache of compilations. */
   private readonly sessions = new Map<string, Promise<ort.InferenceSession>>();
   private forwardSession?: Promise<ort.InferenceSession>;
 
@@ -249,21 +249,15 @@ export class Engine {
 
   private compiledGraph(pairs: number, method: ExplanationMethod): Uint8Array {
     const key = `${this.modelSha256}-${method}-p${pairs}-v${COMPILER_VERSION}`;
-    const cached = compiled.get(key);
-    if (cached) return cached;
     const file = this.options.cacheDir ? join(this.options.cacheDir, `${key}.onnx`) : undefined;
-    let bytes: Uint8Array;
-    if (file && existsSync(file)) {
-      bytes = readFileSync(file);
-    } else {
-      bytes = compileExplainer(this.modelProto, pairs, method);
-      if (file) {
-        mkdirSync(this.options.cacheDir!, { recursive: true });
-        writeFileSync(`${file}.tmp`, bytes);
-        renameSync(`${file}.tmp`, file);
-      }
+    if (file && existsSync(file)) return readFileSync(file);
+    const bytes = compileExplainer(this.modelProto, pairs, method);
+    if (file) {
+      mkdirSync(this.options.cacheDir!, { recursive: true });
+      const partial = `${file}.${randomUUID()}.tmp`; // another process may be writing the same graph
+      writeFileSync(partial, bytes);
+      renameSync(partial, file);
     }
-    compiled.set(key, bytes);
     return bytes;
   }
 

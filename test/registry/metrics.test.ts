@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { equalErrorRate, operatingPoint, rocAuc, ScoreSetError } from '../../native-models/registry/metrics.js';
+import {
+  equalErrorRate,
+  operatingPoint,
+  rocAuc,
+  ScoreSetError,
+} from '../../native-models/registry/metrics.js';
 
 describe('equalErrorRate', () => {
   it('picks the threshold where FMR and FNMR are closest to equal and lowest', () => {
@@ -11,16 +16,27 @@ describe('equalErrorRate', () => {
     assert.equal(point.fmr, 0.2);
     assert.equal(point.fnmr, 0.25);
     assert.ok(Math.abs(point.eer - 0.225) < 1e-12);
-    assert.deepEqual(operatingPoint(sets, point.threshold), { threshold: point.threshold, fmr: 0.2, fnmr: 0.25 });
+    assert.deepEqual(operatingPoint(sets, point.threshold), {
+      threshold: point.threshold,
+      fmr: 0.2,
+      fnmr: 0.25,
+    });
   });
 
   it('puts the threshold mid-gap when the classes do not overlap', () => {
     const point = equalErrorRate({ genuine: [0.8, 0.9, 0.85], impostor: [0.1, 0.3, 0.2] });
-    assert.deepEqual({ ...point, threshold: Number(point.threshold.toFixed(12)) }, { threshold: 0.55, fmr: 0, fnmr: 0, eer: 0 });
+    assert.deepEqual(
+      { ...point, threshold: Number(point.threshold.toFixed(12)) },
+      { threshold: 0.55, fmr: 0, fnmr: 0, eer: 0 },
+    );
   });
 
   it('counts a score equal to the threshold as a match', () => {
-    assert.deepEqual(operatingPoint({ genuine: [0.5], impostor: [0.5] }, 0.5), { threshold: 0.5, fmr: 1, fnmr: 0 });
+    assert.deepEqual(operatingPoint({ genuine: [0.5], impostor: [0.5] }, 0.5), {
+      threshold: 0.5,
+      fmr: 1,
+      fnmr: 0,
+    });
   });
 
   it('refuses an empty class or a non-finite score', () => {

@@ -29,7 +29,12 @@ function freshDataDir(): string {
 }
 
 /** A small model file: `input` [N,3,H,W] through `ops` (unary), ReduceMean over H and W → [N,3]. */
-function writeModel(name: string, ops: string[], inputDims: (number | string)[], outputDims: (number | string)[]): string {
+function writeModel(
+  name: string,
+  ops: string[],
+  inputDims: (number | string)[],
+  outputDims: (number | string)[],
+): string {
   const names = ['input', ...ops.map((_, i) => `x${i}`)];
   const nodes = ops.map((op, i) => makeNode(op, [names[i]], [names[i + 1]]));
   nodes.push(makeNode('ReduceMean', [names[ops.length]], ['embedding'], { axes: [2, 3], keepdims: 0 }));
@@ -57,12 +62,18 @@ describe('shipped models', () => {
         ['mobileface', 'shipped', 'verified'],
       ],
     );
-    assert.deepEqual(models.filter((m) => m.isDefault).map((m) => m.id), [DEFAULT_MODEL_ID]);
+    assert.deepEqual(
+      models.filter((m) => m.isDefault).map((m) => m.id),
+      [DEFAULT_MODEL_ID],
+    );
     const model = registry.getModel('mobileface');
     assert.equal(model.sha256, sha256Hex(readFileSync(model.path)));
     assert.equal(model.sha256, model.manifest.onnx.sha256);
     assert.equal(registry.getModel().id, DEFAULT_MODEL_ID);
-    assert.throws(() => registry.getModel('facenet'), (e: Error) => e instanceof ModelNotFoundError && /known: dlib-resnet34, mobileface/.test(e.message));
+    assert.throws(
+      () => registry.getModel('facenet'),
+      (e: Error) => e instanceof ModelNotFoundError && /known: dlib-resnet34, mobileface/.test(e.message),
+    );
   });
 
   it('refuses a tampered ONNX file with the two hashes, and a missing one with the way to restore it', () => {
@@ -72,7 +83,10 @@ describe('shipped models', () => {
     mkdirSync(paths.models, { recursive: true });
     copyFileSync(join(modelPaths().manifests, 'mobileface.json'), join(paths.manifests, 'mobileface.json'));
     const registry = new ModelRegistry({ dataDir: freshDataDir(), root });
-    assert.throws(() => registry.getModel('mobileface'), /model file missing: .*mobileface\.onnx \(run `npm run models`/);
+    assert.throws(
+      () => registry.getModel('mobileface'),
+      /model file missing: .*mobileface\.onnx \(run `npm run models`/,
+    );
 
     const bytes = readFileSync(join(modelPaths().models, 'mobileface.onnx'));
     bytes[bytes.length - 100] ^= 0x01; // one bit of one weight
@@ -103,7 +117,7 @@ describe('shipped models', () => {
     };
     assert.deepEqual(thresholdOf(once), threshold);
     assert.equal(thresholdOf(twice)?.value, 0.5);
-    const outside = (t: string) => t.replace(/"threshold": (null|\{[\s\S]*?\n  \})/, '');
+    const outside = (t: string) => t.replace(/"threshold": (null|\{[\s\S]*?\n {2}\})/, '');
     assert.equal(outside(twice), outside(text));
   });
 });
@@ -111,7 +125,11 @@ describe('shipped models', () => {
 describe('importModel', () => {
   it('stores a copy of a valid model with hash, provenance and the given threshold; the copy is verified on load', async () => {
     const registry = new ModelRegistry({ dataDir: freshDataDir() });
-    const model = await importModel(registry, GOLDEN_MODEL, { ...ARCFACE_INPUT, name: 'Lab MobileFaceNet', threshold: 0.3 });
+    const model = await importModel(registry, GOLDEN_MODEL, {
+      ...ARCFACE_INPUT,
+      name: 'Lab MobileFaceNet',
+      threshold: 0.3,
+    });
     assert.equal(model.id, 'lab-mobilefacenet');
     assert.equal(model.origin, 'imported');
     assert.equal(model.sha256, sha256Hex(readFileSync(GOLDEN_MODEL)));
@@ -123,7 +141,10 @@ describe('importModel', () => {
     assert.match(model.manifest.provenance.originalPath, /golden\/mobilefacenet\/model\.onnx$/);
     assert.equal(model.manifest.threshold?.value, 0.3);
     assert.equal(model.manifest.threshold?.calibration.n, 0);
-    assert.deepEqual(registry.listModels().map((m) => m.id), ['dlib-resnet34', 'mobileface', 'lab-mobilefacenet']);
+    assert.deepEqual(
+      registry.listModels().map((m) => m.id),
+      ['dlib-resnet34', 'mobileface', 'lab-mobilefacenet'],
+    );
 
     await assert.rejects(
       importModel(registry, GOLDEN_MODEL, { ...ARCFACE_INPUT, name: 'Lab MobileFaceNet' }),
@@ -153,8 +174,14 @@ describe('importModel', () => {
     const registry = new ModelRegistry({ dataDir: freshDataDir() });
     const corrupt = join(scratch, 'corrupt.onnx');
     writeFileSync(corrupt, readFileSync(GOLDEN_MODEL).subarray(0, 5000));
-    await assert.rejects(importModel(registry, corrupt, ARCFACE_INPUT), /corrupt\.onnx: it is not a readable ONNX model/);
-    await assert.rejects(importModel(registry, join(scratch, 'absent.onnx'), ARCFACE_INPUT), /absent\.onnx: file not found/);
+    await assert.rejects(
+      importModel(registry, corrupt, ARCFACE_INPUT),
+      /corrupt\.onnx: it is not a readable ONNX model/,
+    );
+    await assert.rejects(
+      importModel(registry, join(scratch, 'absent.onnx'), ARCFACE_INPUT),
+      /absent\.onnx: file not found/,
+    );
 
     await assert.rejects(
       importModel(registry, GOLDEN_MODEL, { ...ARCFACE_INPUT, size: 150 }),
@@ -162,17 +189,23 @@ describe('importModel', () => {
     );
 
     const unsupported = writeModel('unsupported', ['Sin', 'Relu', 'Softplus'], ['N', 3, 16, 16], ['N', 3]);
-    await assert.rejects(importModel(registry, unsupported, { size: 16, mean: 0, std: 1, color: 'rgb' }), (e: Error) => {
-      assert.ok(e instanceof ModelImportError);
-      assert.equal(e.problems.length, 2);
-      assert.match(e.problems[0], /cannot differentiate Sin node/);
-      assert.match(e.problems[1], /cannot differentiate Softplus node/);
-      return true;
-    });
+    await assert.rejects(
+      importModel(registry, unsupported, { size: 16, mean: 0, std: 1, color: 'rgb' }),
+      (e: Error) => {
+        assert.ok(e instanceof ModelImportError);
+        assert.equal(e.problems.length, 2);
+        assert.match(e.problems[0], /cannot differentiate Sin node/);
+        assert.match(e.problems[1], /cannot differentiate Softplus node/);
+        return true;
+      },
+    );
 
     // log(0) on a black image with mean 0: −∞.
     const log = writeModel('log', ['Log'], ['N', 3, 16, 16], ['N', 3]);
-    await assert.rejects(importModel(registry, log, { size: 16, mean: 0, std: 1, color: 'rgb' }), /black image gave a non-finite embedding/);
+    await assert.rejects(
+      importModel(registry, log, { size: 16, mean: 0, std: 1, color: 'rgb' }),
+      /black image gave a non-finite embedding/,
+    );
 
     const twoInputs = makeModel({
       opset: 13,
@@ -182,8 +215,15 @@ describe('importModel', () => {
       initializers: [makeTensor('unused', [1], [0])],
     });
     writeFileSync(join(scratch, 'two.onnx'), encodeModel(twoInputs));
-    await assert.rejects(importModel(registry, join(scratch, 'two.onnx'), ARCFACE_INPUT), /exactly one image input; it has 2 \(x, y\)/);
+    await assert.rejects(
+      importModel(registry, join(scratch, 'two.onnx'), ARCFACE_INPUT),
+      /exactly one image input; it has 2 \(x, y\)/,
+    );
 
-    assert.deepEqual(registry.listModels().filter((m) => m.origin === 'imported'), [], 'a refused import leaves nothing behind');
+    assert.deepEqual(
+      registry.listModels().filter((m) => m.origin === 'imported'),
+      [],
+      'a refused import leaves nothing behind',
+    );
   });
 });

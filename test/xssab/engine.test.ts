@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { makeModel, makeNode, makeValueInfo } from '../../native-models/onnx/graph-builder.js';
 import { ModelFormatError, writeModel } from '../../native-models/onnx/model-io.js';
 import { readNpy } from '../../native-models/onnx/npy.js';
+import { COMPILER_VERSION } from '../../native-models/xssab/compile.js';
 import { Engine, type PairInput } from '../../native-models/xssab/engine.js';
-import { tensorSha256, type Preprocessing } from '../../native-models/xssab/preprocess.js';
+import { loadAlignedFace, tensorSha256, type Preprocessing } from '../../native-models/xssab/preprocess.js';
 
 const golden = new URL('../fixtures/golden/', import.meta.url).pathname;
 const nets = existsSync(golden)
@@ -193,3 +194,59 @@ test('a corrupt or missing ONNX file: ModelFormatError saying so', async () => {
     /model file not found/,
   );
 });
+
+test(
+  'compiled graphs are cached on disk under the model SHA-256 and compiler version',
+  { skip: !small },
+  async () => {
+    const { meta, model } = small!;
+    const cacheDir = mkdtempSync(join(tmpdir(), 'xssab-cache-'));
+    const engine = await Engine.create({ model, preprocessing, threshold: meta.threshold, cacheDir });
+    await engine.dispose();
+    assert.deepEqual(readdirSync(cacheDir), [`${engine.modelSha256}-xssab-p1-v${COMPILER_VERSION}.onnx`]);
+  },
+);
+
+test(
+  'gradient baseline: one map per image, bounded by pos + neg (|g⁺ + g⁻| ≤ |g⁺| + |g⁻|)',
+  { skip: !small },
+  async () => {
+    const { meta, pair, model } = small!;
+    const engine = await Engine.create({ model, preprocessing, threshold: meta.threshold });
+    const gradient = await engine.gradientMaps(pair);
+    const [xssab] = await engine.explain([pair]);
+    await engine.dispose();
+    for (const side of ['a', 'b'] as const) {
+      const { pos, neg } = xssab[side];
+      assert.equal(gradient[side].length, 112 * 112);
+      assert.ok(
+        gradient[side].every((g, i) => g <= (pos[i] + neg[i]) * (1 + 1e-5)),
+        side,
+      );
+      assert.ok(relativeL2(gradient[side], pos) > 1e-3, `${side}: the baseline is not the positive map`);
+    }
+  },
+);
+
+test(
+  'faces given as files are read with the preprocessing and recorded by file SHA-256',
+  { skip: !small },
+  async () => {
+    const { meta, model } = small!;
+    const faces = new URL('../fixtures/faces/', import.meta.url).pathname;
+    const [a, b] = [join(faces, 'kit_harington_1.jpg'), join(faces, 'kit_harington_2.jpg')];
+    const engine = await Engine.create({ model, preprocessing, threshold: meta.threshold });
+    const [fromFiles] = await engine.explain([{ a: { path: a }, b: { path: b } }]);
+    const [faceA, faceB] = await Promise.all([
+      loadAlignedFace(a, preprocessing),
+      loadAlignedFace(b, preprocessing),
+    ]);
+    const [fromTensors] = await engine.explain([
+      { a: { tensor: faceA.tensor }, b: { tensor: faceB.tensor } },
+    ]);
+    await engine.dispose();
+    assert.equal(fromFiles.inputs.a, createHash('sha256').update(readFileSync(a)).digest('hex'));
+    assert.equal(fromFiles.score, fromTensors.score);
+    assert.deepEqual(fromFiles.a.combined, fromTensors.a.combined);
+  },
+);

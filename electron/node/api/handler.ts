@@ -78,6 +78,13 @@ function implementations(workspace: Workspace, options: ApiHandlerOptions): Impl
       if (caseId !== undefined) workspace.cases.get(caseId);
       return workspace.audit.verify(caseId);
     },
+    'benchmarks.defaults': () => workspace.benchmarks.defaults(),
+    'benchmarks.start': (options) => workspace.benchmarks.start(options),
+    'benchmarks.list': () => ({ runs: workspace.benchmarks.list() }),
+    'benchmarks.get': ({ runId }) => workspace.benchmarks.get(runId),
+    'benchmarks.asset': ({ runId, pairIndex, image }) => workspace.benchmarks.asset(runId, pairIndex, image),
+    'benchmarks.cancel': ({ runId }) => workspace.benchmarks.cancel(runId),
+    'benchmarks.resume': ({ runId }) => workspace.benchmarks.resume(runId),
   };
 }
 

@@ -4,6 +4,7 @@ import { userInfo } from 'node:os';
 import { openDatabase } from '../store/database.js';
 import { databasePath } from '../store/data-folder.js';
 import { AuditService } from './audit-service.js';
+import { BenchmarkService } from './benchmark-service.js';
 import { CaseService } from './case-service.js';
 import { EventHub } from './event-hub.js';
 import { EvidenceService } from './evidence-service.js';
@@ -18,6 +19,7 @@ export interface Workspace {
   readonly cases: CaseService;
   readonly evidence: EvidenceService;
   readonly events: EventHub;
+  readonly benchmarks: BenchmarkService;
   close(): void;
 }
 
@@ -42,6 +44,8 @@ export function openWorkspace(options: WorkspaceOptions): Workspace {
   const audit = new AuditService(db);
   const cases = new CaseService(db, audit);
   const evidence = new EvidenceService(db, options.dataDir, cases, audit);
+  const events = new EventHub();
+  const benchmarks = new BenchmarkService(db, options.dataDir, events);
   return {
     dataDir: options.dataDir,
     db,
@@ -49,7 +53,11 @@ export function openWorkspace(options: WorkspaceOptions): Workspace {
     audit,
     cases,
     evidence,
-    events: new EventHub(),
-    close: () => db.close(),
+    events,
+    benchmarks,
+    close: () => {
+      benchmarks.close();
+      db.close();
+    },
   };
 }

@@ -1,5 +1,8 @@
 import type { ComponentType, ReactElement } from 'react';
 import FolderOutlinedIcon from '@mui/icons-material/FolderOutlined';
+import QueryStatsIcon from '@mui/icons-material/QueryStats';
+import { BenchmarkDetailPage } from '../benchmarks/BenchmarkDetailPage.js';
+import { BenchmarkListPage } from '../benchmarks/BenchmarkListPage.js';
 import { CaseDetailPage } from '../cases/CaseDetailPage.js';
 import { CaseListPage } from '../cases/CaseListPage.js';
 
@@ -21,5 +24,12 @@ export const appSections: AppSection[] = [
     icon: <FolderOutlinedIcon />,
     ListPage: CaseListPage,
     ItemPage: CaseDetailPage,
+  },
+  {
+    path: 'benchmarks',
+    label: 'Benchmarks',
+    icon: <QueryStatsIcon />,
+    ListPage: BenchmarkListPage,
+    ItemPage: BenchmarkDetailPage,
   },
 ];

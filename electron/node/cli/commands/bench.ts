@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import type { FaceInput } from '../../../../native-models/xssab/engine.js';
 import { loadAlignedFace, syntheticFace } from '../../../../native-models/xssab/preprocess.js';
-import { CliUsageError, type CliCommand } from '../command.js';
+import { CliUsageError, type CliCommand, type CliIo } from '../command.js';
 import { MODEL_FLAGS, modelRun, thresholdFlag } from './explain.js';
 
 const PYTORCH_BENCH = 'native-models/tools/pytorch_xssab_bench.py';
@@ -41,12 +41,50 @@ function pytorchReference(
   return JSON.parse(child.stdout.trim().split('\n').pop()!);
 }
 
+/** `--pipeline`: the photo path stage by stage, with a registered model (default: the registry's). */
+async function benchPipeline(
+  values: { a: string; b: string; model?: string; ep: string; threads: string; json: boolean },
+  iterations: number,
+  io: CliIo,
+): Promise<number> {
+  if (values.ep !== 'cpu' && values.ep !== 'cuda')
+    throw new CliUsageError(`--ep must be cpu or cuda, got "${values.ep}"`);
+  const threads = Number(values.threads);
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new CliUsageError('--threads must be a positive integer');
+  const { ModelRegistry } = await import('../../../../native-models/registry/registry.js');
+  // Imported here so that ONNX Runtime loads only for the commands that run a model.
+  const { benchPhotoPipeline } = await import('../../../../native-models/pipeline/bench.js');
+  const report = await benchPhotoPipeline(new ModelRegistry({ dataDir: io.dataDir }), {
+    a: values.a,
+    b: values.b,
+    iterations,
+    provider: values.ep,
+    threads,
+    ...(values.model !== undefined && { model: values.model }),
+  });
+  if (values.json) {
+    io.out(JSON.stringify(report));
+  } else {
+    const stages = Object.entries(report.pairMs)
+      .map(([stage, ms]) => `${stage} ${ms.toFixed(1)}`)
+      .join(', ');
+    io.out(
+      `${report.model.id} on ${report.provider}, ${threads} threads, median of ${iterations} (ms per pair): ${stages}; ` +
+        `start-up: detector ${report.startup.detectorLoadMs.toFixed(0)} ms, engine ${report.startup.engineLoadMs.toFixed(0)} ms`,
+    );
+  }
+  return 0;
+}
+
 export const benchCommand: CliCommand = {
   path: ['bench'],
   summary: 'Time explaining one pair (all six xSSAB maps) against embedding it (forward only)',
   usage:
     'xssab bench --model PATH.onnx [--mean 127.5] [--std 127.5] [--color rgb|bgr] [--threshold 0.3] [--ep cpu|cuda] ' +
-    '[--threads 2] [--iterations 10] [--a A.png --b B.png] [--pytorch-reference LAYERS] [--json]',
+    '[--threads 2] [--iterations 10] [--a A.png --b B.png] [--pytorch-reference LAYERS] [--json]\n' +
+    '       xssab bench --pipeline --a A.jpg --b B.jpg [--model ID] [--ep cpu|cuda] [--threads 2] [--iterations 10] [--json]' +
+    '   (photographs: decode, detect, align, embed, explain)',
   async run(args, io) {
     const { values } = parseArgs({
       args,
@@ -56,6 +94,7 @@ export const benchCommand: CliCommand = {
         b: { type: 'string' },
         iterations: { type: 'string', default: '10' },
         'pytorch-reference': { type: 'string' },
+        pipeline: { type: 'boolean', default: false },
       },
       strict: true,
     });
@@ -64,6 +103,11 @@ export const benchCommand: CliCommand = {
       throw new CliUsageError('--iterations must be a positive integer');
     if (Boolean(values.a) !== Boolean(values.b))
       throw new CliUsageError('give both --a and --b, or neither for synthetic inputs');
+    if (values.pipeline) {
+      if (!values.a || !values.b)
+        throw new CliUsageError('--pipeline times two photographs: give --a and --b');
+      return benchPipeline({ ...values, a: values.a, b: values.b }, iterations, io);
+    }
     const run = modelRun(values);
     // The split's position does not change the work done, so any threshold times the same.
     const threshold = values.threshold === undefined ? 0.3 : thresholdFlag(values.threshold);

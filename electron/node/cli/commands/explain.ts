@@ -9,7 +9,7 @@ import { renderOverlay, type MapKind } from '../../../../native-models/xssab/ove
 import { loadAlignedFace, type Preprocessing } from '../../../../native-models/xssab/preprocess.js';
 import { modelSignature } from '../../../../native-models/xssab/signature.js';
 import type { ProviderName } from '../../../../native-models/xssab/providers.js';
-import { CliUsageError, type CliCommand } from '../command.js';
+import { CliUsageError, type CliCommand, type CliIo } from '../command.js';
 
 /** Flags shared by `explain` and `bench` that say how to run a raw ONNX model. */
 export const MODEL_FLAGS = {
@@ -81,11 +81,87 @@ export function thresholdFlag(text: string | undefined): number {
 
 const MAP_KINDS: MapKind[] = ['pos', 'neg', 'combined'];
 
+/** Face index flag: 0 = the largest face of the photo. */
+function faceFlag(name: string, text: string | undefined): { face?: number } {
+  if (text === undefined) return {};
+  const face = numberFlag(name, text);
+  if (!Number.isInteger(face) || face < 0)
+    throw new CliUsageError(`--${name} must be a face index ≥ 0 (0 = largest)`);
+  return { face };
+}
+
+/**
+ * The photo path: faces detected and aligned for a registered model (default: the registry's),
+ * its calibrated threshold unless --threshold; maps written over the crops and the photos.
+ */
+async function explainPhotos(
+  values: {
+    a: string;
+    b: string;
+    out: string;
+    model?: string;
+    threshold?: string;
+    ep: string;
+    threads: string;
+    json: boolean;
+    'face-a'?: string;
+    'face-b'?: string;
+  },
+  io: CliIo,
+): Promise<number> {
+  if (values.ep !== 'cpu' && values.ep !== 'cuda')
+    throw new CliUsageError(`--ep must be cpu or cuda, got "${values.ep}"`);
+  const threads = numberFlag('threads', values.threads);
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new CliUsageError('--threads must be a positive integer');
+  const { ModelRegistry } = await import('../../../../native-models/registry/registry.js');
+  // Imported here so that ONNX Runtime loads only for the commands that run a model.
+  const { explainPhotoPair, writePhotoExplanation } =
+    await import('../../../../native-models/pipeline/explain.js');
+  const explained = await explainPhotoPair(new ModelRegistry({ dataDir: io.dataDir }), {
+    a: values.a,
+    b: values.b,
+    faceA: faceFlag('face-a', values['face-a']),
+    faceB: faceFlag('face-b', values['face-b']),
+    provider: values.ep,
+    threads,
+    ...(values.model !== undefined && { model: values.model }),
+    ...(values.threshold !== undefined && { threshold: numberFlag('threshold', values.threshold) }),
+  });
+  const out = resolve(values.out);
+  const summary = await writePhotoExplanation(explained, out);
+  for (const warning of summary.warnings) io.err(`warning: ${warning}`);
+  if (values.json) {
+    io.out(JSON.stringify({ ...summary, out }));
+    return 0;
+  }
+  const { result } = explained;
+  const { calibration, photos } = summary;
+  io.out(
+    [
+      `${summary.model.id}: score ${result.score.toFixed(4)} vs threshold ${result.threshold.toFixed(4)}` +
+        (calibration
+          ? ` (${calibration.method}, n = ${calibration.n}${calibration.provisional ? ', provisional' : ''})`
+          : ' (given)') +
+        ` → ${summary.decision}`,
+      ...(['a', 'b'] as const).map(
+        (side) =>
+          `${side.toUpperCase()}: ${photos[side].faces} face(s) found, compared ${photos[side].faceIndex === null ? 'the marked face' : `face ${photos[side].faceIndex}`}; sha256 ${photos[side].sha256}`,
+      ),
+      `split at ${result.bound.toExponential(3)} per dimension (d = ${result.dim}); closest dimension ${result.stability.minGap.toExponential(2)} away`,
+      `wrote result.json, the crops and ${Object.keys(summary.maps).length} maps (.npy, over the crop .png, over the photo .photo.png) to ${out}`,
+    ].join('\n'),
+  );
+  return 0;
+}
+
 export const explainCommand: CliCommand = {
   path: ['explain'],
-  summary: 'Explain why a face-recognition model matches or rejects two aligned face crops (xSSAB maps)',
+  summary: 'Explain why a face-recognition model matches or rejects two faces (xSSAB maps)',
   usage:
-    'xssab explain --a A.png --b B.png --model PATH.onnx --aligned --threshold T [--mean 127.5] [--std 127.5] ' +
+    'xssab explain --a A.jpg --b B.jpg [--model ID] [--face-a N] [--face-b N] [--threshold T] [--ep cpu|cuda] ' +
+    '[--threads 2] --out DIR [--json]   (photographs, a registered model)\n' +
+    '       xssab explain --a A.png --b B.png --model PATH.onnx --aligned --threshold T [--mean 127.5] [--std 127.5] ' +
     '[--color rgb|bgr] [--ep cpu|cuda] [--threads 2] --out DIR [--json]',
   async run(args, io) {
     const { values } = parseArgs({
@@ -96,15 +172,21 @@ export const explainCommand: CliCommand = {
         b: { type: 'string' },
         aligned: { type: 'boolean', default: false },
         out: { type: 'string' },
+        'face-a': { type: 'string' },
+        'face-b': { type: 'string' },
       },
       strict: true,
     });
     if (!values.a || !values.b) throw new CliUsageError('--a and --b (the two face images) are required');
     if (!values.out) throw new CliUsageError('--out DIR is required');
     if (!values.aligned) {
-      throw new CliUsageError(
-        'only aligned face crops are supported: pass --aligned for crops already aligned to the model',
-      );
+      if (values.model?.endsWith('.onnx')) {
+        throw new CliUsageError(
+          'only aligned face crops are supported for a raw ONNX model: pass --aligned for crops already aligned ' +
+            'to it, or name a registered model (xssab models list) to explain photographs',
+        );
+      }
+      return explainPhotos({ ...values, a: values.a, b: values.b, out: values.out }, io);
     }
     const threshold = thresholdFlag(values.threshold);
     const run = modelRun(values);

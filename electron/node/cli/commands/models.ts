@@ -3,21 +3,21 @@
  * and the lab's imported ones in the data folder).
  */
 import { parseArgs } from 'node:util';
-import { calibrate } from '../../../../native-models/pipeline/calibrate.js';
-import { importModel } from '../../../../native-models/registry/import.js';
 import { ModelRegistry, type ModelEntry } from '../../../../native-models/registry/registry.js';
 import type { Threshold } from '../../../../native-models/manifests/schema.js';
 import { CliUsageError, type CliCommand } from '../command.js';
 
 export function numberOption(name: string, text: string): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) throw new CliUsageError(`--${name} must be a number, got "${text}"`);
+  if (text.trim() === '' || !Number.isFinite(value))
+    throw new CliUsageError(`--${name} must be a number, got "${text}"`);
   return value;
 }
 
 export function positiveIntOption(name: string, text: string): number {
   const value = numberOption(name, text);
-  if (!Number.isInteger(value) || value < 1) throw new CliUsageError(`--${name} must be a positive integer, got "${text}"`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new CliUsageError(`--${name} must be a positive integer, got "${text}"`);
   return value;
 }
 
@@ -66,7 +66,14 @@ function listJson(entry: ModelEntry) {
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, k) => Math.max(...rows.map((r) => r[k].length)));
-  return rows.map((r) => r.map((cell, k) => cell.padEnd(widths[k])).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, k) => cell.padEnd(widths[k]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 const listCommand: CliCommand = {
@@ -74,7 +81,11 @@ const listCommand: CliCommand = {
   summary: 'List the recognition models (shipped and imported) with their hash check and threshold',
   usage: 'xssab models list [--json]',
   async run(args, io) {
-    const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, strict: true });
+    const { values } = parseArgs({
+      args,
+      options: { json: { type: 'boolean', default: false } },
+      strict: true,
+    });
     const models = new ModelRegistry({ dataDir: io.dataDir }).listModels();
     if (values.json) {
       io.out(JSON.stringify({ models: models.map(listJson) }));
@@ -87,15 +98,22 @@ const listCommand: CliCommand = {
         `${m.isDefault ? '*' : ' '} ${m.id}`,
         m.origin,
         `${w}×${h} ${m.manifest.input.color} → ${m.manifest.output.embeddingSize}-d`,
-        t ? `${t.value.toFixed(4)}${t.calibration.provisional ? ` (provisional, n=${t.calibration.n})` : ` (n=${t.calibration.n})`}` : '—',
-        m.calibration ? `AUC ${m.calibration.auc.toFixed(4)}, EER ${(100 * m.calibration.eer).toFixed(2)} %` : '—',
+        t
+          ? `${t.value.toFixed(4)}${t.calibration.provisional ? ` (provisional, n=${t.calibration.n})` : ` (n=${t.calibration.n})`}`
+          : '—',
+        m.calibration
+          ? `AUC ${m.calibration.auc.toFixed(4)}, EER ${(100 * m.calibration.eer).toFixed(2)} %`
+          : '—',
         m.status,
         m.manifest.onnx.sha256.slice(0, 12),
       ];
     });
     io.out(
       [
-        table([['  id', 'origin', 'input → embedding', 'threshold', 'calibration', 'file', 'sha256'], ...rows]),
+        table([
+          ['  id', 'origin', 'input → embedding', 'threshold', 'calibration', 'file', 'sha256'],
+          ...rows,
+        ]),
         '',
         '* default model. Thresholds are cosine scores (match when score ≥ threshold).',
       ].join('\n'),
@@ -128,15 +146,21 @@ const importCommand: CliCommand = {
       allowPositionals: true,
       strict: true,
     });
-    if (positionals.length !== 1) throw new CliUsageError('give exactly one model file: xssab models import PATH.onnx …');
+    if (positionals.length !== 1)
+      throw new CliUsageError('give exactly one model file: xssab models import PATH.onnx …');
     for (const flag of ['size', 'mean', 'std', 'color'] as const) {
-      if (values[flag] === undefined) throw new CliUsageError(`--${flag} is required (how the model wants its input)`);
+      if (values[flag] === undefined)
+        throw new CliUsageError(`--${flag} is required (how the model wants its input)`);
     }
     const color = values.color;
-    if (color !== 'rgb' && color !== 'bgr') throw new CliUsageError(`--color must be rgb or bgr, got "${color}"`);
+    if (color !== 'rgb' && color !== 'bgr')
+      throw new CliUsageError(`--color must be rgb or bgr, got "${color}"`);
     const align = values.align;
-    if (align !== 'arcface-112' && align !== 'dlib-150') throw new CliUsageError(`--align must be arcface-112 or dlib-150, got "${align}"`);
+    if (align !== 'arcface-112' && align !== 'dlib-150')
+      throw new CliUsageError(`--align must be arcface-112 or dlib-150, got "${align}"`);
     const registry = new ModelRegistry({ dataDir: io.dataDir });
+    // Imported here, as in every command that runs a model, so that ONNX Runtime loads only when needed.
+    const { importModel } = await import('../../../../native-models/registry/import.js');
     const model = await importModel(registry, positionals[0], {
       size: positiveIntOption('size', values.size!),
       mean: channelOption('mean', values.mean!),
@@ -168,7 +192,8 @@ const importCommand: CliCommand = {
 const calibrateCommand: CliCommand = {
   path: ['models', 'calibrate'],
   summary: "Fit a model's equal-error threshold on labelled photo pairs and record it in its manifest",
-  usage: 'xssab models calibrate --model ID --pairs PAIRS.csv (columns a,b,same) --root DIR [--threads 2] [--json]',
+  usage:
+    'xssab models calibrate --model ID --pairs PAIRS.csv (columns a,b,same) --root DIR [--threads 2] [--json]',
   async run(args, io) {
     const { values } = parseArgs({
       args,
@@ -181,8 +206,10 @@ const calibrateCommand: CliCommand = {
       },
       strict: true,
     });
-    if (!values.model || !values.pairs || !values.root) throw new CliUsageError('--model, --pairs and --root are required');
+    if (!values.model || !values.pairs || !values.root)
+      throw new CliUsageError('--model, --pairs and --root are required');
     const registry = new ModelRegistry({ dataDir: io.dataDir });
+    const { calibrate } = await import('../../../../native-models/pipeline/calibrate.js');
     const result = await calibrate(registry, values.model, values.pairs, values.root, {
       threads: positiveIntOption('threads', values.threads),
       onProgress: (done, total) => {

@@ -6,7 +6,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatCsv, parseCsv } from '../../../../native-models/pipeline/csv.js';
-import { Verifier, type BatchRow, type ModelScore, type PairVerification, type PhotoReport } from '../../../../native-models/pipeline/verify.js';
+import type {
+  BatchRow,
+  ModelScore,
+  PairVerification,
+  PhotoReport,
+} from '../../../../native-models/pipeline/verify.js';
 import { DEFAULT_MODEL_ID, ModelRegistry } from '../../../../native-models/registry/registry.js';
 import { CliUsageError, type CliCommand } from '../command.js';
 import { describeThreshold, numberOption, positiveIntOption } from './models.js';
@@ -14,7 +19,8 @@ import { describeThreshold, numberOption, positiveIntOption } from './models.js'
 function faceOption(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const value = numberOption(name, text);
-  if (!Number.isInteger(value) || value < 0) throw new CliUsageError(`--${name} must be a face index ≥ 0 (0 = largest), got "${text}"`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new CliUsageError(`--${name} must be a face index ≥ 0 (0 = largest), got "${text}"`);
   return value;
 }
 
@@ -26,7 +32,9 @@ function agreement(scores: ModelScore[]): boolean | null {
 
 function describePhoto(side: string, photo: PhotoReport): string {
   const which =
-    photo.faceIndex === null ? 'compared the face at the examiner’s landmarks' : `compared face ${photo.faceIndex}${photo.faceIndex === 0 ? ' (largest)' : ''}`;
+    photo.faceIndex === null
+      ? 'compared the face at the examiner’s landmarks'
+      : `compared face ${photo.faceIndex}${photo.faceIndex === 0 ? ' (largest)' : ''}`;
   return (
     `${side}: ${photo.path} (${photo.width}×${photo.height}), ${photo.faces} face${photo.faces === 1 ? '' : 's'} found, ${which}\n` +
     `   sha256 ${photo.sha256}` +
@@ -45,14 +53,19 @@ function humanPair(result: PairVerification): string {
   const agree = agreement(result.scores);
   return [
     ...result.scores.map(describeScore),
-    ...(agree === null ? [] : [agree ? 'the models agree' : 'the models DISAGREE: review the pair with care']),
+    ...(agree === null
+      ? []
+      : [agree ? 'the models agree' : 'the models DISAGREE: review the pair with care']),
     describePhoto('A', result.a),
     describePhoto('B', result.b),
   ].join('\n');
 }
 
 /** Output columns: the input's, then score/decision (per model when several), faces, error. */
-function batchColumns(inputColumns: string[], modelIds: string[]): { header: string[]; cells: (row: BatchRow) => Record<string, string | number> } {
+function batchColumns(
+  inputColumns: string[],
+  modelIds: string[],
+): { header: string[]; cells: (row: BatchRow) => Record<string, string | number> } {
   const perModel = modelIds.length > 1;
   const scoreCol = (id: string) => (perModel ? `score_${id}` : 'score');
   const decisionCol = (id: string) => (perModel ? `decision_${id}` : 'decision');
@@ -60,7 +73,11 @@ function batchColumns(inputColumns: string[], modelIds: string[]): { header: str
   return {
     header: [...inputColumns.filter((c) => !added.includes(c)), ...added],
     cells: (row) => {
-      const cells: Record<string, string | number> = { faces_a: row.result?.a.faces ?? '', faces_b: row.result?.b.faces ?? '', error: row.error ?? '' };
+      const cells: Record<string, string | number> = {
+        faces_a: row.result?.a.faces ?? '',
+        faces_b: row.result?.b.faces ?? '',
+        error: row.error ?? '',
+      };
       for (const s of row.result?.scores ?? []) {
         cells[scoreCol(s.id)] = s.score.toFixed(6);
         cells[decisionCol(s.id)] = s.decision ?? '';
@@ -72,7 +89,8 @@ function batchColumns(inputColumns: string[], modelIds: string[]): { header: str
 
 export const verifyCommand: CliCommand = {
   path: ['verify'],
-  summary: 'Compare two photographs (or a CSV of pairs) with a face-recognition model: score, threshold, decision',
+  summary:
+    'Compare two photographs (or a CSV of pairs) with a face-recognition model: score, threshold, decision',
   usage:
     'xssab verify --a A.jpg --b B.jpg [--model ID | --all-models] [--face-a N] [--face-b N] [--threshold T] [--json]\n' +
     '       xssab verify --pairs PAIRS.csv (columns a,b) --root DIR --out SCORES.csv [--model ID | --all-models] [--json]',
@@ -100,12 +118,21 @@ export const verifyCommand: CliCommand = {
       throw new CliUsageError('give --a and --b (two photos), or --pairs with --root and --out (a batch)');
     }
     if (values['all-models'] && (values.model || values.threshold)) {
-      throw new CliUsageError('--all-models compares every registered model at its own threshold; drop --model/--threshold');
+      throw new CliUsageError(
+        '--all-models compares every registered model at its own threshold; drop --model/--threshold',
+      );
     }
     const registry = new ModelRegistry({ dataDir: io.dataDir });
-    const ids = values['all-models']
-      ? registry.listModels().filter((m) => m.status === 'verified').map((m) => m.id)
-      : [values.model ?? DEFAULT_MODEL_ID];
+    let ids = [values.model ?? DEFAULT_MODEL_ID];
+    if (values['all-models']) {
+      const models = registry.listModels();
+      for (const m of models.filter((m) => m.status !== 'verified')) {
+        io.err(`warning: ${m.id} left out: its file is ${m.status}`);
+      }
+      ids = models.filter((m) => m.status === 'verified').map((m) => m.id);
+    }
+    // Imported here so that ONNX Runtime loads only for the commands that run a model.
+    const { Verifier } = await import('../../../../native-models/pipeline/verify.js');
     const verifier = await Verifier.open(registry, ids, {
       threads: positiveIntOption('threads', values.threads),
       ...(values.threshold !== undefined && { threshold: numberOption('threshold', values.threshold) }),
@@ -116,12 +143,16 @@ export const verifyCommand: CliCommand = {
           a: { face: faceOption('face-a', values['face-a']) },
           b: { face: faceOption('face-b', values['face-b']) },
         });
-        io.out(values.json ? JSON.stringify({ ...result, agree: agreement(result.scores) }) : humanPair(result));
+        io.out(
+          values.json ? JSON.stringify({ ...result, agree: agreement(result.scores) }) : humanPair(result),
+        );
         return 0;
       }
 
-      if (!values.root || !values.out) throw new CliUsageError('a batch needs --root DIR (the photos) and --out SCORES.csv');
-      if (values['face-a'] || values['face-b']) throw new CliUsageError('--face-a/--face-b apply to one pair; a batch uses the largest face');
+      if (!values.root || !values.out)
+        throw new CliUsageError('a batch needs --root DIR (the photos) and --out SCORES.csv');
+      if (values['face-a'] || values['face-b'])
+        throw new CliUsageError('--face-a/--face-b apply to one pair; a batch uses the largest face');
       const input = parseCsv(readFileSync(values.pairs!, 'utf8'), ['a', 'b'], values.pairs);
       const rows = await verifier.verifyPairs(
         input.map((r) => ({ a: r.a, b: r.b })),
@@ -135,15 +166,27 @@ export const verifyCommand: CliCommand = {
       );
       const columns = batchColumns(Object.keys(input[0] ?? { a: '', b: '' }), ids);
       const out = resolve(values.out);
-      writeFileSync(out, formatCsv(columns.header, rows.map((row, i) => ({ ...input[i], ...columns.cells(row) }))));
+      writeFileSync(
+        out,
+        formatCsv(
+          columns.header,
+          rows.map((row, i) => ({ ...input[i], ...columns.cells(row) })),
+        ),
+      );
       const errors = rows.filter((r) => r.error).length;
-      const decided = rows.flatMap((r) => (r.result ? [agreement(r.result.scores)] : [])).filter((a) => a !== null);
+      const decided = rows
+        .flatMap((r) => (r.result ? [agreement(r.result.scores)] : []))
+        .filter((a) => a !== null);
       const summary = {
         out,
         pairs: rows.length,
         scored: rows.length - errors,
         errors,
-        models: verifier.models.map((m, i) => ({ id: m.id, sha256: m.sha256, threshold: verifier.thresholds[i] })),
+        models: verifier.models.map((m, i) => ({
+          id: m.id,
+          sha256: m.sha256,
+          threshold: verifier.thresholds[i],
+        })),
         ...(ids.length > 1 && { agreeing: decided.filter(Boolean).length, compared: decided.length }),
       };
       if (values.json) io.out(JSON.stringify(summary));
@@ -151,8 +194,13 @@ export const verifyCommand: CliCommand = {
         io.out(
           [
             `wrote ${summary.scored} scored pairs${errors ? ` and ${errors} with errors` : ''} to ${out}`,
-            ...summary.models.map((m) => `${m.id} (sha256 ${m.sha256.slice(0, 12)}…): threshold ${describeThreshold(m.threshold)}`),
-            ...(ids.length > 1 ? [`the models agree on ${summary.agreeing} of ${summary.compared} pairs`] : []),
+            ...summary.models.map(
+              (m) =>
+                `${m.id} (sha256 ${m.sha256.slice(0, 12)}…): threshold ${describeThreshold(m.threshold)}`,
+            ),
+            ...(ids.length > 1
+              ? [`the models agree on ${summary.agreeing} of ${summary.compared} pairs`]
+              : []),
           ].join('\n'),
         );
       }

@@ -1,5 +1,6 @@
 import type { Migration } from './migration.js';
 import { initialSchema } from './0001-initial.js';
+import { benchmarkRuns } from './0002-benchmark-runs.js';
 
 /** Every migration, in order; add a migration by adding its module here. */
-export const migrations: readonly Migration[] = [initialSchema];
+export const migrations: readonly Migration[] = [initialSchema, benchmarkRuns];

@@ -1,0 +1,454 @@
+/**
+ * Explanation validity benchmark runs started from the app (the engine is
+ * native-models/benchmark/run.ts, also behind `xssab patch-bench`).
+ *
+ * - One run at a time, in a worker thread (benchmark-worker.ts); its outputs go to
+ *   `<data>/benchmarks/<id>/`: curves.json, summary.csv, fmr/fnmr plots, pairs.jsonl (the resumable
+ *   state) and samples/ (benchmark-samples.ts).
+ * - The benchmark_runs table holds each run's options, status and progress; progress is published
+ *   as job.progress events (jobId benchmarkJobId(id), kind BENCHMARK_JOB_KIND) and the end as
+ *   job.finished.
+ * - A run left 'running' by a backend that stopped becomes 'cancelled' when the data folder is next
+ *   opened; benchmarks.resume continues it from pairs.jsonl. Runs owned by another live process
+ *   (the app and the CLI may share a data folder) are left alone.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Database } from 'better-sqlite3';
+import {
+  BENCHMARK_JOB_KIND,
+  benchmarkCurvesSchema,
+  benchmarkJobId,
+  benchmarkSampleSchema,
+  type ApiResult,
+  type BenchmarkCurves,
+  type BenchmarkMethod,
+  type BenchmarkOptions,
+  type BenchmarkRun,
+  type BenchmarkRunStatus,
+  type BenchmarkSample,
+  type BenchmarkSampleImage,
+  type BenchmarkSummaryRow,
+} from '../../common/api.js';
+import { DatasetError, readDataset } from '../../../native-models/benchmark/dataset.js';
+import { SUMMARY_COLUMNS, type PatchBenchOptions } from '../../../native-models/benchmark/run.js';
+import { modelPaths, projectRoot, readShippedManifests } from '../../../native-models/manifests/load.js';
+import { SAMPLE_PAIRS, SAMPLES_DIR, SAMPLES_INDEX, samplePairDir } from './benchmark-samples.js';
+import type { BenchmarkJob, FromBenchmarkWorker, ToBenchmarkWorker } from './benchmark-worker.js';
+import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
+import type { EventHub } from './event-hub.js';
+
+export const BENCHMARKS_DIR = 'benchmarks';
+
+interface RunRow {
+  id: number;
+  status: BenchmarkRunStatus;
+  options_json: string;
+  stage: string;
+  done: number;
+  total: number | null;
+  skipped: number;
+  error: string | null;
+  runner_pid: number | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+type RunDetail = ApiResult<'benchmarks.get'>;
+type Defaults = ApiResult<'benchmarks.defaults'>;
+
+const now = () => new Date().toISOString();
+
+export class BenchmarkService {
+  private active: { runId: number; worker: Worker } | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly dataDir: string,
+    private readonly events: EventHub,
+  ) {
+    this.markInterruptedRuns();
+  }
+
+  /** The project's sample faces when this installation has them, and the shipped recognition models. */
+  defaults(): Defaults {
+    const faces = join(projectRoot(), 'test', 'fixtures', 'faces');
+    const pairsCsv = join(faces, 'pairs.csv');
+    const labelsCsv = join(faces, 'labels.csv');
+    return {
+      dataset: existsSync(pairsCsv)
+        ? { root: faces, pairsCsv, ...(existsSync(labelsCsv) ? { labelsCsv } : {}) }
+        : null,
+      models: shippedModels().map(({ id, name, threshold }) => ({ id, name, threshold })),
+    };
+  }
+
+  start(options: BenchmarkOptions): { runId: number } {
+    this.assertIdle();
+    const checked = checkOptions(options);
+    const at = now();
+    const { lastInsertRowid } = this.db
+      .prepare(
+        `INSERT INTO benchmark_runs (status, options_json, stage, runner_pid, created_at, updated_at)
+         VALUES ('running', ?, 'starting', ?, ?, ?)`,
+      )
+      .run(JSON.stringify(checked), process.pid, at, at);
+    const runId = Number(lastInsertRowid);
+    this.spawn(runId, checked);
+    return { runId };
+  }
+
+  list(): BenchmarkRun[] {
+    const rows = this.db.prepare('SELECT * FROM benchmark_runs ORDER BY id DESC').all() as RunRow[];
+    return rows.map((row) => this.toRun(row));
+  }
+
+  get(runId: number): RunDetail {
+    const run = this.toRun(this.row(runId));
+    const finished = run.status === 'finished';
+    return {
+      run,
+      curves: finished ? readCurves(run.outDir) : null,
+      summary: finished ? readSummary(run.outDir) : [],
+      samples: finished ? readSamples(run.outDir) : [],
+    };
+  }
+
+  /** One PNG of a sample pair of a finished run. */
+  asset(
+    runId: number,
+    pairIndex: number,
+    image: BenchmarkSampleImage,
+  ): { mediaType: 'image/png'; dataBase64: string } {
+    const run = this.toRun(this.row(runId));
+    const sample = readSamples(run.outDir).find((s) => s.pairIndex === pairIndex);
+    if (!sample?.images.includes(image)) {
+      throw new NotFoundError(`benchmark run ${runId} has no image '${image}' of sample pair ${pairIndex}`);
+    }
+    const png = readFileSync(join(samplePairDir(run.outDir, pairIndex), `${image}.png`));
+    return { mediaType: 'image/png', dataBase64: png.toString('base64') };
+  }
+
+  /** Asks the running run to stop after its current pair; it becomes 'cancelled' then (job.finished). */
+  cancel(runId: number): BenchmarkRun {
+    const row = this.row(runId);
+    if (this.active?.runId !== runId) {
+      throw new ConflictError(
+        row.status === 'running'
+          ? `benchmark run ${runId} runs in another process (pid ${row.runner_pid}); stop it there`
+          : `benchmark run ${runId} is not running (it is ${row.status})`,
+      );
+    }
+    this.active.worker.postMessage({ type: 'cancel' } satisfies ToBenchmarkWorker);
+    this.update(runId, { stage: 'stopping after the current pair' });
+    return this.toRun(this.row(runId));
+  }
+
+  /** Continues a cancelled or failed run from the pairs it has finished. */
+  resume(runId: number): BenchmarkRun {
+    const row = this.row(runId);
+    if (row.status !== 'cancelled' && row.status !== 'failed') {
+      throw new ConflictError(
+        `benchmark run ${runId} is ${row.status}; only cancelled or failed runs resume`,
+      );
+    }
+    this.assertIdle();
+    const options = JSON.parse(row.options_json) as BenchmarkOptions;
+    this.db
+      .prepare(
+        `UPDATE benchmark_runs SET status = 'running', stage = 'resuming', error = NULL, finished_at = NULL,
+           runner_pid = ?, updated_at = ? WHERE id = ?`,
+      )
+      .run(process.pid, now(), runId);
+    this.spawn(runId, options);
+    return this.toRun(this.row(runId));
+  }
+
+  /**
+   * Stops listening: a running run is recorded as cancelled (resumable) and asked to stop after
+   * its current pair; its worker then ends on its own without keeping the process alive.
+   */
+  close(): void {
+    this.closed = true;
+    const active = this.active;
+    if (!active) return;
+    this.active = null;
+    active.worker.removeAllListeners();
+    active.worker.on('error', () => {});
+    active.worker.postMessage({ type: 'cancel' } satisfies ToBenchmarkWorker);
+    active.worker.unref();
+    this.settle(active.runId, 'cancelled', 'interrupted: the backend closed; resume to continue');
+  }
+
+  private spawn(runId: number, options: BenchmarkOptions): void {
+    const job: BenchmarkJob = {
+      options: engineOptions(options, this.outDir(runId)),
+      samplePairs: SAMPLE_PAIRS,
+    };
+    const worker = startWorker(job);
+    this.active = { runId, worker };
+    let settled = false;
+    const finish = (status: BenchmarkRunStatus, stage: string, error?: string) => {
+      if (settled) return;
+      settled = true;
+      if (this.active?.worker === worker) this.active = null;
+      this.settle(runId, status, stage, error);
+    };
+    worker.on('message', (message: FromBenchmarkWorker) => {
+      if (message.type === 'progress') {
+        const { stage, done, total, skipped } = message;
+        this.update(runId, { stage, done, total, skipped });
+        this.events.publish({
+          type: 'job.progress',
+          jobId: benchmarkJobId(runId),
+          kind: BENCHMARK_JOB_KIND,
+          stage,
+          done,
+          total,
+          caseId: null,
+        });
+      } else if (message.type === 'done') {
+        if (message.cancelled) finish('cancelled', 'cancelled by the user; resume to continue');
+        else finish('finished', 'finished');
+      } else {
+        finish('failed', 'failed', message.message);
+      }
+    });
+    worker.on('error', (error) => finish('failed', 'failed', error.message));
+    worker.on('exit', (code) =>
+      finish('failed', 'failed', `the benchmark worker stopped unexpectedly (exit code ${code})`),
+    );
+  }
+
+  private settle(runId: number, status: BenchmarkRunStatus, stage: string, error?: string): void {
+    const at = now();
+    this.db
+      .prepare(
+        `UPDATE benchmark_runs SET status = ?, stage = ?, error = ?, runner_pid = NULL, updated_at = ?,
+           finished_at = ? WHERE id = ?`,
+      )
+      .run(status, stage, error ?? null, at, at, runId);
+    if (this.closed) return;
+    this.events.publish({
+      type: 'job.finished',
+      jobId: benchmarkJobId(runId),
+      kind: BENCHMARK_JOB_KIND,
+      ok: status === 'finished',
+      ...(status === 'finished' ? {} : { error: error ?? stage }),
+      caseId: null,
+    });
+  }
+
+  private update(
+    runId: number,
+    fields: { stage: string; done?: number; total?: number | null; skipped?: number },
+  ): void {
+    if (this.closed) return;
+    const row = this.row(runId);
+    this.db
+      .prepare(
+        'UPDATE benchmark_runs SET stage = ?, done = ?, total = ?, skipped = ?, updated_at = ? WHERE id = ?',
+      )
+      .run(
+        fields.stage,
+        fields.done ?? row.done,
+        fields.total === undefined ? row.total : fields.total,
+        fields.skipped ?? row.skipped,
+        now(),
+        runId,
+      );
+  }
+
+  private assertIdle(): void {
+    if (this.active) {
+      throw new ConflictError(
+        `benchmark run ${this.active.runId} is still running; wait for it or cancel it first`,
+      );
+    }
+    const elsewhere = this.db
+      .prepare("SELECT id, runner_pid FROM benchmark_runs WHERE status = 'running'")
+      .get() as { id: number; runner_pid: number } | undefined;
+    if (elsewhere) {
+      throw new ConflictError(
+        `benchmark run ${elsewhere.id} is running in another process (pid ${elsewhere.runner_pid})`,
+      );
+    }
+  }
+
+  /** Runs recorded as running by a process that is gone (or by an earlier backend in this one). */
+  private markInterruptedRuns(): void {
+    const rows = this.db
+      .prepare("SELECT id, runner_pid FROM benchmark_runs WHERE status = 'running'")
+      .all() as { id: number; runner_pid: number | null }[];
+    for (const { id, runner_pid } of rows) {
+      if (runner_pid !== null && runner_pid !== process.pid && processIsAlive(runner_pid)) continue;
+      this.db
+        .prepare(
+          `UPDATE benchmark_runs SET status = 'cancelled', stage = ?, runner_pid = NULL, updated_at = ?
+           WHERE id = ?`,
+        )
+        .run('interrupted: the backend stopped; resume to continue', now(), id);
+    }
+  }
+
+  private row(runId: number): RunRow {
+    const row = this.db.prepare('SELECT * FROM benchmark_runs WHERE id = ?').get(runId) as RunRow | undefined;
+    if (!row) throw new NotFoundError(`benchmark run ${runId} does not exist`);
+    return row;
+  }
+
+  private outDir(runId: number): string {
+    return join(this.dataDir, BENCHMARKS_DIR, String(runId));
+  }
+
+  private toRun(row: RunRow): BenchmarkRun {
+    return {
+      id: row.id,
+      status: row.status,
+      options: JSON.parse(row.options_json) as BenchmarkOptions,
+      progress: { stage: row.stage, done: row.done, total: row.total, skipped: row.skipped },
+      error: row.error,
+      outDir: this.outDir(row.id),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      finishedAt: row.finished_at,
+    };
+  }
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function startWorker(job: BenchmarkJob): Worker {
+  if (!import.meta.url.endsWith('.ts')) {
+    return new Worker(new URL('./benchmark-worker.js', import.meta.url), { workerData: job });
+  }
+  // From sources under tsx (tests, development): Node 20 does not apply --import hooks to a
+  // worker's entry file, so the worker registers tsx itself first (as the engine's worker does).
+  const entry = JSON.stringify(new URL('./benchmark-worker.ts', import.meta.url).href);
+  return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); })`, {
+    eval: true,
+    workerData: job,
+  });
+}
+
+interface ShippedModel {
+  id: string;
+  name: string;
+  threshold: number | null;
+}
+
+/** Shipped recognition models whose .onnx file has been generated (`npm run models`). */
+function shippedModels(): ShippedModel[] {
+  const { models } = modelPaths();
+  return readShippedManifests().flatMap((m) =>
+    m.kind === 'recognition' && existsSync(join(models, m.onnx.file))
+      ? [{ id: m.id, name: m.name, threshold: m.threshold?.value ?? null }]
+      : [],
+  );
+}
+
+const isFile = (path: string) => existsSync(path) && statSync(path).isFile();
+const isFolder = (path: string) => existsSync(path) && statSync(path).isDirectory();
+
+/**
+ * What a run needs before it starts, each failure naming its field: the dataset's files and
+ * pairs list, the model, and a threshold. Paths come back absolute.
+ */
+function checkOptions(options: BenchmarkOptions): BenchmarkOptions {
+  const root = resolve(options.dataset.root);
+  const pairsCsv = resolve(options.dataset.pairsCsv);
+  const labelsCsv = options.dataset.labelsCsv === undefined ? undefined : resolve(options.dataset.labelsCsv);
+  if (!isFolder(root)) throw new InvalidInputError(`no folder ${root}`, 'dataset.root');
+  if (!isFile(pairsCsv)) throw new InvalidInputError(`no file ${pairsCsv}`, 'dataset.pairsCsv');
+  if (labelsCsv !== undefined && !isFile(labelsCsv)) {
+    throw new InvalidInputError(`no file ${labelsCsv}`, 'dataset.labelsCsv');
+  }
+  try {
+    readDataset({ root, pairs: pairsCsv, labels: labelsCsv });
+  } catch (error) {
+    if (!(error instanceof DatasetError)) throw error;
+    const field = labelsCsv !== undefined && error.message.includes(labelsCsv) ? 'labelsCsv' : 'pairsCsv';
+    throw new InvalidInputError(error.message, `dataset.${field}`);
+  }
+
+  const byPath = /[\\/]|\.onnx$/i.test(options.model);
+  let model = options.model;
+  let modelThreshold: number | null = null;
+  if (byPath) {
+    model = resolve(options.model);
+    if (!isFile(model)) throw new InvalidInputError(`no model file ${model}`, 'model');
+  } else {
+    const shipped = shippedModels();
+    const found = shipped.find((m) => m.id === options.model);
+    if (!found) {
+      throw new InvalidInputError(
+        `no shipped model '${options.model}'; choose one of ${shipped.map((m) => m.id).join(', ') || '(none: run `npm run models`)'} or give an .onnx path`,
+        'model',
+      );
+    }
+    modelThreshold = found.threshold;
+  }
+  if (options.threshold === undefined && modelThreshold === null) {
+    throw new InvalidInputError(
+      `model ${options.model} declares no calibrated threshold; give one`,
+      'threshold',
+    );
+  }
+  return { ...options, model, dataset: { root, pairsCsv, ...(labelsCsv ? { labelsCsv } : {}) } };
+}
+
+function engineOptions(options: BenchmarkOptions, out: string): PatchBenchOptions {
+  return {
+    root: options.dataset.root,
+    pairs: options.dataset.pairsCsv,
+    labels: options.dataset.labelsCsv,
+    methods: options.methods,
+    limit: options.limit,
+    model: options.model,
+    threshold: options.threshold,
+    masks: options.masks,
+    seed: options.seed,
+    out,
+  };
+}
+
+function readCurves(out: string): BenchmarkCurves | null {
+  const path = join(out, 'curves.json');
+  if (!existsSync(path)) return null;
+  return benchmarkCurvesSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+}
+
+/** summary.csv as rows; an empty cell (no pairs of that kind) is null. */
+function readSummary(out: string): BenchmarkSummaryRow[] {
+  const path = join(out, 'summary.csv');
+  if (!existsSync(path)) return [];
+  const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
+  if (header !== SUMMARY_COLUMNS.join(',')) throw new Error(`${path} has an unknown header: ${header}`);
+  return lines.map((line) => {
+    const [method, fmrBestWorst, fmrRandom, fnmrBestWorst, fnmrRandom, auroc, ms] = line.split(',');
+    const number = (cell: string) => (cell === '' ? null : Number(cell));
+    return {
+      method: method as BenchmarkMethod,
+      aucFmr: { best_worst: number(fmrBestWorst), random: number(fmrRandom) },
+      aucFnmr: { best_worst: number(fnmrBestWorst), random: number(fnmrRandom) },
+      localisationAuroc: number(auroc),
+      msPerImage: number(ms),
+    };
+  });
+}
+
+function readSamples(out: string): BenchmarkSample[] {
+  const path = join(out, SAMPLES_DIR, SAMPLES_INDEX);
+  if (!existsSync(path)) return [];
+  return benchmarkSampleSchema.array().parse(JSON.parse(readFileSync(path, 'utf8')));
+}

@@ -1,0 +1,28 @@
+import Chip, { type ChipProps } from '@mui/material/Chip';
+import type { BenchmarkRunStatus } from '../../../electron/common/api.js';
+
+export const runStatusLabels: Record<BenchmarkRunStatus, string> = {
+  running: 'Running',
+  finished: 'Finished',
+  cancelled: 'Cancelled',
+  failed: 'Failed',
+};
+
+const runStatusColors: Record<BenchmarkRunStatus, ChipProps['color']> = {
+  running: 'primary',
+  finished: 'success',
+  cancelled: 'default',
+  failed: 'error',
+};
+
+export function BenchmarkStatusChip({ status }: { status: BenchmarkRunStatus }) {
+  return (
+    <Chip
+      size="small"
+      variant="outlined"
+      color={runStatusColors[status]}
+      label={runStatusLabels[status]}
+      sx={{ fontWeight: 600 }}
+    />
+  );
+}

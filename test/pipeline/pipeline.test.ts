@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import sharp from 'sharp';
+import { originalToCrop } from '../../native-models/face/align.js';
+import type { FaceDetector } from '../../native-models/face/detect.js';
+import { calibrate } from '../../native-models/pipeline/calibrate.js';
+import { explainPhotoPair, writePhotoExplanation } from '../../native-models/pipeline/explain.js';
+import {
+  alignTargetOf,
+  detectPhoto,
+  FaceSelectionError,
+  openDetector,
+  prepareFace,
+} from '../../native-models/pipeline/photo.js';
+import { operatingPoint } from '../../native-models/registry/metrics.js';
+import { DEFAULT_MODEL_ID, ModelRegistry } from '../../native-models/registry/registry.js';
+
+const FACES = 'test/fixtures/faces';
+let scratch: string;
+let registry: ModelRegistry;
+let detector: FaceDetector;
+
+before(async () => {
+  scratch = mkdtempSync(join(tmpdir(), 'xssab-pipeline-'));
+  registry = new ModelRegistry({ dataDir: scratch });
+  detector = await openDetector(registry);
+});
+after(async () => {
+  await detector.release();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('verification on the fixture pairs', () => {
+  for (const id of ['dlib-resnet34', 'mobileface']) {
+    it(`${id}: ROC AUC and EER on 18 genuine and 102 impostor pairs, and its committed threshold`, async (t) => {
+      const result = await calibrate(registry, id, join(FACES, 'pairs.csv'), FACES, { record: false });
+      t.diagnostic(
+        `${id}: AUC ${result.auc.toFixed(4)}, EER ${(100 * result.eer).toFixed(2)} % ` +
+          `(FMR ${(100 * result.fmr).toFixed(2)} %, FNMR ${(100 * result.fnmr).toFixed(2)} %) at threshold ${result.threshold.toFixed(4)}`,
+      );
+      assert.deepEqual([result.genuine, result.impostor, result.failures.length], [18, 102, 0]);
+      assert.equal(result.provisional, true);
+      assert.ok(result.auc >= (id === DEFAULT_MODEL_ID ? 0.98 : 0.95), `AUC ${result.auc}`);
+      assert.ok(result.eer <= 0.05, `EER ${result.eer}`);
+      // The threshold in the committed manifest still separates the pairs as well as when it was fitted.
+      const committed = registry.getModel(id).manifest.threshold;
+      assert.ok(committed, `${id} has no committed threshold`);
+      const sets = {
+        genuine: result.scores.filter((s) => s.same).map((s) => s.score),
+        impostor: result.scores.filter((s) => !s.same).map((s) => s.score),
+      };
+      const atCommitted = operatingPoint(sets, committed.value);
+      assert.ok(atCommitted.fmr <= 0.05 && atCommitted.fnmr <= 0.1, JSON.stringify(atCommitted));
+    });
+  }
+
+  it('the default model has the higher AUC of the two', () => {
+    const [best] = registry
+      .listModels()
+      .sort((a, b) => (b.calibration?.auc ?? 0) - (a.calibration?.auc ?? 0));
+    assert.equal(best.id, DEFAULT_MODEL_ID);
+  });
+});
+
+describe('preparePhoto', () => {
+  it('aligns the largest face unless told which, keeping the transform that maps photo points onto the template', async () => {
+    const model = registry.getModel('mobileface');
+    const photo = await detectPhoto(join(FACES, 'multi_kit_with_rose.jpg'), detector);
+    assert.ok(photo.faces.length >= 2);
+    const [largest, second] = await Promise.all([
+      prepareFace(photo, model.manifest),
+      prepareFace(photo, model.manifest, { face: 1 }),
+    ]);
+    assert.equal(largest.faceIndex, 0);
+    assert.equal(second.faceIndex, 1);
+    assert.notEqual(largest.input.sha256, second.input.sha256);
+    assert.equal(largest.input.tensor.length, 3 * 112 * 112);
+    const eye = originalToCrop(largest.aligned, photo.faces[0].keypoints.rightEye);
+    const template = alignTargetOf(model.manifest).template.rightEye;
+    assert.ok(Math.hypot(eye.x - template.x, eye.y - template.y) < 5, JSON.stringify({ eye, template }));
+    await assert.rejects(
+      prepareFace(photo, model.manifest, { face: 7 }),
+      /has \d faces \(0 = largest\); there is no face 7/,
+    );
+  });
+
+  it('says so when a photo has no face, and accepts the examiner’s landmarks instead', async () => {
+    const blank = join(scratch, 'wall.png');
+    await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 190, g: 180, b: 170 } } })
+      .png()
+      .toFile(blank);
+    const photo = await detectPhoto(blank, detector);
+    const model = registry.getModel('dlib-resnet34');
+    await assert.rejects(
+      prepareFace(photo, model.manifest),
+      (e: Error) =>
+        e instanceof FaceSelectionError &&
+        e.reason === 'no-face' &&
+        /no face found in .*wall\.png/.test(e.message),
+    );
+    const manual = await prepareFace(photo, model.manifest, {
+      landmarks: {
+        rightEye: { x: 130, y: 100 },
+        leftEye: { x: 190, y: 100 },
+        noseTip: { x: 160, y: 135 },
+        rightMouth: { x: 138, y: 165 },
+        leftMouth: { x: 182, y: 165 },
+      },
+    });
+    assert.equal(manual.faceIndex, null);
+    assert.equal(manual.aligned.landmarkSource, 'manual');
+    assert.equal(manual.aligned.crop.width, 150);
+  });
+});
+
+describe('explainPhotoPair', () => {
+  it('explains two photos and writes each map, drawn on the crop and back on the whole photo', async () => {
+    const explained = await explainPhotoPair(registry, {
+      model: 'mobileface',
+      a: join(FACES, 'obama_1.jpg'),
+      b: join(FACES, 'multi_obama_and_biden.jpg'),
+      faceB: { face: 0 },
+      threads: 1,
+    });
+    const { result, a } = explained;
+    assert.equal(result.threshold, registry.getModel('mobileface').manifest.threshold!.value);
+    assert.equal(result.model.sha256, explained.model.sha256);
+    assert.equal(result.inputs.a, a.input.sha256);
+    const out = join(scratch, 'explained');
+    const summary = await writePhotoExplanation(explained, out);
+    assert.equal(summary.decision, result.score >= result.threshold ? 'match' : 'non-match');
+    assert.equal(summary.calibration?.method, 'EER');
+    assert.equal(summary.photos.b.faces >= 2, true);
+    assert.deepEqual(
+      JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')).maps['b.neg'],
+      summary.maps['b.neg'],
+    );
+    const { region, photoPng, png } = summary.maps['a.combined'];
+    const photoMeta = await sharp(join(out, photoPng)).metadata();
+    assert.equal(photoMeta.width, a.photo.image.width);
+    assert.ok(photoMeta.height! > a.photo.image.height, 'photo plus legend');
+    assert.equal((await sharp(join(out, png)).metadata()).width, 112 * 4);
+    assert.equal((await sharp(join(out, 'b.crop.png')).metadata()).width, 112);
+    // The map lands where the face is: the crop's footprint in the photo holds the detected eyes.
+    const eye = a.photo.faces[0].keypoints.leftEye;
+    assert.ok(
+      eye.x > region.x &&
+        eye.x < region.x + region.width &&
+        eye.y > region.y &&
+        eye.y < region.y + region.height,
+    );
+  });
+});
