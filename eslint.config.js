@@ -8,7 +8,16 @@ const forbid = (patterns, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/', 'release/', 'node_modules/', 'native-models/.cache/', 'native-models/tools/', 'test/fixtures/'] },
+  {
+    ignores: [
+      'dist/',
+      'release/',
+      'node_modules/',
+      'native-models/.cache/',
+      'native-models/tools/',
+      'test/fixtures/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -19,22 +28,31 @@ export default tseslint.config(
   },
   {
     files: ['electron/common/**/*.ts'],
-    rules: forbid(['**/node/**', '**/main/**', '**/preload/**', 'node:*', 'electron'], 'electron/common runs anywhere: no Node, Electron or backend imports'),
+    rules: forbid(
+      ['**/node/**', '**/main/**', '**/preload/**', 'node:*', 'electron'],
+      'electron/common runs anywhere: no Node, Electron or backend imports',
+    ),
   },
   {
     files: ['electron/node/**/*.ts', 'native-models/**/*.ts'],
-    rules: forbid(['electron', '**/main/**', '**/preload/**', '**/renderer/**'], 'plain Node code must not depend on Electron or the renderer'),
+    rules: forbid(
+      ['electron', '**/main/**', '**/preload/**', '**/renderer/**'],
+      'plain Node code must not depend on Electron or the renderer',
+    ),
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      ...forbid(['**/electron/node/**', '**/electron/main/**', '**/native-models/**', 'node:*'], 'the renderer reaches the backend only through the API in electron/common'),
+      ...forbid(
+        ['**/electron/node/**', '**/electron/main/**', '**/native-models/**', 'node:*'],
+        'the renderer reaches the backend only through the API in electron/common',
+      ),
     },
   },
   {
     files: ['bin/**/*.mjs', 'eslint.config.js'],
-    languageOptions: { globals: { process: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', URL: 'readonly' } },
   },
 );

@@ -41,7 +41,9 @@ export function readModel(path: string): ModelProto {
     throw new ModelFormatError(`model file not found: ${path}`);
   }
   if (size > MAX_MODEL_BYTES) {
-    throw new ModelFormatError(`${path} is ${size} bytes; models over 2 GiB (external data) are not supported`);
+    throw new ModelFormatError(
+      `${path} is ${size} bytes; models over 2 GiB (external data) are not supported`,
+    );
   }
   return decodeModel(readFileSync(path), path);
 }
@@ -89,7 +91,7 @@ function signature(value: ValueInfoProto): TensorSignature {
     shape: (tensorType?.shape?.dim ?? []).map((dim) =>
       dim.dimValue !== undefined && dim.dimValue !== null && Number(dim.dimValue) > 0
         ? Number(dim.dimValue)
-        : (dim.dimParam || null),
+        : dim.dimParam || null,
     ),
   };
 }

@@ -218,3 +218,27 @@ test('explain of two photographs with a registered model writes maps over the cr
   assert.equal(raw.code, 2);
   assert.match(raw.stderr, /name a registered model \(xssab models list\) to explain photographs/);
 });
+
+test('bench --pipeline times every stage of the photo path', async () => {
+  const run = await xssab(
+    'bench',
+    '--pipeline',
+    '--a',
+    `${FACES}/obama_1.jpg`,
+    '--b',
+    `${FACES}/biden_1.jpg`,
+    '--model',
+    'mobileface',
+    '--iterations',
+    '1',
+    '--threads',
+    '1',
+    '--json',
+  );
+  assert.equal(run.code, 0, run.stderr);
+  const report = JSON.parse(run.stdout);
+  assert.equal(report.model.id, 'mobileface');
+  for (const stage of ['decode', 'detect', 'align', 'preprocess', 'embed', 'explain'])
+    assert.ok(report.pairMs[stage] > 0, stage);
+  assert.ok(report.pairMs.total >= report.pairMs.detect + report.pairMs.explain);
+});

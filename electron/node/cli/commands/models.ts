@@ -33,6 +33,8 @@ function channelOption(name: string, text: string): number | [number, number, nu
 export function describeThreshold(threshold: Threshold | null): string {
   if (!threshold) return 'none (run `xssab models calibrate`)';
   const { method, dataset, n, provisional } = threshold.calibration;
+  // n = 0: supplied at import or for this run, not fitted on any comparisons here.
+  if (n === 0) return `${threshold.value.toFixed(4)} (${method}, not calibrated here)`;
   return `${threshold.value.toFixed(4)} (${method} on ${dataset}, n = ${n}${provisional ? ', provisional' : ''})`;
 }
 
