@@ -85,6 +85,25 @@ function implementations(workspace: Workspace, options: ApiHandlerOptions): Impl
     'benchmarks.asset': ({ runId, pairIndex, image }) => workspace.benchmarks.asset(runId, pairIndex, image),
     'benchmarks.cancel': ({ runId }) => workspace.benchmarks.cancel(runId),
     'benchmarks.resume': ({ runId }) => workspace.benchmarks.resume(runId),
+    'pairs.create': ({ caseId, evidenceAId, evidenceBId, actor }) => {
+      const pair = workspace.comparisons.createPair(caseId, evidenceAId, evidenceBId, actorOf({ actor }));
+      caseChanged(caseId);
+      return pair;
+    },
+    'analyses.run': async ({ pairId, modelId, actor }) => ({
+      // job.finished tells the UI that the case changed.
+      analysisId: await workspace.comparisons.runAnalysis(pairId, modelId, actorOf({ actor })),
+    }),
+    'analyses.get': ({ analysisId }) => workspace.comparisons.analysis(analysisId),
+    'analyses.artifact': ({ analysisId, role }) => {
+      const { sha256, bytes } = workspace.comparisons.readPngArtifact(analysisId, role);
+      return { mediaType: 'image/png' as const, sha256, dataBase64: bytes.toString('base64') };
+    },
+    'decisions.record': (params) => {
+      const decision = workspace.comparisons.recordDecision(params);
+      caseChanged(workspace.comparisons.pair(decision.pairId).caseId);
+      return decision;
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import { databasePath } from '../store/data-folder.js';
 import { AuditService } from './audit-service.js';
 import { BenchmarkService } from './benchmark-service.js';
 import { CaseService } from './case-service.js';
+import { ComparisonService } from './comparison-service.js';
 import { EventHub } from './event-hub.js';
 import { EvidenceService } from './evidence-service.js';
 
@@ -20,6 +21,8 @@ export interface Workspace {
   readonly evidence: EvidenceService;
   readonly events: EventHub;
   readonly benchmarks: BenchmarkService;
+  /** Pairs, xSSAB analyses and decisions. */
+  readonly comparisons: ComparisonService;
   close(): void;
 }
 
@@ -46,6 +49,7 @@ export function openWorkspace(options: WorkspaceOptions): Workspace {
   const evidence = new EvidenceService(db, options.dataDir, cases, audit);
   const events = new EventHub();
   const benchmarks = new BenchmarkService(db, options.dataDir, events);
+  const comparisons = new ComparisonService(db, options.dataDir, cases, evidence, audit, events);
   return {
     dataDir: options.dataDir,
     db,
@@ -55,6 +59,7 @@ export function openWorkspace(options: WorkspaceOptions): Workspace {
     evidence,
     events,
     benchmarks,
+    comparisons,
     close: () => {
       benchmarks.close();
       db.close();

@@ -22,6 +22,7 @@ import { Section } from '../components/Section.js';
 import { AuditTrailSection } from './AuditTrailSection.js';
 import { CaseFormDialog } from './CaseFormDialog.js';
 import { CaseRecordSections } from './CaseRecordSections.js';
+import { ComparisonSection } from './ComparisonSection.js';
 import { caseStatusLabels, CaseStatusChip } from './CaseStatusChip.js';
 import { EvidenceSection } from './EvidenceSection.js';
 
@@ -122,6 +123,7 @@ function CaseDetail({ caseId }: { caseId: number }) {
           )}
           <CaseFieldsSection caseRecord={data} />
           <EvidenceSection caseId={caseId} evidence={data.evidence} onImported={reload} />
+          <ComparisonSection detail={data} onChanged={reload} />
           <CaseRecordSections detail={data} />
           <AuditTrailSection events={data.audit} verification={verification} />
           {editing && (

@@ -1,48 +1,15 @@
 import Chip from '@mui/material/Chip';
 import Typography from '@mui/material/Typography';
-import type {
-  Analysis,
-  CaseDetail,
-  Conclusion,
-  Decision,
-  DecisionRole,
-  Pair,
-  Report,
-} from '../../../electron/common/api.js';
+import type { Analysis, CaseDetail, Decision, Report } from '../../../electron/common/api.js';
 import { EmptyState } from '../components/EmptyState.js';
 import { formatDateTime } from '../components/format.js';
 import { HashText } from '../components/HashText.js';
 import { RecordTable, type RecordColumn } from '../components/RecordTable.js';
 import { Section } from '../components/Section.js';
+import { conclusionLabels, formatScore, roleLabels } from './labels.js';
 
-const conclusionLabels: Record<Conclusion, string> = {
-  strong_support_same: 'Strong support, same person',
-  moderate_support_same: 'Moderate support, same person',
-  limited_support_same: 'Limited support, same person',
-  inconclusive: 'Inconclusive',
-  limited_support_different: 'Limited support, different persons',
-  moderate_support_different: 'Moderate support, different persons',
-  strong_support_different: 'Strong support, different persons',
-};
-
-const roleLabels: Record<DecisionRole, string> = { examiner: 'Examiner', verifier: 'Verifier' };
-
-function formatScore(value: number | null): string {
-  return value === null ? '—' : value.toFixed(4);
-}
-
-/** The comparison records of a case: pairs, the analyses run on them, decisions and reports. */
+/** The case-wide records: every analysis run on its pairs, every decision, and the reports. */
 export function CaseRecordSections({ detail }: { detail: CaseDetail }) {
-  const evidenceName = new Map(detail.evidence.map((item) => [item.id, item.originalName]));
-  const nameOf = (evidenceId: number) => evidenceName.get(evidenceId) ?? `Evidence #${evidenceId}`;
-
-  const pairColumns: RecordColumn<Pair>[] = [
-    { header: 'Pair', cell: (pair) => `#${pair.id}`, nowrap: true },
-    { header: 'Image A', cell: (pair) => nameOf(pair.evidenceAId) },
-    { header: 'Image B', cell: (pair) => nameOf(pair.evidenceBId) },
-    { header: 'Created', cell: (pair) => formatDateTime(pair.createdAt), nowrap: true },
-  ];
-
   const analysisColumns: RecordColumn<Analysis>[] = [
     { header: 'Analysis', cell: (analysis) => `#${analysis.id}`, nowrap: true },
     { header: 'Pair', cell: (analysis) => `#${analysis.pairId}`, nowrap: true },
@@ -97,21 +64,6 @@ export function CaseRecordSections({ detail }: { detail: CaseDetail }) {
 
   return (
     <>
-      <Section title="Comparison pairs" count={detail.pairs.length}>
-        {detail.pairs.length === 0 ? (
-          <EmptyState
-            title="No comparison pairs"
-            description="A pair puts two evidence images of this case side by side for comparison. None has been formed yet."
-          />
-        ) : (
-          <RecordTable
-            label="Comparison pairs"
-            rows={detail.pairs}
-            rowKey={(pair) => pair.id}
-            columns={pairColumns}
-          />
-        )}
-      </Section>
       <Section title="Analyses" count={detail.analyses.length}>
         {detail.analyses.length === 0 ? (
           <EmptyState

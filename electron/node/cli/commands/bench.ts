@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import type { FaceInput } from '../../../../native-models/xssab/engine.js';
 import { loadAlignedFace, syntheticFace } from '../../../../native-models/xssab/preprocess.js';
 import { CliUsageError, type CliCommand, type CliIo } from '../command.js';
-import { MODEL_FLAGS, modelRun, thresholdFlag } from './explain.js';
+import { positiveIntOption, printResult, requireOptions } from '../options.js';
+import { MODEL_FLAGS, modelRun, runtimeFlags, thresholdFlag } from './model-flags.js';
 
 const PYTORCH_BENCH = 'native-models/tools/pytorch_xssab_bench.py';
 
@@ -47,11 +48,7 @@ async function benchPipeline(
   iterations: number,
   io: CliIo,
 ): Promise<number> {
-  if (values.ep !== 'cpu' && values.ep !== 'cuda')
-    throw new CliUsageError(`--ep must be cpu or cuda, got "${values.ep}"`);
-  const threads = Number(values.threads);
-  if (!Number.isInteger(threads) || threads < 1)
-    throw new CliUsageError('--threads must be a positive integer');
+  const { provider, threads } = runtimeFlags(values);
   const { ModelRegistry } = await import('../../../../native-models/registry/registry.js');
   // Imported here so that ONNX Runtime loads only for the commands that run a model.
   const { benchPhotoPipeline } = await import('../../../../native-models/pipeline/bench.js');
@@ -59,21 +56,19 @@ async function benchPipeline(
     a: values.a,
     b: values.b,
     iterations,
-    provider: values.ep,
+    provider,
     threads,
     ...(values.model !== undefined && { model: values.model }),
   });
-  if (values.json) {
-    io.out(JSON.stringify(report));
-  } else {
+  printResult(io, values.json, report, () => {
     const stages = Object.entries(report.pairMs)
       .map(([stage, ms]) => `${stage} ${ms.toFixed(1)}`)
       .join(', ');
-    io.out(
+    return (
       `${report.model.id} on ${report.provider}, ${threads} threads, median of ${iterations} (ms per pair): ${stages}; ` +
-        `start-up: detector ${report.startup.detectorLoadMs.toFixed(0)} ms, engine ${report.startup.engineLoadMs.toFixed(0)} ms`,
+      `start-up: detector ${report.startup.detectorLoadMs.toFixed(0)} ms, engine ${report.startup.engineLoadMs.toFixed(0)} ms`
     );
-  }
+  });
   return 0;
 }
 
@@ -98,15 +93,12 @@ export const benchCommand: CliCommand = {
       },
       strict: true,
     });
-    const iterations = Number(values.iterations);
-    if (!Number.isInteger(iterations) || iterations < 1)
-      throw new CliUsageError('--iterations must be a positive integer');
+    const iterations = positiveIntOption('iterations', values.iterations);
     if (Boolean(values.a) !== Boolean(values.b))
       throw new CliUsageError('give both --a and --b, or neither for synthetic inputs');
     if (values.pipeline) {
-      if (!values.a || !values.b)
-        throw new CliUsageError('--pipeline times two photographs: give --a and --b');
-      return benchPipeline({ ...values, a: values.a, b: values.b }, iterations, io);
+      requireOptions(values, ['a', 'b'], '--pipeline times two photographs: give --a and --b');
+      return benchPipeline(values, iterations, io);
     }
     const run = modelRun(values);
     // The split's position does not change the work done, so any threshold times the same.
@@ -154,17 +146,17 @@ export const benchCommand: CliCommand = {
       report.speedup = reference.explainPairMs / explainPairMs;
     }
     for (const warning of engine.warnings) io.err(`warning: ${warning}`);
-    if (values.json) {
-      io.out(JSON.stringify(report));
-    } else {
-      io.out(
+    printResult(
+      io,
+      values.json,
+      report,
+      () =>
         `${engine.provider}, ${run.threads} threads: forward ${forwardPairMs.toFixed(1)} ms/pair, ` +
-          `explain ${explainPairMs.toFixed(1)} ms/pair, ratio ${(explainPairMs / forwardPairMs).toFixed(2)}, peak RSS ${(report.peakRssMb as number).toFixed(0)} MB` +
-          (report.speedup
-            ? `; PyTorch explain ${(report.pytorchExplainPairMs as number).toFixed(1)} ms/pair (speedup ${(report.speedup as number).toFixed(2)}×)`
-            : ''),
-      );
-    }
+        `explain ${explainPairMs.toFixed(1)} ms/pair, ratio ${(explainPairMs / forwardPairMs).toFixed(2)}, peak RSS ${(report.peakRssMb as number).toFixed(0)} MB` +
+        (report.speedup
+          ? `; PyTorch explain ${(report.pytorchExplainPairMs as number).toFixed(1)} ms/pair (speedup ${(report.speedup as number).toFixed(2)}×)`
+          : ''),
+    );
     return 0;
   },
 };

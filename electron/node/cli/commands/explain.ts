@@ -2,93 +2,15 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { readModel } from '../../../../native-models/onnx/model-io.js';
 import { encodeNpy } from '../../../../native-models/onnx/npy.js';
 import type { MapSet } from '../../../../native-models/xssab/engine.js';
 import { renderOverlay, type MapKind } from '../../../../native-models/xssab/overlay.js';
-import { loadAlignedFace, type Preprocessing } from '../../../../native-models/xssab/preprocess.js';
-import { modelSignature } from '../../../../native-models/xssab/signature.js';
-import type { ProviderName } from '../../../../native-models/xssab/providers.js';
+import { loadAlignedFace } from '../../../../native-models/xssab/preprocess.js';
 import { CliUsageError, type CliCommand, type CliIo } from '../command.js';
-
-/** Flags shared by `explain` and `bench` that say how to run a raw ONNX model. */
-export const MODEL_FLAGS = {
-  model: { type: 'string' },
-  mean: { type: 'string', default: '127.5' },
-  std: { type: 'string', default: '127.5' },
-  color: { type: 'string', default: 'rgb' },
-  threshold: { type: 'string' },
-  ep: { type: 'string', default: 'cpu' },
-  threads: { type: 'string', default: '2' },
-  json: { type: 'boolean', default: false },
-} as const;
-
-function numberFlag(name: string, text: string): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value))
-    throw new CliUsageError(`--${name} must be a number, got "${text}"`);
-  return value;
-}
-
-/** "127.5" or "123.7,116.3,103.5" (per channel, in the model's channel order). */
-function channelFlag(name: string, text: string): number | [number, number, number] {
-  const parts = text.split(',').map((p) => numberFlag(name, p));
-  if (parts.length === 1) return parts[0];
-  if (parts.length === 3) return parts as [number, number, number];
-  throw new CliUsageError(`--${name} takes one value or three comma-separated values`);
-}
-
-export interface ModelRun {
-  model: string;
-  preprocessing: Preprocessing;
-  provider: ProviderName;
-  threads: number;
-}
-
-/** Validates the shared flags; the input size comes from the model itself. */
-export function modelRun(values: { [K in keyof typeof MODEL_FLAGS]?: string | boolean }): ModelRun {
-  const model = values.model as string | undefined;
-  if (!model) throw new CliUsageError('--model PATH.onnx is required');
-  const color = values.color as string;
-  if (color !== 'rgb' && color !== 'bgr')
-    throw new CliUsageError(`--color must be rgb or bgr, got "${color}"`);
-  const ep = values.ep as string;
-  if (ep !== 'cpu' && ep !== 'cuda') throw new CliUsageError(`--ep must be cpu or cuda, got "${ep}"`);
-  const threads = numberFlag('threads', values.threads as string);
-  if (!Number.isInteger(threads) || threads < 1)
-    throw new CliUsageError('--threads must be a positive integer');
-  const { width, height } = modelSignature(readModel(model));
-  return {
-    model: resolve(model),
-    preprocessing: {
-      size: { width, height },
-      mean: channelFlag('mean', values.mean as string),
-      std: channelFlag('std', values.std as string),
-      color,
-      layout: 'nchw',
-    },
-    provider: ep,
-    threads,
-  };
-}
-
-export function thresholdFlag(text: string | undefined): number {
-  if (text === undefined) {
-    throw new CliUsageError('--threshold is required: a raw ONNX model carries no verification threshold');
-  }
-  return numberFlag('threshold', text);
-}
+import { faceIndexOption, numberOption, printResult, requireOptions } from '../options.js';
+import { MODEL_FLAGS, modelRun, runtimeFlags, thresholdFlag } from './model-flags.js';
 
 const MAP_KINDS: MapKind[] = ['pos', 'neg', 'combined'];
-
-/** Face index flag: 0 = the largest face of the photo. */
-function faceFlag(name: string, text: string | undefined): { face?: number } {
-  if (text === undefined) return {};
-  const face = numberFlag(name, text);
-  if (!Number.isInteger(face) || face < 0)
-    throw new CliUsageError(`--${name} must be a face index ≥ 0 (0 = largest)`);
-  return { face };
-}
 
 /**
  * The photo path: faces detected and aligned for a registered model (default: the registry's),
@@ -109,11 +31,7 @@ async function explainPhotos(
   },
   io: CliIo,
 ): Promise<number> {
-  if (values.ep !== 'cpu' && values.ep !== 'cuda')
-    throw new CliUsageError(`--ep must be cpu or cuda, got "${values.ep}"`);
-  const threads = numberFlag('threads', values.threads);
-  if (!Number.isInteger(threads) || threads < 1)
-    throw new CliUsageError('--threads must be a positive integer');
+  const { provider, threads } = runtimeFlags(values);
   const { ModelRegistry } = await import('../../../../native-models/registry/registry.js');
   // Imported here so that ONNX Runtime loads only for the commands that run a model.
   const { explainPhotoPair, writePhotoExplanation } =
@@ -121,23 +39,19 @@ async function explainPhotos(
   const explained = await explainPhotoPair(new ModelRegistry({ dataDir: io.dataDir }), {
     a: values.a,
     b: values.b,
-    faceA: faceFlag('face-a', values['face-a']),
-    faceB: faceFlag('face-b', values['face-b']),
-    provider: values.ep,
+    faceA: { face: faceIndexOption('face-a', values['face-a']) },
+    faceB: { face: faceIndexOption('face-b', values['face-b']) },
+    provider,
     threads,
     ...(values.model !== undefined && { model: values.model }),
-    ...(values.threshold !== undefined && { threshold: numberFlag('threshold', values.threshold) }),
+    ...(values.threshold !== undefined && { threshold: numberOption('threshold', values.threshold) }),
   });
   const out = resolve(values.out);
   const summary = await writePhotoExplanation(explained, out);
   for (const warning of summary.warnings) io.err(`warning: ${warning}`);
-  if (values.json) {
-    io.out(JSON.stringify({ ...summary, out }));
-    return 0;
-  }
   const { result } = explained;
   const { calibration, photos } = summary;
-  io.out(
+  printResult(io, values.json, { ...summary, out }, () =>
     [
       `${summary.model.id}: score ${result.score.toFixed(4)} vs threshold ${result.threshold.toFixed(4)}` +
         (calibration
@@ -177,8 +91,8 @@ export const explainCommand: CliCommand = {
       },
       strict: true,
     });
-    if (!values.a || !values.b) throw new CliUsageError('--a and --b (the two face images) are required');
-    if (!values.out) throw new CliUsageError('--out DIR is required');
+    requireOptions(values, ['a', 'b'], '--a and --b (the two face images) are required');
+    requireOptions(values, ['out'], '--out DIR is required');
     if (!values.aligned) {
       if (values.model?.endsWith('.onnx')) {
         throw new CliUsageError(
@@ -186,7 +100,7 @@ export const explainCommand: CliCommand = {
             'to it, or name a registered model (xssab models list) to explain photographs',
         );
       }
-      return explainPhotos({ ...values, a: values.a, b: values.b, out: values.out }, io);
+      return explainPhotos(values, io);
     }
     const threshold = thresholdFlag(values.threshold);
     const run = modelRun(values);
@@ -251,18 +165,14 @@ export const explainCommand: CliCommand = {
     await writeFile(join(out, 'result.json'), `${JSON.stringify(summary, null, 2)}\n`);
 
     for (const warning of engine.warnings) io.err(`warning: ${warning}`);
-    if (values.json) {
-      io.out(JSON.stringify({ ...summary, out }));
-    } else {
-      io.out(
-        [
-          `score ${result.score.toFixed(4)} vs threshold ${result.threshold} → ${summary.decision}`,
-          `split at ${result.bound.toExponential(3)} per dimension (d = ${result.dim}); closest dimension ${result.stability.minGap.toExponential(2)} away, ${result.stability.nearBound} within 1e-4`,
-          `provider ${result.provider}, explained in ${summary.timings.explainMs.toFixed(0)} ms (run ${result.timings.runMs.toFixed(0)} ms)`,
-          `wrote result.json and ${Object.keys(maps).length} maps (.npy + .png) to ${out}`,
-        ].join('\n'),
-      );
-    }
+    printResult(io, values.json, { ...summary, out }, () =>
+      [
+        `score ${result.score.toFixed(4)} vs threshold ${result.threshold} → ${summary.decision}`,
+        `split at ${result.bound.toExponential(3)} per dimension (d = ${result.dim}); closest dimension ${result.stability.minGap.toExponential(2)} away, ${result.stability.nearBound} within 1e-4`,
+        `provider ${result.provider}, explained in ${summary.timings.explainMs.toFixed(0)} ms (run ${result.timings.runMs.toFixed(0)} ms)`,
+        `wrote result.json and ${Object.keys(maps).length} maps (.npy + .png) to ${out}`,
+      ].join('\n'),
+    );
     return 0;
   },
 };

@@ -6,28 +6,14 @@ import { parseArgs } from 'node:util';
 import { ModelRegistry, type ModelEntry } from '../../../../native-models/registry/registry.js';
 import type { Threshold } from '../../../../native-models/manifests/schema.js';
 import { CliUsageError, type CliCommand } from '../command.js';
-
-export function numberOption(name: string, text: string): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value))
-    throw new CliUsageError(`--${name} must be a number, got "${text}"`);
-  return value;
-}
-
-export function positiveIntOption(name: string, text: string): number {
-  const value = numberOption(name, text);
-  if (!Number.isInteger(value) || value < 1)
-    throw new CliUsageError(`--${name} must be a positive integer, got "${text}"`);
-  return value;
-}
-
-/** "127.5" or "123.7,116.3,103.5" (per channel, in the model's channel order). */
-function channelOption(name: string, text: string): number | [number, number, number] {
-  const parts = text.split(',').map((p) => numberOption(name, p));
-  if (parts.length === 1) return parts[0];
-  if (parts.length === 3) return parts as [number, number, number];
-  throw new CliUsageError(`--${name} takes one value or three comma-separated values`);
-}
+import {
+  channelOption,
+  choiceOption,
+  numberOption,
+  positiveIntOption,
+  printResult,
+  requireOptions,
+} from '../options.js';
 
 /** "0.9148 (EER on test/fixtures/faces/pairs.csv, n = 120, provisional)". */
 export function describeThreshold(threshold: Threshold | null): string {
@@ -89,37 +75,33 @@ const listCommand: CliCommand = {
       strict: true,
     });
     const models = new ModelRegistry({ dataDir: io.dataDir }).listModels();
-    if (values.json) {
-      io.out(JSON.stringify({ models: models.map(listJson) }));
-      return 0;
-    }
-    const rows = models.map((m) => {
-      const [h, w] = m.manifest.input.size;
-      const t = m.manifest.threshold;
+    printResult(io, values.json, { models: models.map(listJson) }, () => {
+      const rows = models.map((m) => {
+        const [h, w] = m.manifest.input.size;
+        const t = m.manifest.threshold;
+        return [
+          `${m.isDefault ? '*' : ' '} ${m.id}`,
+          m.origin,
+          `${w}×${h} ${m.manifest.input.color} → ${m.manifest.output.embeddingSize}-d`,
+          t
+            ? `${t.value.toFixed(4)}${t.calibration.provisional ? ` (provisional, n=${t.calibration.n})` : ` (n=${t.calibration.n})`}`
+            : '—',
+          m.calibration
+            ? `AUC ${m.calibration.auc.toFixed(4)}, EER ${(100 * m.calibration.eer).toFixed(2)} %`
+            : '—',
+          m.status,
+          m.manifest.onnx.sha256.slice(0, 12),
+        ];
+      });
       return [
-        `${m.isDefault ? '*' : ' '} ${m.id}`,
-        m.origin,
-        `${w}×${h} ${m.manifest.input.color} → ${m.manifest.output.embeddingSize}-d`,
-        t
-          ? `${t.value.toFixed(4)}${t.calibration.provisional ? ` (provisional, n=${t.calibration.n})` : ` (n=${t.calibration.n})`}`
-          : '—',
-        m.calibration
-          ? `AUC ${m.calibration.auc.toFixed(4)}, EER ${(100 * m.calibration.eer).toFixed(2)} %`
-          : '—',
-        m.status,
-        m.manifest.onnx.sha256.slice(0, 12),
-      ];
-    });
-    io.out(
-      [
         table([
           ['  id', 'origin', 'input → embedding', 'threshold', 'calibration', 'file', 'sha256'],
           ...rows,
         ]),
         '',
         '* default model. Thresholds are cosine scores (match when score ≥ threshold).',
-      ].join('\n'),
-    );
+      ].join('\n');
+    });
     return 0;
   },
 };
@@ -154,12 +136,8 @@ const importCommand: CliCommand = {
       if (values[flag] === undefined)
         throw new CliUsageError(`--${flag} is required (how the model wants its input)`);
     }
-    const color = values.color;
-    if (color !== 'rgb' && color !== 'bgr')
-      throw new CliUsageError(`--color must be rgb or bgr, got "${color}"`);
-    const align = values.align;
-    if (align !== 'arcface-112' && align !== 'dlib-150')
-      throw new CliUsageError(`--align must be arcface-112 or dlib-150, got "${align}"`);
+    const color = choiceOption('color', values.color!, ['rgb', 'bgr']);
+    const align = choiceOption('align', values.align, ['arcface-112', 'dlib-150']);
     const registry = new ModelRegistry({ dataDir: io.dataDir });
     // Imported here, as in every command that runs a model, so that ONNX Runtime loads only when needed.
     const { importModel } = await import('../../../../native-models/registry/import.js');
@@ -174,19 +152,15 @@ const importCommand: CliCommand = {
       ...(values.threshold !== undefined && { threshold: numberOption('threshold', values.threshold) }),
       ...(values.licence !== undefined && { licence: values.licence }),
     });
-    if (values.json) {
-      io.out(JSON.stringify({ model: listJson(model) }));
-    } else {
+    printResult(io, values.json, { model: listJson(model) }, () => {
       const changes = 'provenance' in model.manifest ? model.manifest.provenance.changes : [];
-      io.out(
-        [
-          `imported ${model.id} (${model.name}) into ${model.path}`,
-          `sha256 ${model.sha256}; ${model.manifest.output.embeddingSize}-d embedding; every operator can be explained`,
-          ...changes.map((c) => `stored copy: ${c}`),
-          `threshold: ${describeThreshold(model.manifest.threshold)}`,
-        ].join('\n'),
-      );
-    }
+      return [
+        `imported ${model.id} (${model.name}) into ${model.path}`,
+        `sha256 ${model.sha256}; ${model.manifest.output.embeddingSize}-d embedding; every operator can be explained`,
+        ...changes.map((c) => `stored copy: ${c}`),
+        `threshold: ${describeThreshold(model.manifest.threshold)}`,
+      ].join('\n');
+    });
     return 0;
   },
 };
@@ -208,8 +182,7 @@ const calibrateCommand: CliCommand = {
       },
       strict: true,
     });
-    if (!values.model || !values.pairs || !values.root)
-      throw new CliUsageError('--model, --pairs and --root are required');
+    requireOptions(values, ['model', 'pairs', 'root']);
     const registry = new ModelRegistry({ dataDir: io.dataDir });
     const { calibrate } = await import('../../../../native-models/pipeline/calibrate.js');
     const result = await calibrate(registry, values.model, values.pairs, values.root, {
@@ -220,20 +193,16 @@ const calibrateCommand: CliCommand = {
     });
     for (const failure of result.failures) io.err(`skipped ${failure.a} × ${failure.b}: ${failure.error}`);
     const { scores, ...summary } = result;
-    if (values.json) {
-      io.out(JSON.stringify({ ...summary, scored: scores.length }));
-    } else {
+    printResult(io, values.json, { ...summary, scored: scores.length }, () => {
       const pct = (v: number) => `${(100 * v).toFixed(2)} %`;
-      io.out(
-        [
-          `${result.modelId}: threshold ${result.threshold.toFixed(4)} (cosine, equal error rate)`,
-          `EER ${pct(result.eer)} (FMR ${pct(result.fmr)}, FNMR ${pct(result.fnmr)} at the threshold), ROC AUC ${result.auc.toFixed(4)}`,
-          `${result.genuine} genuine and ${result.impostor} impostor pairs${result.failures.length ? `, ${result.failures.length} skipped` : ''}` +
-            (result.provisional ? ' — provisional: too few comparisons for a casework threshold' : ''),
-          `recorded in the manifest of ${result.modelId}`,
-        ].join('\n'),
-      );
-    }
+      return [
+        `${result.modelId}: threshold ${result.threshold.toFixed(4)} (cosine, equal error rate)`,
+        `EER ${pct(result.eer)} (FMR ${pct(result.fmr)}, FNMR ${pct(result.fnmr)} at the threshold), ROC AUC ${result.auc.toFixed(4)}`,
+        `${result.genuine} genuine and ${result.impostor} impostor pairs${result.failures.length ? `, ${result.failures.length} skipped` : ''}` +
+          (result.provisional ? ' — provisional: too few comparisons for a casework threshold' : ''),
+        `recorded in the manifest of ${result.modelId}`,
+      ].join('\n');
+    });
     return 0;
   },
 };

@@ -1,0 +1,443 @@
+/**
+ * The comparison workflow inside a case: pairs of evidence images, xSSAB analyses of a pair, and
+ * the examiner's and verifier's decisions on it.
+ *
+ * An analysis runs in a worker thread (comparison-worker.ts) on the stored originals, after they
+ * have been re-hashed; its files are written to a staging folder and only become
+ * `<data>/artifacts/<analysisId>/` inside the transaction that records the analysis row, every
+ * artifact with its SHA-256, and the audit event. A failure anywhere (a photo without a face
+ * included) leaves neither rows nor files behind.
+ */
+import type { Database } from 'better-sqlite3';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import {
+  ANALYSIS_JOB_KIND,
+  analysisJobId,
+  type Analysis,
+  type ApiValidParams,
+  type Decision,
+  type EvidenceItem,
+  type Pair,
+  type XssabParameters,
+  type XssabResult,
+} from '../../common/api.js';
+import { resolveStoredPath } from '../store/data-folder.js';
+import type { AuditService } from './audit-service.js';
+import type { CaseService } from './case-service.js';
+import type { AnalysisJob, FromAnalysisWorker, PhotoExplanationSummary } from './comparison-worker.js';
+import { ConflictError, IntegrityError, InvalidInputError, NotFoundError } from './errors.js';
+import type { EventHub } from './event-hub.js';
+import type { EvidenceService } from './evidence-service.js';
+import {
+  toAnalysis,
+  toAnalysisArtifact,
+  toDecision,
+  toPair,
+  type AnalysisArtifactRow,
+  type AnalysisRow,
+  type DecisionRow,
+  type PairRow,
+} from './rows.js';
+
+export const ARTIFACTS_DIR = 'artifacts';
+
+export type NewDecision = ApiValidParams<'decisions.record'>;
+
+/** Worker errors the user can cause (and correct): a photo without a face, an unknown model. */
+const INPUT_ERRORS: Record<string, string | undefined> = {
+  FaceSelectionError: 'pairId',
+  ImageInputError: 'pairId',
+  ModelNotFoundError: 'modelId',
+  MissingThresholdError: 'modelId',
+};
+
+const MEDIA_TYPES: Record<string, string> = {
+  png: 'image/png',
+  npy: 'application/x-npy',
+  json: 'application/json',
+};
+
+/** Artifacts, like evidence, are never modified once recorded. */
+const READ_ONLY = 0o444;
+
+/** Steps of an analysis, reported as done/total in its job.progress events. */
+const ANALYSIS_STEPS = 4;
+
+const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+/** Names compared for the four-eyes rule: case and surrounding spaces do not make another person. */
+const samePerson = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+export class ComparisonService {
+  /** Pairs whose analysis runs now. */
+  private readonly running = new Set<number>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly dataDir: string,
+    private readonly cases: CaseService,
+    private readonly evidence: EvidenceService,
+    private readonly audit: AuditService,
+    private readonly events: EventHub,
+  ) {}
+
+  createPair(caseId: number, evidenceAId: number, evidenceBId: number, actor: string): Pair {
+    this.cases.get(caseId);
+    if (evidenceAId === evidenceBId) {
+      throw new InvalidInputError('a pair needs two different evidence items', 'evidenceBId');
+    }
+    const a = this.evidenceOfCase(caseId, evidenceAId, 'evidenceAId');
+    const b = this.evidenceOfCase(caseId, evidenceBId, 'evidenceBId');
+    return this.db
+      .transaction(() => {
+        const existing = this.db
+          .prepare(
+            `SELECT id FROM pairs WHERE case_id = ?
+               AND ((evidence_a_id = ? AND evidence_b_id = ?) OR (evidence_a_id = ? AND evidence_b_id = ?))`,
+          )
+          .pluck()
+          .get(caseId, a.id, b.id, b.id, a.id) as number | undefined;
+        if (existing !== undefined) {
+          throw new ConflictError(
+            `${a.originalName} and ${b.originalName} already form pair ${existing} of this case`,
+          );
+        }
+        const { lastInsertRowid } = this.db
+          .prepare(
+            'INSERT INTO pairs (case_id, evidence_a_id, evidence_b_id, created_at) VALUES (?, ?, ?, ?)',
+          )
+          .run(caseId, a.id, b.id, new Date().toISOString());
+        const pair = this.pair(Number(lastInsertRowid));
+        this.audit.append({
+          actor,
+          action: 'pair.create',
+          entityType: 'pair',
+          entityId: pair.id,
+          caseId,
+          details: {
+            a: { evidenceId: a.id, originalName: a.originalName, sha256: a.sha256 },
+            b: { evidenceId: b.id, originalName: b.originalName, sha256: b.sha256 },
+          },
+        });
+        return pair;
+      })
+      .immediate();
+  }
+
+  pair(id: number): Pair {
+    const row = this.db.prepare('SELECT * FROM pairs WHERE id = ?').get(id) as PairRow | undefined;
+    if (!row) throw new NotFoundError(`pair ${id} does not exist`);
+    return toPair(row);
+  }
+
+  /**
+   * Runs xSSAB on the pair and stores the analysis; resolves with its id. Progress goes out as
+   * job.progress events (jobId analysisJobId(pairId)), the end as job.finished.
+   */
+  async runAnalysis(pairId: number, modelId: string | undefined, actor: string): Promise<number> {
+    const pair = this.pair(pairId);
+    if (this.running.has(pairId)) {
+      throw new ConflictError(`pair ${pairId} is being analysed already; wait for that analysis`);
+    }
+    this.running.add(pairId);
+    const progress = (stage: string, done: number) =>
+      this.events.publish({
+        type: 'job.progress',
+        jobId: analysisJobId(pairId),
+        kind: ANALYSIS_JOB_KIND,
+        stage,
+        done,
+        total: ANALYSIS_STEPS,
+        caseId: pair.caseId,
+      });
+    const staging = join(this.dataDir, ARTIFACTS_DIR, `.staging-${randomBytes(6).toString('hex')}`);
+    try {
+      progress('checking the evidence files against their SHA-256', 0);
+      // readContent refuses a stored file that no longer hashes to its record.
+      const a = this.evidence.readContent(pair.evidenceAId).item;
+      const b = this.evidence.readContent(pair.evidenceBId).item;
+      const paths = {
+        a: resolveStoredPath(this.dataDir, a.storedPath),
+        b: resolveStoredPath(this.dataDir, b.storedPath),
+      };
+      const summary = await runWorker(
+        { dataDir: this.dataDir, ...(modelId !== undefined && { modelId }), ...paths, out: staging },
+        (stage) => progress(stage, 1),
+        (message) => message.replaceAll(paths.a, evidenceLabel(a)).replaceAll(paths.b, evidenceLabel(b)),
+      );
+      progress('recording the analysis', 3);
+      const analysisId = this.record(pair, { a, b }, summary, staging, actor);
+      this.finished(pair, true);
+      return analysisId;
+    } catch (error) {
+      this.finished(pair, false, error instanceof Error ? error.message : String(error));
+      throw error;
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+      this.running.delete(pairId);
+    }
+  }
+
+  analysis(analysisId: number): Analysis {
+    const row = this.db.prepare('SELECT * FROM analyses WHERE id = ?').get(analysisId) as
+      AnalysisRow | undefined;
+    if (!row) throw new NotFoundError(`analysis ${analysisId} does not exist`);
+    const artifacts = this.db
+      .prepare('SELECT * FROM analysis_artifacts WHERE analysis_id = ? ORDER BY id')
+      .all(analysisId) as AnalysisArtifactRow[];
+    return toAnalysis(row, artifacts.map(toAnalysisArtifact));
+  }
+
+  /** A PNG artifact's bytes, after checking they still hash to the recorded SHA-256. */
+  readPngArtifact(analysisId: number, role: string): { sha256: string; bytes: Buffer } {
+    const artifact = this.analysis(analysisId).artifacts.find((x) => x.role === role);
+    if (!artifact) throw new NotFoundError(`analysis ${analysisId} has no artifact '${role}'`);
+    if (artifact.mediaType !== 'image/png') {
+      throw new InvalidInputError(`artifact '${role}' is ${artifact.mediaType}, not a PNG image`, 'role');
+    }
+    const bytes = readFileSync(resolveStoredPath(this.dataDir, artifact.storedPath));
+    if (sha256Of(bytes) !== artifact.sha256) {
+      throw new IntegrityError(
+        `artifact '${role}' of analysis ${analysisId} no longer matches its SHA-256: the data folder was altered`,
+      );
+    }
+    return { sha256: artifact.sha256, bytes };
+  }
+
+  recordDecision(input: NewDecision): Decision {
+    const pair = this.pair(input.pairId);
+    return this.db
+      .transaction(() => {
+        if (input.analysisId !== undefined && this.analysis(input.analysisId).pairId !== pair.id) {
+          throw new InvalidInputError(
+            `analysis ${input.analysisId} is not an analysis of pair ${pair.id}`,
+            'analysisId',
+          );
+        }
+        if (input.role === 'verifier') this.assertVerifiable(pair.id, input.examiner);
+        const { lastInsertRowid } = this.db
+          .prepare(
+            `INSERT INTO decisions (pair_id, analysis_id, examiner, role, conclusion, rationale, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            pair.id,
+            input.analysisId ?? null,
+            input.examiner,
+            input.role,
+            input.conclusion,
+            input.rationale,
+            new Date().toISOString(),
+          );
+        const decision = toDecision(
+          this.db.prepare('SELECT * FROM decisions WHERE id = ?').get(lastInsertRowid) as DecisionRow,
+        );
+        this.audit.append({
+          actor: input.examiner,
+          action: 'decision.record',
+          entityType: 'decision',
+          entityId: decision.id,
+          caseId: pair.caseId,
+          details: {
+            pairId: pair.id,
+            analysisId: decision.analysisId,
+            role: decision.role,
+            conclusion: decision.conclusion,
+            rationale: decision.rationale,
+          },
+        });
+        return decision;
+      })
+      .immediate();
+  }
+
+  /** Four eyes: an examiner decision exists, and the verifier is none of its examiners. */
+  private assertVerifiable(pairId: number, verifier: string): void {
+    const examiners = this.db
+      .prepare("SELECT examiner FROM decisions WHERE pair_id = ? AND role = 'examiner'")
+      .pluck()
+      .all(pairId) as string[];
+    if (examiners.length === 0) {
+      throw new ConflictError(
+        `pair ${pairId} has no examiner decision yet; the examiner records one before it can be verified`,
+      );
+    }
+    if (examiners.some((examiner) => samePerson(examiner, verifier))) {
+      throw new InvalidInputError(
+        `${verifier} recorded the examiner decision on pair ${pairId}; a different person must verify it`,
+        'examiner',
+      );
+    }
+  }
+
+  private evidenceOfCase(caseId: number, evidenceId: number, field: string): EvidenceItem {
+    const item = this.evidence.get(evidenceId);
+    if (item.caseId !== caseId) {
+      throw new InvalidInputError(
+        `evidence ${evidenceId} belongs to another case, not case ${caseId}`,
+        field,
+      );
+    }
+    return item;
+  }
+
+  /** Moves the staged files to artifacts/<id>/ and records analysis, artifacts and audit event at once. */
+  private record(
+    pair: Pair,
+    evidence: { a: EvidenceItem; b: EvidenceItem },
+    summary: PhotoExplanationSummary,
+    staging: string,
+    actor: string,
+  ): number {
+    for (const side of ['a', 'b'] as const) {
+      if (summary.photos[side].sha256 !== evidence[side].sha256) {
+        throw new IntegrityError(
+          `evidence ${evidence[side].id} changed while it was analysed: the data folder was altered`,
+        );
+      }
+    }
+    const parameters: XssabParameters = {
+      threshold: summary.threshold,
+      calibration: summary.calibration,
+      faceSelection: 'largest',
+      bound: summary.bound,
+      dim: summary.dim,
+    };
+    const photo = (side: 'a' | 'b') => {
+      const { sha256, width, height, notes, faces, faceIndex, inputSha256 } = summary.photos[side];
+      return { evidenceId: evidence[side].id, sha256, width, height, notes, faces, faceIndex, inputSha256 };
+    };
+    const result: XssabResult = {
+      decision: summary.decision === 'match' ? 'match' : 'non-match',
+      stability: summary.stability,
+      photos: { a: photo('a'), b: photo('b') },
+      warnings: summary.warnings,
+      timings: summary.timings,
+    };
+    let folder: string | null = null;
+    try {
+      return this.db
+        .transaction(() => {
+          const { lastInsertRowid } = this.db
+            .prepare(
+              `INSERT INTO analyses (pair_id, method, model_id, model_name, model_sha256, input_a_sha256,
+                 input_b_sha256, parameters_json, provider, score, threshold, result_json, created_at)
+               VALUES (?, 'xssab', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            )
+            .run(
+              pair.id,
+              summary.model.id,
+              summary.model.name,
+              summary.model.sha256,
+              evidence.a.sha256,
+              evidence.b.sha256,
+              JSON.stringify(parameters),
+              summary.provider,
+              summary.score,
+              summary.threshold,
+              JSON.stringify(result),
+              new Date().toISOString(),
+            );
+          const analysisId = Number(lastInsertRowid);
+          const relativeFolder = `${ARTIFACTS_DIR}/${analysisId}`;
+          folder = resolveStoredPath(this.dataDir, relativeFolder);
+          renameSync(staging, folder);
+          const insertArtifact = this.db.prepare(
+            `INSERT INTO analysis_artifacts (analysis_id, role, stored_path, sha256, media_type)
+             VALUES (?, ?, ?, ?, ?)`,
+          );
+          const artifacts: string[] = [];
+          for (const file of readdirSync(folder).sort()) {
+            chmodSync(join(folder, file), READ_ONLY);
+            const sha256 = sha256Of(readFileSync(join(folder, file)));
+            const mediaType = MEDIA_TYPES[file.slice(file.lastIndexOf('.') + 1)];
+            if (!mediaType) throw new Error(`the analysis wrote an unexpected file ${file}`);
+            insertArtifact.run(analysisId, file, `${relativeFolder}/${file}`, sha256, mediaType);
+            artifacts.push(`${file} ${sha256}`);
+          }
+          this.audit.append({
+            actor,
+            action: 'analysis.run',
+            entityType: 'analysis',
+            entityId: analysisId,
+            caseId: pair.caseId,
+            details: {
+              pairId: pair.id,
+              method: 'xssab',
+              model: summary.model.id,
+              modelSha256: summary.model.sha256,
+              inputs: { a: evidence.a.sha256, b: evidence.b.sha256 },
+              provider: summary.provider,
+              score: summary.score,
+              threshold: summary.threshold,
+              decision: result.decision,
+              // Pins every artifact without listing them: SHA-256 of its "role sha256" lines.
+              artifacts: { count: artifacts.length, sha256: sha256Of(Buffer.from(artifacts.join('\n'))) },
+            },
+          });
+          return analysisId;
+        })
+        .immediate();
+    } catch (error) {
+      if (folder) rmSync(folder, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  private finished(pair: Pair, ok: boolean, error?: string): void {
+    this.events.publish({
+      type: 'job.finished',
+      jobId: analysisJobId(pair.id),
+      kind: ANALYSIS_JOB_KIND,
+      ok,
+      ...(error !== undefined && { error }),
+      caseId: pair.caseId,
+    });
+  }
+}
+
+const evidenceLabel = (item: EvidenceItem) => `evidence ${item.id} (${item.originalName})`;
+
+/**
+ * Runs one analysis job in a worker thread; resolves with its summary. Errors the user can cause
+ * come back as InvalidInputError, with `describe` applied to their message (it names evidence
+ * instead of data-folder paths).
+ */
+function runWorker(
+  job: AnalysisJob,
+  onStage: (stage: string) => void,
+  describe: (message: string) => string,
+): Promise<PhotoExplanationSummary> {
+  return new Promise((resolve, reject) => {
+    const worker = startWorker(job);
+    worker.on('message', (message: FromAnalysisWorker) => {
+      if (message.type === 'progress') onStage(message.stage);
+      else if (message.type === 'done') resolve(message.summary);
+      else {
+        const field = INPUT_ERRORS[message.name];
+        const text = describe(message.message);
+        reject(field ? new InvalidInputError(text, field) : new Error(text));
+      }
+    });
+    worker.on('error', reject);
+    // After 'done' or 'error' the promise is settled and this rejection is ignored.
+    worker.on('exit', (code) =>
+      reject(new Error(`the analysis worker stopped unexpectedly (exit code ${code})`)),
+    );
+  });
+}
+
+function startWorker(job: AnalysisJob): Worker {
+  if (!import.meta.url.endsWith('.ts')) {
+    return new Worker(new URL('./comparison-worker.js', import.meta.url), { workerData: job });
+  }
+  // From sources under tsx (tests, development): Node 20 does not apply --import hooks to a
+  // worker's entry file, so the worker registers tsx itself first (as benchmark-service does).
+  const entry = JSON.stringify(new URL('./comparison-worker.ts', import.meta.url).href);
+  return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); })`, {
+    eval: true,
+    workerData: job,
+  });
+}

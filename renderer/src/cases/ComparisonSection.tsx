@@ -1,0 +1,211 @@
+import { useEffect, useState } from 'react';
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Chip from '@mui/material/Chip';
+import LinearProgress from '@mui/material/LinearProgress';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import CompareArrowsIcon from '@mui/icons-material/CompareArrows';
+import { analysisJobId, type CaseDetail, type Decision, type Pair } from '../../../electron/common/api.js';
+import { api } from '../api/client.js';
+import { EmptyState } from '../components/EmptyState.js';
+import { formatDateTime } from '../components/format.js';
+import { RecordTable, type RecordColumn } from '../components/RecordTable.js';
+import { Section } from '../components/Section.js';
+import { AnalysisView } from './AnalysisView.js';
+import { DecisionForm } from './DecisionForm.js';
+import { conclusionLabels, roleLabels } from './labels.js';
+import { NewComparisonDialog } from './NewComparisonDialog.js';
+
+interface ComparisonSectionProps {
+  detail: CaseDetail;
+  onChanged: () => void;
+}
+
+/** The pairs of a case, each with its xSSAB analysis and the examiner's and verifier's decisions. */
+export function ComparisonSection({ detail, onChanged }: ComparisonSectionProps) {
+  const [creating, setCreating] = useState(false);
+  const names = new Map(detail.evidence.map((item) => [item.id, item.originalName]));
+  const nameOf = (evidenceId: number) => names.get(evidenceId) ?? `Evidence #${evidenceId}`;
+
+  return (
+    <Section
+      title="Comparisons"
+      count={detail.pairs.length}
+      actions={
+        <Button
+          size="small"
+          variant="outlined"
+          startIcon={<CompareArrowsIcon />}
+          disabled={detail.evidence.length < 2}
+          title={detail.evidence.length < 2 ? 'Import at least two evidence images first' : undefined}
+          onClick={() => setCreating(true)}
+        >
+          New comparison
+        </Button>
+      }
+    >
+      {detail.pairs.length === 0 ? (
+        <EmptyState
+          title="No comparisons"
+          description="A comparison puts two evidence images of this case side by side: run the xSSAB analysis on it, then record the examiner's conclusion and its verification."
+        />
+      ) : (
+        detail.pairs.map((pair) => (
+          <PairPanel
+            key={pair.id}
+            pair={pair}
+            names={{ a: nameOf(pair.evidenceAId), b: nameOf(pair.evidenceBId) }}
+            detail={detail}
+            onChanged={onChanged}
+          />
+        ))
+      )}
+      {creating && (
+        <NewComparisonDialog
+          caseId={detail.id}
+          evidence={detail.evidence}
+          onClose={() => setCreating(false)}
+          onCreated={() => {
+            setCreating(false);
+            onChanged();
+          }}
+        />
+      )}
+    </Section>
+  );
+}
+
+const decisionColumns: RecordColumn<Decision>[] = [
+  { header: 'Role', cell: (decision) => roleLabels[decision.role] },
+  { header: 'Person', cell: (decision) => decision.examiner },
+  {
+    header: 'Conclusion',
+    cell: (decision) => (
+      <Chip size="small" variant="outlined" label={conclusionLabels[decision.conclusion]} />
+    ),
+    nowrap: true,
+  },
+  {
+    header: 'Rationale',
+    cell: (decision) => (
+      <Typography variant="body2" sx={{ whiteSpace: 'pre-wrap' }}>
+        {decision.rationale}
+      </Typography>
+    ),
+  },
+  { header: 'Recorded', cell: (decision) => formatDateTime(decision.createdAt), nowrap: true },
+];
+
+interface PairPanelProps {
+  pair: Pair;
+  names: { a: string; b: string };
+  detail: CaseDetail;
+  onChanged: () => void;
+}
+
+function PairPanel({ pair, names, detail, onChanged }: PairPanelProps) {
+  const analysis = detail.analyses.findLast((candidate) => candidate.pairId === pair.id) ?? null;
+  const decisions = detail.decisions.filter((decision) => decision.pairId === pair.id);
+  const { running, stage, error, run } = useAnalysisRun(pair.id, onChanged);
+
+  return (
+    <Box
+      component="article"
+      aria-label={`Pair #${pair.id}`}
+      sx={{ px: 2, py: 1.5, borderBottom: 1, borderColor: 'divider', display: 'grid', gap: 1.5 }}
+    >
+      <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+        <Typography variant="h3" sx={{ flex: 1, fontSize: '1rem', fontWeight: 600 }}>
+          Pair #{pair.id}: {names.a} ↔ {names.b}
+        </Typography>
+        <Button variant="contained" size="small" disabled={running} onClick={() => void run()}>
+          {analysis ? 'Run xSSAB analysis again' : 'Run xSSAB analysis'}
+        </Button>
+      </Stack>
+      {running && (
+        <Box>
+          <LinearProgress
+            variant={stage ? 'determinate' : 'indeterminate'}
+            value={stage ? (100 * stage.done) / stage.total : undefined}
+            aria-label={`Analysis of pair #${pair.id}`}
+          />
+          <Typography variant="caption" color="text.secondary">
+            {stage?.text ?? 'starting the analysis'}…
+          </Typography>
+        </Box>
+      )}
+      {error && (
+        <Alert severity="error" role="alert">
+          The analysis failed: {error}
+        </Alert>
+      )}
+      {analysis ? (
+        <AnalysisView analysis={analysis} names={names} />
+      ) : (
+        !running && (
+          <Typography variant="body2" color="text.secondary">
+            Not analysed yet.
+          </Typography>
+        )
+      )}
+      <Typography variant="h3" sx={{ fontSize: '0.95rem', fontWeight: 600 }}>
+        Decisions
+      </Typography>
+      {decisions.length > 0 && (
+        <RecordTable
+          label={`Decisions on pair #${pair.id}`}
+          rows={decisions}
+          rowKey={(decision) => decision.id}
+          columns={decisionColumns}
+        />
+      )}
+      <DecisionForm
+        key={decisions.length}
+        pairId={pair.id}
+        analysisId={analysis?.id ?? null}
+        decisions={decisions}
+        onRecorded={onChanged}
+      />
+    </Box>
+  );
+}
+
+interface AnalysisStage {
+  text: string;
+  done: number;
+  total: number;
+}
+
+/** Runs the pair's analysis, following its job.progress events while analyses.run is pending. */
+function useAnalysisRun(pairId: number, onFinished: () => void) {
+  const [running, setRunning] = useState(false);
+  const [stage, setStage] = useState<AnalysisStage | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!running) return;
+    return api.onEvent((event) => {
+      if (event.type === 'job.progress' && event.jobId === analysisJobId(pairId) && event.total !== null) {
+        setStage({ text: event.stage, done: event.done, total: event.total });
+      }
+    });
+  }, [running, pairId]);
+
+  async function run() {
+    setRunning(true);
+    setStage(null);
+    setError(null);
+    try {
+      await api.call('analyses.run', { pairId });
+      onFinished();
+    } catch (reason) {
+      setError(reason instanceof Error ? reason.message : String(reason));
+    } finally {
+      setRunning(false);
+    }
+  }
+
+  return { running, stage, error, run };
+}

@@ -1,0 +1,141 @@
+import { useState, type FormEvent } from 'react';
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import MenuItem from '@mui/material/MenuItem';
+import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
+import {
+  CONCLUSIONS,
+  DECISION_ROLES,
+  type Conclusion,
+  type Decision,
+  type DecisionRole,
+} from '../../../electron/common/api.js';
+import { api } from '../api/client.js';
+import { conclusionLabels, roleLabels } from './labels.js';
+
+interface DecisionFormProps {
+  pairId: number;
+  /** The analysis the decision rests on, when the pair has one. */
+  analysisId: number | null;
+  /** The pair's decisions so far: the form offers verification once an examiner has decided. */
+  decisions: Decision[];
+  onRecorded: () => void;
+}
+
+/**
+ * Records the examiner's conclusion on a pair, or a second examiner's verification of it; the
+ * backend enforces the order and that the verifier is another person.
+ */
+export function DecisionForm({ pairId, analysisId, decisions, onRecorded }: DecisionFormProps) {
+  const examined = decisions.some((decision) => decision.role === 'examiner');
+  const [role, setRole] = useState<DecisionRole>(examined ? 'verifier' : 'examiner');
+  const [examiner, setExaminer] = useState('');
+  const [conclusion, setConclusion] = useState<Conclusion | ''>('');
+  const [rationale, setRationale] = useState('');
+  const [submitted, setSubmitted] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [serverError, setServerError] = useState<string | null>(null);
+
+  const missing = {
+    examiner: examiner.trim() === '',
+    conclusion: conclusion === '',
+    rationale: rationale.trim() === '',
+  };
+
+  async function record(event: FormEvent) {
+    event.preventDefault();
+    setSubmitted(true);
+    setServerError(null);
+    if (conclusion === '' || missing.examiner || missing.rationale) return;
+    setSaving(true);
+    try {
+      await api.call('decisions.record', {
+        pairId,
+        ...(analysisId !== null && { analysisId }),
+        examiner,
+        role,
+        conclusion,
+        rationale,
+      });
+      // The parent remounts the form (keyed by the number of decisions), which clears it.
+      onRecorded();
+    } catch (error) {
+      setServerError(error instanceof Error ? error.message : String(error));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  const label = role === 'examiner' ? 'Record decision' : 'Record verification';
+  return (
+    <Stack
+      component="form"
+      noValidate
+      spacing={1.5}
+      onSubmit={(event) => void record(event)}
+      aria-label={`Decision on pair #${pairId}`}
+    >
+      <Stack direction="row" spacing={1.5}>
+        <TextField
+          select
+          label="Role"
+          value={role}
+          onChange={(event) => setRole(event.target.value as DecisionRole)}
+          sx={{ width: 250 }}
+        >
+          {DECISION_ROLES.map((value) => (
+            <MenuItem key={value} value={value} disabled={value === 'verifier' && !examined}>
+              {value === 'verifier' ? 'Verifier (second examiner)' : roleLabels[value]}
+            </MenuItem>
+          ))}
+        </TextField>
+        <TextField
+          label={role === 'examiner' ? 'Examiner name' : 'Verifier name'}
+          value={examiner}
+          onChange={(event) => setExaminer(event.target.value)}
+          required
+          error={submitted && missing.examiner}
+          helperText={submitted && missing.examiner ? 'Who records this decision' : undefined}
+          sx={{ width: 240 }}
+        />
+        <TextField
+          select
+          label="Conclusion"
+          value={conclusion}
+          onChange={(event) => setConclusion(event.target.value as Conclusion)}
+          required
+          error={submitted && missing.conclusion}
+          helperText={submitted && missing.conclusion ? 'Choose a level of the scale' : undefined}
+          sx={{ flex: 1, minWidth: 260 }}
+        >
+          {CONCLUSIONS.map((value) => (
+            <MenuItem key={value} value={value}>
+              {conclusionLabels[value]}
+            </MenuItem>
+          ))}
+        </TextField>
+      </Stack>
+      <TextField
+        label="Rationale"
+        value={rationale}
+        onChange={(event) => setRationale(event.target.value)}
+        required
+        multiline
+        minRows={2}
+        error={submitted && missing.rationale}
+        helperText={submitted && missing.rationale ? 'Give the reasons for the conclusion' : undefined}
+      />
+      {serverError && (
+        <Alert severity="error" role="alert" onClose={() => setServerError(null)}>
+          {serverError}
+        </Alert>
+      )}
+      <div>
+        <Button type="submit" variant="contained" disabled={saving}>
+          {saving ? 'Recording…' : label}
+        </Button>
+      </div>
+    </Stack>
+  );
+}

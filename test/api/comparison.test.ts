@@ -1,0 +1,290 @@
+/**
+ * The comparison workflow through the real API handler: a pair of two photos of the same person,
+ * an xSSAB analysis with the default model (dlib ResNet-34) in a worker thread, its artifacts and
+ * their hashes, the four-eyes rules of decisions, and a photo without a face.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import sharp from 'sharp';
+import {
+  analysisJobId,
+  MAP_KINDS,
+  xssabArtifactRole,
+  xssabParametersSchema,
+  xssabResultSchema,
+  type ApiErrorBody,
+  type ApiMethod,
+  type ApiParams,
+  type ApiResult,
+} from '../../electron/common/api.js';
+import type { ProgressEvent } from '../../electron/common/events.js';
+import { createApiHandler, type ApiHandler } from '../../electron/node/api/handler.js';
+import { resolveStoredPath } from '../../electron/node/store/data-folder.js';
+import { openWorkspace, type Workspace } from '../../electron/node/services/workspace.js';
+
+const FACES = join(import.meta.dirname, '..', 'fixtures', 'faces');
+
+let folder: string;
+let workspace: Workspace;
+let handler: ApiHandler;
+const events: ProgressEvent[] = [];
+
+before(() => {
+  folder = mkdtempSync(join(tmpdir(), 'xssab-comparison-'));
+  workspace = openWorkspace({ dataDir: folder, actor: 'comparison-tester' });
+  workspace.events.subscribe((event) => events.push(event));
+  handler = createApiHandler(workspace, { transport: 'cli', checkResults: true });
+});
+
+after(() => {
+  workspace.close();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+async function call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>> {
+  const outcome = await handler.handle(method, params);
+  if (!outcome.ok) assert.fail(`${method} failed: ${outcome.error.code} ${outcome.error.message}`);
+  return outcome.result as ApiResult<M>;
+}
+
+async function failure<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiErrorBody> {
+  const outcome = await handler.handle(method, params);
+  assert.equal(outcome.ok, false, `${method} should have failed`);
+  return (outcome as { ok: false; error: ApiErrorBody }).error;
+}
+
+/** A fixture photo, downscaled so that decoding and detection stay fast, as base64 JPEG. */
+async function photo(name: string): Promise<string> {
+  const bytes = await sharp(join(FACES, name))
+    .resize({ width: 480, withoutEnlargement: true })
+    .jpeg()
+    .toBuffer();
+  return bytes.toString('base64');
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+test('a genuine pair is analysed, stored with hashed artifacts, and decided by two people', async (t) => {
+  const created = await call('cases.create', { caseNumber: 'CMP-1', title: 'Genuine pair' });
+  const other = await call('cases.create', { caseNumber: 'CMP-2', title: 'Another case' });
+  const a = await call('evidence.import', {
+    caseId: created.id,
+    fileName: 'obama_1.jpg',
+    dataBase64: await photo('obama_1.jpg'),
+  });
+  const b = await call('evidence.import', {
+    caseId: created.id,
+    fileName: 'obama_2.jpg',
+    dataBase64: await photo('obama_2.jpg'),
+  });
+  const elsewhere = await call('evidence.import', {
+    caseId: other.id,
+    fileName: 'biden_1.jpg',
+    dataBase64: await photo('biden_1.jpg'),
+  });
+
+  let pairId = 0;
+  await t.test('pairs.create takes two different items of the case, once', async () => {
+    const same = await failure('pairs.create', { caseId: created.id, evidenceAId: a.id, evidenceBId: a.id });
+    assert.equal(same.code, 'VALIDATION');
+    assert.match(same.message, /two different evidence items/);
+    const foreign = await failure('pairs.create', {
+      caseId: created.id,
+      evidenceAId: a.id,
+      evidenceBId: elsewhere.id,
+    });
+    assert.equal(foreign.code, 'VALIDATION');
+    assert.match(foreign.message, /belongs to another case/);
+
+    const pair = await call('pairs.create', { caseId: created.id, evidenceAId: a.id, evidenceBId: b.id });
+    assert.deepEqual([pair.caseId, pair.evidenceAId, pair.evidenceBId], [created.id, a.id, b.id]);
+    pairId = pair.id;
+    const again = await failure('pairs.create', { caseId: created.id, evidenceAId: b.id, evidenceBId: a.id });
+    assert.equal(again.code, 'CONFLICT');
+    assert.match(again.message, /already form pair/);
+  });
+
+  let analysisId = 0;
+  await t.test('analyses.run scores the genuine pair above the threshold and stores everything', async () => {
+    events.length = 0;
+    ({ analysisId } = await call('analyses.run', { pairId }));
+    const analysis = await call('analyses.get', { analysisId });
+    assert.equal(analysis.method, 'xssab');
+    assert.equal(analysis.modelId, 'dlib-resnet34');
+    assert.match(analysis.modelSha256, /^[0-9a-f]{64}$/);
+    assert.equal(analysis.inputASha256, a.sha256);
+    assert.equal(analysis.inputBSha256, b.sha256);
+    assert.equal(analysis.provider, 'cpu');
+    assert.ok(analysis.score !== null && analysis.threshold !== null);
+    assert.ok(
+      analysis.score > analysis.threshold,
+      `score ${analysis.score} ≤ threshold ${analysis.threshold}`,
+    );
+
+    const parameters = xssabParametersSchema.parse(analysis.parameters);
+    assert.equal(parameters.threshold, analysis.threshold);
+    assert.equal(parameters.calibration?.provisional, true);
+    assert.ok(parameters.calibration!.n > 0);
+    const result = xssabResultSchema.parse(analysis.result);
+    assert.equal(result.decision, 'match');
+    assert.equal(result.photos.a.faces, 1);
+    assert.equal(result.photos.b.evidenceId, b.id);
+    assert.ok(result.stability.minGap >= 0);
+
+    for (const side of ['a', 'b'] as const) {
+      for (const kind of MAP_KINDS) {
+        for (const format of ['npy', 'png', 'photo.png'] as const) {
+          const role = xssabArtifactRole(side, kind, format);
+          const artifact = analysis.artifacts.find((x) => x.role === role);
+          assert.ok(artifact, `artifact ${role} is recorded`);
+          assert.equal(artifact.storedPath, `artifacts/${analysisId}/${role}`);
+          const bytes = readFileSync(resolveStoredPath(folder, artifact.storedPath));
+          assert.equal(sha256(bytes), artifact.sha256, `${role} has its recorded SHA-256`);
+        }
+      }
+      assert.ok(analysis.artifacts.some((x) => x.role === xssabArtifactRole(side, 'crop', 'png')));
+    }
+    assert.equal(analysis.artifacts.filter((x) => x.role.endsWith('.npy')).length, 6);
+
+    const detail = await call('cases.get', { id: created.id });
+    assert.deepEqual(
+      detail.analyses.map((x) => x.id),
+      [analysisId],
+    );
+    const event = detail.audit.find((x) => x.action === 'analysis.run');
+    assert.equal(event?.entityId, analysisId);
+    const pinned = analysis.artifacts.map((x) => `${x.role} ${x.sha256}`).join('\n');
+    assert.deepEqual(event.details.artifacts, {
+      count: analysis.artifacts.length,
+      sha256: sha256(Buffer.from(pinned)),
+    });
+    assert.equal((await call('audit.verify', { caseId: created.id })).ok, true);
+
+    const jobEvents = events.filter((e) => 'jobId' in e && e.jobId === analysisJobId(pairId));
+    assert.ok(jobEvents.some((e) => e.type === 'job.progress'));
+    assert.deepEqual(jobEvents.at(-1), {
+      type: 'job.finished',
+      jobId: analysisJobId(pairId),
+      kind: 'xssab',
+      ok: true,
+      caseId: created.id,
+    });
+  });
+
+  await t.test('analyses.artifact serves PNGs and refuses a file that no longer matches', async () => {
+    const role = xssabArtifactRole('a', 'combined', 'png');
+    const png = await call('analyses.artifact', { analysisId, role });
+    assert.equal(png.mediaType, 'image/png');
+    assert.deepEqual(Buffer.from(png.dataBase64, 'base64').subarray(1, 4), Buffer.from('PNG'));
+    const npy = await failure('analyses.artifact', {
+      analysisId,
+      role: xssabArtifactRole('a', 'pos', 'npy'),
+    });
+    assert.equal(npy.code, 'VALIDATION');
+    assert.equal((await failure('analyses.artifact', { analysisId, role: 'nothing.png' })).code, 'NOT_FOUND');
+
+    const path = resolveStoredPath(folder, `artifacts/${analysisId}/${role}`);
+    chmodSync(path, 0o644);
+    writeFileSync(path, Buffer.concat([readFileSync(path), Buffer.from([0])]));
+    const altered = await failure('analyses.artifact', { analysisId, role });
+    assert.equal(altered.code, 'INTERNAL');
+    assert.match(altered.message, /no longer matches its SHA-256/);
+  });
+
+  await t.test('decisions: the examiner first, then a different person verifies', async () => {
+    const decision = {
+      pairId,
+      analysisId,
+      conclusion: 'moderate_support_same',
+      rationale: 'Consistent ear shape and nasal bridge; xSSAB positive maps agree.',
+    } as const;
+    const early = await failure('decisions.record', {
+      ...decision,
+      examiner: 'B. Verifier',
+      role: 'verifier',
+    });
+    assert.equal(early.code, 'CONFLICT');
+    assert.match(early.message, /no examiner decision yet/);
+    const blank = await failure('decisions.record', {
+      ...decision,
+      rationale: '  ',
+      examiner: 'A. Examiner',
+      role: 'examiner',
+    });
+    assert.equal(blank.code, 'VALIDATION');
+
+    const first = await call('decisions.record', { ...decision, examiner: 'A. Examiner', role: 'examiner' });
+    assert.equal(first.role, 'examiner');
+    const self = await failure('decisions.record', {
+      ...decision,
+      examiner: ' a. examiner',
+      role: 'verifier',
+    });
+    assert.equal(self.code, 'VALIDATION');
+    assert.match(self.message, /a different person must verify/);
+    const verified = await call('decisions.record', {
+      ...decision,
+      conclusion: 'strong_support_same',
+      examiner: 'B. Verifier',
+      role: 'verifier',
+    });
+    assert.equal(verified.examiner, 'B. Verifier');
+
+    const detail = await call('cases.get', { id: created.id });
+    assert.deepEqual(
+      detail.decisions.map((d) => [d.role, d.examiner]),
+      [
+        ['examiner', 'A. Examiner'],
+        ['verifier', 'B. Verifier'],
+      ],
+    );
+    assert.equal(detail.audit.filter((e) => e.action === 'decision.record').length, 2);
+  });
+});
+
+test('a photo without a face fails the analysis clearly and stores nothing', async () => {
+  const created = await call('cases.create', { caseNumber: 'CMP-3', title: 'No face' });
+  const face = await call('evidence.import', {
+    caseId: created.id,
+    fileName: 'obama_1.jpg',
+    dataBase64: await photo('obama_1.jpg'),
+  });
+  const wall = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#8a9aa8' } })
+    .png()
+    .toBuffer();
+  const noFace = await call('evidence.import', {
+    caseId: created.id,
+    fileName: 'wall.png',
+    dataBase64: wall.toString('base64'),
+  });
+  const pair = await call('pairs.create', {
+    caseId: created.id,
+    evidenceAId: face.id,
+    evidenceBId: noFace.id,
+  });
+  const artifactsBefore = existsSync(join(folder, 'artifacts')) ? readdirSync(join(folder, 'artifacts')) : [];
+
+  const error = await failure('analyses.run', { pairId: pair.id });
+  assert.equal(error.code, 'VALIDATION');
+  assert.match(error.message, new RegExp(`no face found in evidence ${noFace.id} \\(wall\\.png\\)`));
+  assert.doesNotMatch(error.message, new RegExp(folder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+
+  const detail = await call('cases.get', { id: created.id });
+  assert.deepEqual(detail.analyses, []);
+  assert.equal(detail.audit.filter((e) => e.action === 'analysis.run').length, 0);
+  assert.deepEqual(readdirSync(join(folder, 'artifacts')), artifactsBefore);
+  const finished = events.findLast((e) => e.type === 'job.finished');
+  assert.equal(finished?.type === 'job.finished' && finished.ok, false);
+});
