@@ -3,11 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import * as ort from 'onnxruntime-node';
-import { modelPaths } from '../../native-models/manifests/load.js';
 import { readModel, summarizeModel } from '../../native-models/onnx/model-io.js';
 import { FACE_API } from '../../native-models/setup/packages.js';
-import { AUTODIFF_OPS, cosine, faceBatch, maxAbsDifference, recognition, shippedModels } from './helpers.js';
+import { AUTODIFF_OPS, assertEmbeddingParity, faceBatch, recognition, shippedModels } from './helpers.js';
 
 /**
  * face-api's FaceRecognitionNet.forwardInput (src/faceRecognitionNet/*.ts of the pinned
@@ -78,25 +76,7 @@ describe('dlib ResNet-34 (face-api weights → ONNX)', () => {
     const { nhwc, nchw } = await faceBatch(files, h);
     const expected = faceApiForward(weights, tf.tensor4d(nhwc, [files.length, h, w, 3])).dataSync();
 
-    const path = join(modelPaths().models, manifest.onnx.file);
-    const session = await ort.InferenceSession.create(path);
-    assert.deepEqual(session.inputNames, [manifest.input.name]);
-    assert.deepEqual(session.outputNames, [manifest.output.name]);
-    const result = await session.run({
-      [manifest.input.name]: new ort.Tensor('float32', nchw, [files.length, 3, h, w]),
-    });
-    const actual = result[manifest.output.name];
-    assert.deepEqual(actual.dims, [files.length, manifest.output.embeddingSize]);
-
-    const diff = maxAbsDifference(actual.data as Float32Array, expected);
-    const cosines = files.map((_, i) =>
-      cosine(actual.data as Float32Array, expected, i, manifest.output.embeddingSize),
-    );
-    console.log(
-      `dlib-resnet34 parity: max |Δ| ${diff.toExponential(2)}, 1 − cosine ≤ ${(1 - Math.min(...cosines)).toExponential(1)}`,
-    );
-    assert.ok(diff < 1e-4, `max abs difference ${diff}`);
-    for (const c of cosines) assert.ok(c > 0.999999, `cosine ${c}`);
+    const path = await assertEmbeddingParity('dlib-resnet34', manifest, files, nchw, expected);
 
     const summary = summarizeModel(readModel(path));
     assert.deepEqual(

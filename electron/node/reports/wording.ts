@@ -37,7 +37,7 @@ export const METHOD_STATEMENT = [
   'The maps explain how this model arrived at this score for these two images. They are not ' +
     'evidence of identity on their own: they do not show which facial features are characteristic ' +
     'of a person, they do not say whether the model is right, and a highlighted region is not a ' +
-    'point of agreement found by an examiner. The conclusions below are the examiners’ own, reached ' +
+    'point of agreement found by an examiner. The conclusions in section 2 are the examiners’ own, reached ' +
     'by their examination of the images; the score and the maps are one input to it.',
 ];
 

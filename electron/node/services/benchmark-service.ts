@@ -14,7 +14,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
 import {
   BENCHMARK_JOB_KIND,
@@ -38,6 +38,7 @@ import { SAMPLE_PAIRS, SAMPLES_DIR, SAMPLES_INDEX, samplePairDir } from './bench
 import type { BenchmarkJob, FromBenchmarkWorker, ToBenchmarkWorker } from './benchmark-worker.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
 import type { EventHub } from './event-hub.js';
+import { startWorkerJob } from './worker-job.js';
 
 export const BENCHMARKS_DIR = 'benchmarks';
 
@@ -188,7 +189,7 @@ export class BenchmarkService {
       options: engineOptions(options, this.outDir(runId)),
       samplePairs: SAMPLE_PAIRS,
     };
-    const worker = startWorker(job);
+    const worker = startWorkerJob('benchmark-worker', job);
     this.active = { runId, worker };
     let settled = false;
     const finish = (status: BenchmarkRunStatus, stage: string, error?: string) => {
@@ -326,19 +327,6 @@ function processIsAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-function startWorker(job: BenchmarkJob): Worker {
-  if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./benchmark-worker.js', import.meta.url), { workerData: job });
-  }
-  // From sources under tsx (tests, development): Node 20 does not apply --import hooks to a
-  // worker's entry file, so the worker registers tsx itself first (as the engine's worker does).
-  const entry = JSON.stringify(new URL('./benchmark-worker.ts', import.meta.url).href);
-  return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); })`, {
-    eval: true,
-    workerData: job,
-  });
 }
 
 interface ShippedModel {

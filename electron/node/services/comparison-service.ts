@@ -12,7 +12,6 @@ import type { Database } from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import {
   ANALYSIS_JOB_KIND,
   analysisJobId,
@@ -41,6 +40,7 @@ import {
   type DecisionRow,
   type PairRow,
 } from './rows.js';
+import { startWorkerJob } from './worker-job.js';
 
 export const ARTIFACTS_DIR = 'artifacts';
 
@@ -411,7 +411,7 @@ function runWorker(
   describe: (message: string) => string,
 ): Promise<PhotoExplanationSummary> {
   return new Promise((resolve, reject) => {
-    const worker = startWorker(job);
+    const worker = startWorkerJob('comparison-worker', job);
     worker.on('message', (message: FromAnalysisWorker) => {
       if (message.type === 'progress') onStage(message.stage);
       else if (message.type === 'done') resolve(message.summary);
@@ -426,18 +426,5 @@ function runWorker(
     worker.on('exit', (code) =>
       reject(new Error(`the analysis worker stopped unexpectedly (exit code ${code})`)),
     );
-  });
-}
-
-function startWorker(job: AnalysisJob): Worker {
-  if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./comparison-worker.js', import.meta.url), { workerData: job });
-  }
-  // From sources under tsx (tests, development): Node 20 does not apply --import hooks to a
-  // worker's entry file, so the worker registers tsx itself first (as benchmark-service does).
-  const entry = JSON.stringify(new URL('./comparison-worker.ts', import.meta.url).href);
-  return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); })`, {
-    eval: true,
-    workerData: job,
   });
 }

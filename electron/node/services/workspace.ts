@@ -9,6 +9,7 @@ import { CaseService } from './case-service.js';
 import { ComparisonService } from './comparison-service.js';
 import { EventHub } from './event-hub.js';
 import { EvidenceService } from './evidence-service.js';
+import { ReportService } from './report-service.js';
 
 /** Everything the backend needs for one data folder: database, services, event hub. */
 export interface Workspace {
@@ -23,6 +24,8 @@ export interface Workspace {
   readonly benchmarks: BenchmarkService;
   /** Pairs, xSSAB analyses and decisions. */
   readonly comparisons: ComparisonService;
+  /** Case reports (PDF). */
+  readonly reports: ReportService;
   close(): void;
 }
 
@@ -50,6 +53,7 @@ export function openWorkspace(options: WorkspaceOptions): Workspace {
   const events = new EventHub();
   const benchmarks = new BenchmarkService(db, options.dataDir, events);
   const comparisons = new ComparisonService(db, options.dataDir, cases, evidence, audit, events);
+  const reports = new ReportService(db, options.dataDir, cases, evidence, comparisons, audit);
   return {
     dataDir: options.dataDir,
     db,
@@ -60,6 +64,7 @@ export function openWorkspace(options: WorkspaceOptions): Workspace {
     events,
     benchmarks,
     comparisons,
+    reports,
     close: () => {
       benchmarks.close();
       db.close();

@@ -1,17 +1,14 @@
 import { useCallback, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
-import Breadcrumbs from '@mui/material/Breadcrumbs';
 import Button from '@mui/material/Button';
-import LinearProgress from '@mui/material/LinearProgress';
-import Link from '@mui/material/Link';
 import Typography from '@mui/material/Typography';
 import type { ApiResult, BenchmarkRun } from '../../../electron/common/api.js';
 import { api, ApiCallError } from '../api/client.js';
 import { useApiQuery } from '../api/useApiQuery.js';
 import { routeToHash } from '../app/useHashRoute.js';
+import { DetailPageTop } from '../components/DetailPageTop.js';
 import { EmptyState } from '../components/EmptyState.js';
-import { ErrorAlert } from '../components/ErrorAlert.js';
 import { formatDateTime } from '../components/format.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { Section } from '../components/Section.js';
@@ -68,14 +65,15 @@ function BenchmarkDetail({ runId }: { runId: number }) {
   const run = data?.run;
   return (
     <>
-      <Breadcrumbs aria-label="Breadcrumb" sx={{ mb: 1 }}>
-        <Link href={runListHref} underline="hover" color="inherit">
-          Benchmarks
-        </Link>
-        <Typography color="text.primary">Run #{runId}</Typography>
-      </Breadcrumbs>
-      <Box sx={{ height: 4, mb: 1 }}>{detail.loading && <LinearProgress aria-label="Loading run" />}</Box>
-      {detail.error && <ErrorAlert title="Could not load this run" error={detail.error} onRetry={reload} />}
+      <DetailPageTop
+        listLabel="Benchmarks"
+        listHref={runListHref}
+        current={`Run #${runId}`}
+        query={detail}
+        loadingLabel="Loading run"
+        errorTitle="Could not load this run"
+        onRetry={reload}
+      />
       {data && run && (
         <>
           <PageHeader

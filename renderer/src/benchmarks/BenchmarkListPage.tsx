@@ -1,4 +1,4 @@
-import { useCallback, useState, type KeyboardEvent } from 'react';
+import { useCallback, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -16,6 +16,7 @@ import { navigate } from '../app/useHashRoute.js';
 import { EmptyState } from '../components/EmptyState.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { formatDateTime } from '../components/format.js';
+import { OpenableTableRow } from '../components/OpenableTableRow.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { Section } from '../components/Section.js';
 import { BenchmarkStartForm } from './BenchmarkStartForm.js';
@@ -110,18 +111,9 @@ interface RunRowProps {
 
 function RunRow({ run, live, onCancel }: RunRowProps) {
   const [cancelling, setCancelling] = useState(false);
-  function openOnEnter(event: KeyboardEvent) {
-    if (event.key === 'Enter' && event.target === event.currentTarget) openRun(run.id);
-  }
   const progress = { ...run.progress, ...live };
   return (
-    <TableRow
-      hover
-      tabIndex={0}
-      onClick={() => openRun(run.id)}
-      onKeyDown={openOnEnter}
-      sx={{ cursor: 'pointer' }}
-    >
+    <OpenableTableRow onOpen={() => openRun(run.id)}>
       <TableCell sx={{ fontWeight: 600 }}>#{run.id}</TableCell>
       <TableCell>
         <BenchmarkStatusChip status={run.status} />
@@ -155,6 +147,6 @@ function RunRow({ run, live, onCancel }: RunRowProps) {
           </Button>
         )}
       </TableCell>
-    </TableRow>
+    </OpenableTableRow>
   );
 }

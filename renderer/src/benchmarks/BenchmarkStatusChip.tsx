@@ -1,5 +1,6 @@
-import Chip, { type ChipProps } from '@mui/material/Chip';
+import type { ChipProps } from '@mui/material/Chip';
 import type { BenchmarkRunStatus } from '../../../electron/common/api.js';
+import { StatusChip } from '../components/StatusChip.js';
 
 export const runStatusLabels: Record<BenchmarkRunStatus, string> = {
   running: 'Running',
@@ -16,13 +17,5 @@ const runStatusColors: Record<BenchmarkRunStatus, ChipProps['color']> = {
 };
 
 export function BenchmarkStatusChip({ status }: { status: BenchmarkRunStatus }) {
-  return (
-    <Chip
-      size="small"
-      variant="outlined"
-      color={runStatusColors[status]}
-      label={runStatusLabels[status]}
-      sx={{ fontWeight: 600 }}
-    />
-  );
+  return <StatusChip label={runStatusLabels[status]} color={runStatusColors[status]} />;
 }

@@ -4,6 +4,7 @@ import {
   type BenchmarkMethod,
   type BenchmarkOptions,
 } from '../../../electron/common/api.js';
+import { fieldErrorsOf, issuesOf } from '../components/fieldErrors.js';
 
 /** The start form as typed: text fields stay text until validated. */
 export interface BenchmarkFormValues {
@@ -46,19 +47,12 @@ const fieldOfPath: Record<string, BenchmarkFormField> = {
   seed: 'seed',
 };
 
-function sentenceCase(message: string): string {
-  return message.charAt(0).toUpperCase() + message.slice(1);
-}
-
 /** Maps field issues (from zod or a VALIDATION error body) onto the form's fields. */
 export function benchmarkFieldErrors(issues: ApiErrorBody['issues']): BenchmarkFormErrors {
-  const errors: BenchmarkFormErrors = {};
-  for (const issue of issues ?? []) {
-    const segments = issue.path.split('.');
-    const field = fieldOfPath[segments.slice(0, 2).join('.')] ?? fieldOfPath[segments[0]];
-    if (field) errors[field] ??= sentenceCase(issue.message);
-  }
-  return errors;
+  return fieldErrorsOf(
+    issues,
+    (segments) => fieldOfPath[segments.slice(0, 2).join('.')] ?? fieldOfPath[segments[0]],
+  );
 }
 
 export type BenchmarkFormValidation =
@@ -89,10 +83,6 @@ export function validateBenchmarkForm(values: BenchmarkFormValues): BenchmarkFor
   };
   const parsed = apiContract['benchmarks.start'].params.safeParse(candidate);
   if (parsed.success && Object.keys(errors).length === 0) return { ok: true, options: parsed.data };
-  const schemaErrors = parsed.success
-    ? {}
-    : benchmarkFieldErrors(
-        parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-      );
+  const schemaErrors = parsed.success ? {} : benchmarkFieldErrors(issuesOf(parsed.error));
   return { ok: false, errors: { ...schemaErrors, ...errors } };
 }

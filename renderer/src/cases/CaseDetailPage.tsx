@@ -1,10 +1,7 @@
 import { useCallback, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
-import Breadcrumbs from '@mui/material/Breadcrumbs';
 import Button from '@mui/material/Button';
-import LinearProgress from '@mui/material/LinearProgress';
-import Link from '@mui/material/Link';
 import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
@@ -14,8 +11,8 @@ import { api, ApiCallError } from '../api/client.js';
 import { useApiQuery } from '../api/useApiQuery.js';
 import { useCaseChanges } from '../api/useCaseChanges.js';
 import { routeToHash } from '../app/useHashRoute.js';
+import { DetailPageTop } from '../components/DetailPageTop.js';
 import { EmptyState } from '../components/EmptyState.js';
-import { ErrorAlert } from '../components/ErrorAlert.js';
 import { formatDateTime } from '../components/format.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { Section } from '../components/Section.js';
@@ -76,14 +73,15 @@ function CaseDetail({ caseId }: { caseId: number }) {
   const data = detail.data;
   return (
     <>
-      <Breadcrumbs aria-label="Breadcrumb" sx={{ mb: 1 }}>
-        <Link href={caseListHref} underline="hover" color="inherit">
-          Cases
-        </Link>
-        <Typography color="text.primary">{data?.caseNumber ?? '…'}</Typography>
-      </Breadcrumbs>
-      <Box sx={{ height: 4, mb: 1 }}>{detail.loading && <LinearProgress aria-label="Loading case" />}</Box>
-      {detail.error && <ErrorAlert title="Could not load this case" error={detail.error} onRetry={reload} />}
+      <DetailPageTop
+        listLabel="Cases"
+        listHref={caseListHref}
+        current={data?.caseNumber ?? '…'}
+        query={detail}
+        loadingLabel="Loading case"
+        errorTitle="Could not load this case"
+        onRetry={reload}
+      />
       {data && (
         <>
           <PageHeader

@@ -1,4 +1,4 @@
-import { useState, type KeyboardEvent } from 'react';
+import { useState } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import InputAdornment from '@mui/material/InputAdornment';
@@ -21,6 +21,7 @@ import { navigate } from '../app/useHashRoute.js';
 import { EmptyState } from '../components/EmptyState.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { formatDateTime } from '../components/format.js';
+import { OpenableTableRow } from '../components/OpenableTableRow.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { useDebouncedValue } from '../components/useDebouncedValue.js';
 import { CaseFormDialog } from './CaseFormDialog.js';
@@ -149,17 +150,8 @@ export function CaseListPage() {
 }
 
 function CaseRow({ summary }: { summary: CaseSummary }) {
-  function openOnEnter(event: KeyboardEvent) {
-    if (event.key === 'Enter') openCase(summary.id);
-  }
   return (
-    <TableRow
-      hover
-      tabIndex={0}
-      onClick={() => openCase(summary.id)}
-      onKeyDown={openOnEnter}
-      sx={{ cursor: 'pointer' }}
-    >
+    <OpenableTableRow onOpen={() => openCase(summary.id)}>
       <TableCell sx={{ fontWeight: 600, whiteSpace: 'nowrap' }}>{summary.caseNumber}</TableCell>
       <TableCell>{summary.title}</TableCell>
       <TableCell>{summary.requestingAgency || '—'}</TableCell>
@@ -169,6 +161,6 @@ function CaseRow({ summary }: { summary: CaseSummary }) {
       </TableCell>
       <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDateTime(summary.updatedAt)}</TableCell>
       <TableCell align="right">{summary.evidenceCount}</TableCell>
-    </TableRow>
+    </OpenableTableRow>
   );
 }

@@ -1,12 +1,10 @@
-import Chip from '@mui/material/Chip';
-import Typography from '@mui/material/Typography';
 import type { Analysis, CaseDetail, Decision, Report } from '../../../electron/common/api.js';
-import { EmptyState } from '../components/EmptyState.js';
 import { formatDateTime } from '../components/format.js';
 import { HashText } from '../components/HashText.js';
-import { RecordTable, type RecordColumn } from '../components/RecordTable.js';
-import { Section } from '../components/Section.js';
-import { conclusionLabels, formatScore, roleLabels } from './labels.js';
+import { RecordSection } from '../components/RecordSection.js';
+import type { RecordColumn } from '../components/RecordTable.js';
+import { decisionColumn } from './decisionColumns.js';
+import { formatScore } from './labels.js';
 
 /** The case-wide records: every analysis run on its pairs, every decision, and the reports. */
 export function CaseRecordSections({ detail }: { detail: CaseDetail }) {
@@ -24,29 +22,16 @@ export function CaseRecordSections({ detail }: { detail: CaseDetail }) {
 
   const decisionColumns: RecordColumn<Decision>[] = [
     { header: 'Pair', cell: (decision) => `#${decision.pairId}`, nowrap: true },
-    { header: 'Role', cell: (decision) => roleLabels[decision.role] },
+    decisionColumn.role,
     { header: 'Examiner', cell: (decision) => decision.examiner },
-    {
-      header: 'Conclusion',
-      cell: (decision) => (
-        <Chip size="small" variant="outlined" label={conclusionLabels[decision.conclusion]} />
-      ),
-      nowrap: true,
-    },
-    {
-      header: 'Rationale',
-      cell: (decision) => (
-        <Typography variant="body2" sx={{ whiteSpace: 'pre-wrap' }}>
-          {decision.rationale}
-        </Typography>
-      ),
-    },
+    decisionColumn.conclusion,
+    decisionColumn.rationale,
     {
       header: 'Based on',
       cell: (decision) => (decision.analysisId === null ? '—' : `Analysis #${decision.analysisId}`),
       nowrap: true,
     },
-    { header: 'Recorded', cell: (decision) => formatDateTime(decision.createdAt), nowrap: true },
+    decisionColumn.recorded,
   ];
 
   const reportColumns: RecordColumn<Report>[] = [
@@ -64,51 +49,37 @@ export function CaseRecordSections({ detail }: { detail: CaseDetail }) {
 
   return (
     <>
-      <Section title="Analyses" count={detail.analyses.length}>
-        {detail.analyses.length === 0 ? (
-          <EmptyState
-            title="No analyses"
-            description="Model scores and xSSAB explanation maps appear here once a pair has been analysed."
-          />
-        ) : (
-          <RecordTable
-            label="Analyses"
-            rows={detail.analyses}
-            rowKey={(analysis) => analysis.id}
-            columns={analysisColumns}
-          />
-        )}
-      </Section>
-      <Section title="Decisions" count={detail.decisions.length}>
-        {detail.decisions.length === 0 ? (
-          <EmptyState
-            title="No decisions recorded"
-            description="Examiner and verifier conclusions on the pairs of this case are listed here once recorded."
-          />
-        ) : (
-          <RecordTable
-            label="Decisions"
-            rows={detail.decisions}
-            rowKey={(decision) => decision.id}
-            columns={decisionColumns}
-          />
-        )}
-      </Section>
-      <Section title="Reports" count={detail.reports.length}>
-        {detail.reports.length === 0 ? (
-          <EmptyState
-            title="No reports exported"
-            description="Exported case reports and their SHA-256 hashes are listed here."
-          />
-        ) : (
-          <RecordTable
-            label="Reports"
-            rows={detail.reports}
-            rowKey={(report) => report.id}
-            columns={reportColumns}
-          />
-        )}
-      </Section>
+      <RecordSection
+        title="Analyses"
+        rows={detail.analyses}
+        rowKey={(analysis) => analysis.id}
+        columns={analysisColumns}
+        empty={{
+          title: 'No analyses',
+          description: 'Model scores and xSSAB explanation maps appear here once a pair has been analysed.',
+        }}
+      />
+      <RecordSection
+        title="Decisions"
+        rows={detail.decisions}
+        rowKey={(decision) => decision.id}
+        columns={decisionColumns}
+        empty={{
+          title: 'No decisions recorded',
+          description:
+            'Examiner and verifier conclusions on the pairs of this case are listed here once recorded.',
+        }}
+      />
+      <RecordSection
+        title="Reports"
+        rows={detail.reports}
+        rowKey={(report) => report.id}
+        columns={reportColumns}
+        empty={{
+          title: 'No reports exported',
+          description: 'Exported case reports and their SHA-256 hashes are listed here.',
+        }}
+      />
     </>
   );
 }

@@ -1,5 +1,6 @@
-import Chip, { type ChipProps } from '@mui/material/Chip';
+import type { ChipProps } from '@mui/material/Chip';
 import type { CaseStatus } from '../../../electron/common/api.js';
+import { StatusChip } from '../components/StatusChip.js';
 
 export const caseStatusLabels: Record<CaseStatus, string> = {
   open: 'Open',
@@ -14,13 +15,5 @@ const caseStatusColors: Record<CaseStatus, ChipProps['color']> = {
 };
 
 export function CaseStatusChip({ status }: { status: CaseStatus }) {
-  return (
-    <Chip
-      size="small"
-      variant="outlined"
-      color={caseStatusColors[status]}
-      label={caseStatusLabels[status]}
-      sx={{ fontWeight: 600 }}
-    />
-  );
+  return <StatusChip label={caseStatusLabels[status]} color={caseStatusColors[status]} />;
 }

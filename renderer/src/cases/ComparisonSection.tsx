@@ -2,7 +2,6 @@ import { useEffect, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import Chip from '@mui/material/Chip';
 import LinearProgress from '@mui/material/LinearProgress';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
@@ -10,12 +9,11 @@ import CompareArrowsIcon from '@mui/icons-material/CompareArrows';
 import { analysisJobId, type CaseDetail, type Decision, type Pair } from '../../../electron/common/api.js';
 import { api } from '../api/client.js';
 import { EmptyState } from '../components/EmptyState.js';
-import { formatDateTime } from '../components/format.js';
 import { RecordTable, type RecordColumn } from '../components/RecordTable.js';
 import { Section } from '../components/Section.js';
 import { AnalysisView } from './AnalysisView.js';
+import { decisionColumn } from './decisionColumns.js';
 import { DecisionForm } from './DecisionForm.js';
-import { conclusionLabels, roleLabels } from './labels.js';
 import { NewComparisonDialog } from './NewComparisonDialog.js';
 
 interface ComparisonSectionProps {
@@ -78,24 +76,11 @@ export function ComparisonSection({ detail, onChanged }: ComparisonSectionProps)
 }
 
 const decisionColumns: RecordColumn<Decision>[] = [
-  { header: 'Role', cell: (decision) => roleLabels[decision.role] },
+  decisionColumn.role,
   { header: 'Person', cell: (decision) => decision.examiner },
-  {
-    header: 'Conclusion',
-    cell: (decision) => (
-      <Chip size="small" variant="outlined" label={conclusionLabels[decision.conclusion]} />
-    ),
-    nowrap: true,
-  },
-  {
-    header: 'Rationale',
-    cell: (decision) => (
-      <Typography variant="body2" sx={{ whiteSpace: 'pre-wrap' }}>
-        {decision.rationale}
-      </Typography>
-    ),
-  },
-  { header: 'Recorded', cell: (decision) => formatDateTime(decision.createdAt), nowrap: true },
+  decisionColumn.conclusion,
+  decisionColumn.rationale,
+  decisionColumn.recorded,
 ];
 
 interface PairPanelProps {

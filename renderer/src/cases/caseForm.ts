@@ -1,4 +1,5 @@
 import { apiContract, type ApiErrorBody, type Case, type CaseStatus } from '../../../electron/common/api.js';
+import { fieldErrorsOf, issuesOf } from '../components/fieldErrors.js';
 
 export interface CaseFormValues {
   caseNumber: string;
@@ -28,18 +29,9 @@ export function caseFormValuesOf(existing: Case): CaseFormValues {
 
 const fieldNames = new Set<string>(Object.keys(emptyCaseForm));
 
-function sentenceCase(message: string): string {
-  return message.charAt(0).toUpperCase() + message.slice(1);
-}
-
 /** Maps field issues (from zod or a VALIDATION error body) onto the form's fields. */
 export function fieldErrorsFrom(issues: ApiErrorBody['issues']): CaseFormErrors {
-  const errors: CaseFormErrors = {};
-  for (const issue of issues ?? []) {
-    const field = issue.path.split('.')[0];
-    if (fieldNames.has(field)) errors[field as CaseFormField] ??= sentenceCase(issue.message);
-  }
-  return errors;
+  return fieldErrorsOf(issues, ([first]) => (fieldNames.has(first) ? (first as CaseFormField) : undefined));
 }
 
 export type CaseFormValidation = { ok: true; values: CaseFormValues } | { ok: false; errors: CaseFormErrors };
@@ -55,9 +47,7 @@ export function validateCaseForm(values: CaseFormValues): CaseFormValidation {
   }
   return {
     ok: false,
-    errors: fieldErrorsFrom(
-      parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-    ),
+    errors: fieldErrorsFrom(issuesOf(parsed.error)),
   };
 }
 

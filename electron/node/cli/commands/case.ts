@@ -15,6 +15,7 @@ import {
 import { createApiHandler } from '../../api/handler.js';
 import { openWorkspace } from '../../services/workspace.js';
 import { CliUsageError, type CliCommand, type CliIo } from '../command.js';
+import { printResult } from '../options.js';
 
 /** A failed API call; the dispatcher prints its message and exits 1. */
 class CaseCommandError extends Error {
@@ -25,7 +26,7 @@ class CaseCommandError extends Error {
  * Calls the API in-process on the data folder. A VALIDATION error is the user's (exit 2) and names
  * the offending options, `optionNames` mapping API fields to them.
  */
-async function callApi<M extends ApiMethod>(
+export async function callApi<M extends ApiMethod>(
   io: CliIo,
   method: M,
   params: ApiParams<M>,
@@ -98,7 +99,7 @@ export const caseCreateCommand: CliCommand = {
       },
       CREATE_OPTIONS,
     );
-    io.out(values.json ? JSON.stringify(created) : `Created ${describeCase(created)}`);
+    printResult(io, values.json, created, () => `Created ${describeCase(created)}`);
     return 0;
   },
 };
@@ -129,26 +130,20 @@ export const caseListCommand: CliCommand = {
       },
       { search: '--search', sortBy: '--sort', direction: '--direction' },
     );
-    if (values.json) {
-      io.out(JSON.stringify({ cases }));
-      return 0;
-    }
-    if (cases.length === 0) {
-      io.out(values.search ? `No case matches "${values.search}".` : 'No cases yet.');
-      return 0;
-    }
-    const rows = [
-      ['ID', 'NUMBER', 'STATUS', 'EVIDENCE', 'UPDATED', 'TITLE'],
-      ...cases.map((c) => [
-        String(c.id),
-        c.caseNumber,
-        c.status,
-        String(c.evidenceCount),
-        c.updatedAt.slice(0, 16),
-        c.title,
-      ]),
-    ];
-    io.out(formatTable(rows));
+    printResult(io, values.json, { cases }, () => {
+      if (cases.length === 0) return values.search ? `No case matches "${values.search}".` : 'No cases yet.';
+      return formatTable([
+        ['ID', 'NUMBER', 'STATUS', 'EVIDENCE', 'UPDATED', 'TITLE'],
+        ...cases.map((c) => [
+          String(c.id),
+          c.caseNumber,
+          c.status,
+          String(c.evidenceCount),
+          c.updatedAt.slice(0, 16),
+          c.title,
+        ]),
+      ]);
+    });
     return 0;
   },
 };
@@ -163,7 +158,7 @@ function formatTable(rows: string[][]): string {
 }
 
 /** An exact case number wins; otherwise digits are an id. */
-async function resolveCaseId(io: CliIo, reference: string): Promise<number> {
+export async function resolveCaseId(io: CliIo, reference: string): Promise<number> {
   const { cases } = await callApi(io, 'cases.list', { search: reference });
   const byNumber = cases.find((c) => c.caseNumber === reference.trim());
   if (byNumber) return byNumber.id;
@@ -184,7 +179,7 @@ export const caseShowCommand: CliCommand = {
     });
     if (positionals.length !== 1) throw new CliUsageError('give exactly one case id or case number');
     const detail = await callApi(io, 'cases.get', { id: await resolveCaseId(io, positionals[0]) });
-    io.out(values.json ? JSON.stringify(detail) : describeDetail(detail));
+    printResult(io, values.json, detail, () => describeDetail(detail));
     return 0;
   },
 };

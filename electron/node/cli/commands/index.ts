@@ -5,6 +5,7 @@ import { explainCommand } from './explain.js';
 import { modelsCommands } from './models.js';
 import { patchBenchCommand } from './patch-bench.js';
 import { patchMakeCommand } from './patch-make.js';
+import { reportCommand } from './report.js';
 import { verifyCommand } from './verify.js';
 
 /** Every subcommand of `xssab`; add a command by adding its module here. */
@@ -14,6 +15,7 @@ export const commands: CliCommand[] = [
   patchMakeCommand,
   patchBenchCommand,
   ...caseCommands,
+  reportCommand,
   verifyCommand,
   ...modelsCommands,
 ];

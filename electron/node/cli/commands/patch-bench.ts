@@ -8,7 +8,8 @@ import {
   type SummaryRow,
 } from '../../../../native-models/benchmark/run.js';
 import { CliUsageError, type CliCommand } from '../command.js';
-import { integerFlag, progressBar } from './patch-make.js';
+import { integerOption, numberOption, requireOptions } from '../options.js';
+import { progressBar } from './patch-make.js';
 
 function methodsFlag(text: string): MethodName[] {
   const names = text.split(',').map((m) => m.trim());
@@ -53,16 +54,9 @@ export const patchBenchCommand: CliCommand = {
       },
       strict: true,
     });
-    if (!values.root || !values.pairs || !values.out || !values.model) {
-      throw new CliUsageError('--root, --pairs, --model and --out are required');
-    }
-    let threshold: number | undefined;
-    if (values.threshold !== undefined) {
-      threshold = Number(values.threshold);
-      if (values.threshold.trim() === '' || !Number.isFinite(threshold)) {
-        throw new CliUsageError(`--threshold must be a number, got "${values.threshold}"`);
-      }
-    }
+    requireOptions(values, ['root', 'pairs', 'model', 'out']);
+    const threshold =
+      values.threshold === undefined ? undefined : numberOption('threshold', values.threshold);
 
     // The first Ctrl-C lets the current pair finish and saves it; a second one exits at once.
     const controller = new AbortController();
@@ -83,9 +77,9 @@ export const patchBenchCommand: CliCommand = {
           model: values.model,
           threshold,
           methods: methodsFlag(values.methods),
-          limit: values.limit === undefined ? undefined : integerFlag('limit', values.limit, 1),
-          masks: values.masks === undefined ? undefined : integerFlag('masks', values.masks, 2),
-          seed: values.seed === undefined ? undefined : integerFlag('seed', values.seed, 0),
+          limit: values.limit === undefined ? undefined : integerOption('limit', values.limit, 1),
+          masks: values.masks === undefined ? undefined : integerOption('masks', values.masks, 2),
+          seed: values.seed === undefined ? undefined : integerOption('seed', values.seed, 0),
           out: values.out,
         },
         { signal: controller.signal, onProgress: ({ done, total }) => progress.update(done, total) },

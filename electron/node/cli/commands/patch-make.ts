@@ -3,13 +3,7 @@ import { DatasetError } from '../../../../native-models/benchmark/dataset.js';
 import { writePatchSet } from '../../../../native-models/benchmark/patch-set.js';
 import { DEFAULT_SEED } from '../../../../native-models/benchmark/rng.js';
 import { CliUsageError, type CliCommand } from '../command.js';
-
-export function integerFlag(name: string, text: string, min: number): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min)
-    throw new CliUsageError(`--${name} must be an integer ≥ ${min}, got "${text}"`);
-  return value;
-}
+import { integerOption, requireOptions } from '../options.js';
 
 /** A progress bar on stderr when it is a terminal; otherwise a line at every tenth of the work. */
 export function progressBar(label: string): { update(done: number, total: number): void; end(): void } {
@@ -56,8 +50,7 @@ export const patchMakeCommand: CliCommand = {
       },
       strict: true,
     });
-    if (!values.root || !values.pairs || !values.out)
-      throw new CliUsageError('--root, --pairs and --out are required');
+    requireOptions(values, ['root', 'pairs', 'out']);
     const progress = progressBar('patching');
     let manifest;
     try {
@@ -66,8 +59,8 @@ export const patchMakeCommand: CliCommand = {
           root: values.root,
           pairs: values.pairs,
           labels: values.labels,
-          limit: values.limit === undefined ? undefined : integerFlag('limit', values.limit, 1),
-          seed: values.seed === undefined ? DEFAULT_SEED : integerFlag('seed', values.seed, 0),
+          limit: values.limit === undefined ? undefined : integerOption('limit', values.limit, 1),
+          seed: values.seed === undefined ? DEFAULT_SEED : integerOption('seed', values.seed, 0),
           out: values.out,
         },
         (done, total) => progress.update(done, total),

@@ -14,15 +14,8 @@ import type {
 } from '../../../../native-models/pipeline/verify.js';
 import { DEFAULT_MODEL_ID, ModelRegistry } from '../../../../native-models/registry/registry.js';
 import { CliUsageError, type CliCommand } from '../command.js';
-import { describeThreshold, numberOption, positiveIntOption } from './models.js';
-
-function faceOption(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const value = numberOption(name, text);
-  if (!Number.isInteger(value) || value < 0)
-    throw new CliUsageError(`--${name} must be a face index ≥ 0 (0 = largest), got "${text}"`);
-  return value;
-}
+import { faceIndexOption, numberOption, positiveIntOption, printResult, requireOptions } from '../options.js';
+import { describeThreshold } from './models.js';
 
 /** Whether every model that has a threshold reached the same decision; null with fewer than two. */
 function agreement(scores: ModelScore[]): boolean | null {
@@ -140,17 +133,14 @@ export const verifyCommand: CliCommand = {
     try {
       if (!batch) {
         const result = await verifier.verifyPair(values.a!, values.b!, {
-          a: { face: faceOption('face-a', values['face-a']) },
-          b: { face: faceOption('face-b', values['face-b']) },
+          a: { face: faceIndexOption('face-a', values['face-a']) },
+          b: { face: faceIndexOption('face-b', values['face-b']) },
         });
-        io.out(
-          values.json ? JSON.stringify({ ...result, agree: agreement(result.scores) }) : humanPair(result),
-        );
+        printResult(io, values.json, { ...result, agree: agreement(result.scores) }, () => humanPair(result));
         return 0;
       }
 
-      if (!values.root || !values.out)
-        throw new CliUsageError('a batch needs --root DIR (the photos) and --out SCORES.csv');
+      requireOptions(values, ['root', 'out'], 'a batch needs --root DIR (the photos) and --out SCORES.csv');
       if (values['face-a'] || values['face-b'])
         throw new CliUsageError('--face-a/--face-b apply to one pair; a batch uses the largest face');
       const input = parseCsv(readFileSync(values.pairs!, 'utf8'), ['a', 'b'], values.pairs);
@@ -189,21 +179,15 @@ export const verifyCommand: CliCommand = {
         })),
         ...(ids.length > 1 && { agreeing: decided.filter(Boolean).length, compared: decided.length }),
       };
-      if (values.json) io.out(JSON.stringify(summary));
-      else {
-        io.out(
-          [
-            `wrote ${summary.scored} scored pairs${errors ? ` and ${errors} with errors` : ''} to ${out}`,
-            ...summary.models.map(
-              (m) =>
-                `${m.id} (sha256 ${m.sha256.slice(0, 12)}…): threshold ${describeThreshold(m.threshold)}`,
-            ),
-            ...(ids.length > 1
-              ? [`the models agree on ${summary.agreeing} of ${summary.compared} pairs`]
-              : []),
-          ].join('\n'),
-        );
-      }
+      printResult(io, values.json, summary, () =>
+        [
+          `wrote ${summary.scored} scored pairs${errors ? ` and ${errors} with errors` : ''} to ${out}`,
+          ...summary.models.map(
+            (m) => `${m.id} (sha256 ${m.sha256.slice(0, 12)}…): threshold ${describeThreshold(m.threshold)}`,
+          ),
+          ...(ids.length > 1 ? [`the models agree on ${summary.agreeing} of ${summary.compared} pairs`] : []),
+        ].join('\n'),
+      );
       return 0;
     } finally {
       await verifier.close();

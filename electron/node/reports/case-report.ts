@@ -1,0 +1,412 @@
+/**
+ * The case report as a PDF (pdfkit), built from plain data gathered by ReportService.
+ *
+ * Deterministic: the same bundle gives the same bytes. The document dates are the bundle's `asOf`
+ * (the time of the newest recorded event the report covers), pdfkit's file ID is a hash of the
+ * document info, the fonts are the PDF standard fonts (Helvetica, Courier: nothing embedded, no
+ * subset tags), and images are embedded in the order they appear.
+ */
+import PDFDocument from 'pdfkit';
+import type {
+  Analysis,
+  Case,
+  Decision,
+  EvidenceItem,
+  MapKind,
+  Pair,
+  XssabParameters,
+  XssabResult,
+} from '../../common/api.js';
+import {
+  CONCLUSION_WORDING,
+  INTEGRITY_STATEMENT,
+  METHOD_STATEMENT,
+  REPORT_TITLE,
+  ROLE_WORDING,
+} from './wording.js';
+
+/** An image shown in the report, with the SHA-256 of the stored file it comes from. */
+export interface ReportImage {
+  /** PNG or JPEG bytes. */
+  bytes: Buffer;
+  sha256: string;
+}
+
+export type AnalysisImageKind = 'crop' | MapKind;
+
+export interface ReportAnalysis {
+  analysis: Analysis;
+  parameters: XssabParameters;
+  result: XssabResult;
+  /** The aligned crop and the three maps of each side, from the analysis artifacts (hashes verified). */
+  images: Record<'a' | 'b', Record<AnalysisImageKind, ReportImage>>;
+}
+
+export interface ReportPair {
+  pair: Pair;
+  a: EvidenceItem;
+  b: EvidenceItem;
+  analyses: ReportAnalysis[];
+  decisions: Decision[];
+}
+
+export interface CaseReportBundle {
+  software: { name: string; version: string };
+  /** SHA-256 of the recorded data the report presents: the report's identity, on every page. */
+  identifier: string;
+  /** Time of the newest audit event of the case the report covers; the document's date. */
+  asOf: string;
+  case: Case;
+  /** Each evidence item with a downscaled picture of its (hash-verified) original. */
+  evidence: { item: EvidenceItem; thumbnail: Buffer }[];
+  pairs: ReportPair[];
+  /** The newest event of the case the report covers (the chain was verified intact up to it). */
+  anchor: { seq: number; at: string; hash: string };
+}
+
+export interface CaseReportPdf {
+  bytes: Buffer;
+  pages: number;
+}
+
+const PAGE = { width: 595.28, height: 841.89 };
+const MARGIN = { top: 78, bottom: 66, left: 56, right: 56 };
+const CONTENT_WIDTH = PAGE.width - MARGIN.left - MARGIN.right;
+const LABEL_WIDTH = 128;
+const INK = '#111111';
+const MUTED = '#555555';
+const RULE = '#999999';
+const FONT = { regular: 'Helvetica', bold: 'Helvetica-Bold', italic: 'Helvetica-Oblique', mono: 'Courier' };
+
+const IMAGE_TITLES: Record<AnalysisImageKind, string> = {
+  crop: 'Aligned face crop',
+  combined: 'Combined map',
+  pos: 'Positive map (for)',
+  neg: 'Negative map (against)',
+};
+const IMAGE_ORDER: AnalysisImageKind[] = ['crop', 'combined', 'pos', 'neg'];
+
+type Row = [label: string, value: string, style?: 'mono'];
+
+export async function buildCaseReport(bundle: CaseReportBundle): Promise<CaseReportPdf> {
+  const date = new Date(bundle.asOf);
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: MARGIN,
+    bufferPages: true,
+    pdfVersion: '1.7',
+    lang: 'en',
+    displayTitle: true,
+    info: {
+      Title: `${REPORT_TITLE}, case ${bundle.case.caseNumber}`,
+      Subject: `Report ${bundle.identifier}`,
+      Keywords: `case ${bundle.case.caseNumber}; report ${bundle.identifier}`,
+      Creator: `${bundle.software.name} ${bundle.software.version}`,
+      Producer: `${bundle.software.name} ${bundle.software.version} (PDFKit)`,
+      CreationDate: date,
+      ModDate: date,
+    },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const ended = new Promise<void>((resolve, reject) => {
+    doc.on('end', resolve);
+    doc.on('error', reject);
+  });
+
+  new ReportWriter(doc).write(bundle);
+  const pages = doc.bufferedPageRange().count;
+  for (let index = 0; index < pages; index += 1) {
+    doc.switchToPage(index);
+    drawHeaderAndFooter(doc, bundle, index + 1, pages);
+  }
+  doc.end();
+  await ended;
+  return { bytes: Buffer.concat(chunks), pages };
+}
+
+/** Header and footer on every page, drawn once the page count is known. */
+function drawHeaderAndFooter(doc: PDFKit.PDFDocument, bundle: CaseReportBundle, page: number, pages: number) {
+  // Text below the bottom margin would make pdfkit open a new page; lift the margin meanwhile.
+  const bottomMargin = doc.page.margins.bottom;
+  doc.page.margins.bottom = 0;
+  const left = MARGIN.left;
+  const right = PAGE.width - MARGIN.right;
+  doc.font(FONT.bold).fontSize(9).fillColor(INK);
+  doc.text(`Case ${bundle.case.caseNumber}`, left, 40, { width: CONTENT_WIDTH / 2, lineBreak: false });
+  doc.font(FONT.regular).fillColor(MUTED);
+  doc.text(REPORT_TITLE, left + CONTENT_WIDTH / 2, 40, {
+    width: CONTENT_WIDTH / 2,
+    align: 'right',
+    lineBreak: false,
+  });
+  doc.moveTo(left, 54).lineTo(right, 54).lineWidth(0.5).strokeColor(RULE).stroke();
+
+  const footerY = PAGE.height - 46;
+  doc.moveTo(left, footerY - 6).lineTo(right, footerY - 6).lineWidth(0.5).strokeColor(RULE).stroke();
+  doc.font(FONT.regular).fontSize(7.5).fillColor(MUTED);
+  doc.text(`Report identifier ${bundle.identifier}`, left, footerY, { width: CONTENT_WIDTH - 80, lineBreak: false });
+  doc.text(`Page ${page} of ${pages}`, right - 80, footerY, { width: 80, align: 'right', lineBreak: false });
+  doc.text(`${bundle.software.name} ${bundle.software.version} · data as of ${formatTime(bundle.asOf)}`, left, footerY + 10, {
+    width: CONTENT_WIDTH,
+    lineBreak: false,
+  });
+  doc.page.margins.bottom = bottomMargin;
+}
+
+/** Writes the body top to bottom, opening pages as the content needs them. */
+class ReportWriter {
+  constructor(private readonly doc: PDFKit.PDFDocument) {}
+
+  write(bundle: CaseReportBundle): void {
+    const { doc } = this;
+    const c = bundle.case;
+    doc.font(FONT.bold).fontSize(17).fillColor(INK).text(REPORT_TITLE, MARGIN.left, MARGIN.top);
+    doc.moveDown(0.2);
+    doc.font(FONT.regular).fontSize(11).fillColor(MUTED).text(`Case ${c.caseNumber}: ${c.title}`);
+    doc.moveDown(0.8);
+
+    this.rows([
+      ['Case number', c.caseNumber],
+      ['Title', c.title],
+      ['Requesting agency', c.requestingAgency || '—'],
+      ['Responsible examiner', c.examiner || '—'],
+      ['Case status', c.status.replace('_', ' ')],
+      ['Case opened', formatTime(c.createdAt)],
+      ['Last change', formatTime(c.updatedAt)],
+      ...(c.notes ? [['Notes', c.notes] as Row] : []),
+    ]);
+    this.gap();
+    this.rows([
+      ['Report identifier', bundle.identifier, 'mono'],
+      ['Data as of', `${formatTime(bundle.asOf)} (audit event #${bundle.anchor.seq})`],
+      ['Software', `${bundle.software.name} ${bundle.software.version}`],
+      [
+        'Contents',
+        `${count(bundle.evidence.length, 'evidence item')}, ${count(bundle.pairs.length, 'compared pair')}, ` +
+          `${count(bundle.pairs.reduce((n, p) => n + p.analyses.length, 0), 'analysis', 'analyses')}, ` +
+          `${count(bundle.pairs.reduce((n, p) => n + p.decisions.length, 0), 'recorded decision')}`,
+      ],
+    ]);
+
+    this.heading('1  Evidence');
+    if (bundle.evidence.length === 0) this.note('No evidence has been imported into this case.');
+    bundle.evidence.forEach(({ item, thumbnail }) => this.evidenceItem(item, thumbnail));
+
+    this.heading('2  Comparisons');
+    if (bundle.pairs.length === 0) this.note('No pair of images has been compared in this case.');
+    bundle.pairs.forEach((pair, index) => this.pair(pair, index + 1));
+
+    this.heading('3  Method and limits of the explanation maps');
+    for (const paragraph of METHOD_STATEMENT) this.paragraph(paragraph);
+
+    this.heading('4  Integrity');
+    this.paragraph(INTEGRITY_STATEMENT);
+    this.rows([
+      ['Audit trail', 'hash chain verified intact when the report was generated'],
+      ['Covered up to', `event #${bundle.anchor.seq}, ${formatTime(bundle.anchor.at)}`],
+      ['Hash of that event', bundle.anchor.hash, 'mono'],
+    ]);
+  }
+
+  private evidenceItem(item: EvidenceItem, thumbnail: Buffer): void {
+    const { doc } = this;
+    const box = 112;
+    const x = MARGIN.left + box + 14;
+    const width = CONTENT_WIDTH - box - 14;
+    const rows: Row[] = [
+      ['Evidence', `#${item.id}  ${item.originalName}`],
+      ['SHA-256', item.sha256, 'mono'],
+      ['Size', `${item.byteSize.toLocaleString('en-GB')} bytes, ${item.mediaType}`],
+      ['Dimensions', item.width && item.height ? `${item.width} × ${item.height} pixels` : 'unknown'],
+      ['Imported', `${formatTime(item.importedAt)} by ${item.importedBy}`],
+    ];
+    const labelWidth = 72;
+    const height = Math.max(box, this.rowsHeight(rows, width, labelWidth)) + 12;
+    this.ensure(height);
+    const top = doc.y;
+    doc.rect(MARGIN.left, top, box, box).lineWidth(0.5).strokeColor(RULE).stroke();
+    doc.image(thumbnail, MARGIN.left + 2, top + 2, { fit: [box - 4, box - 4], align: 'center', valign: 'center' });
+    this.rows(rows, x, width, labelWidth);
+    doc.y = top + height;
+    doc.x = MARGIN.left;
+  }
+
+  private pair(report: ReportPair, number: number): void {
+    const { doc } = this;
+    this.subheading(`2.${number}  Pair ${report.pair.id}: A = evidence #${report.a.id}, B = evidence #${report.b.id}`);
+    this.rows([
+      ['Image A', `#${report.a.id}  ${report.a.originalName}`],
+      ['', report.a.sha256, 'mono'],
+      ['Image B', `#${report.b.id}  ${report.b.originalName}`],
+      ['', report.b.sha256, 'mono'],
+      ['Pair created', formatTime(report.pair.createdAt)],
+    ]);
+    if (report.analyses.length === 0) this.note('This pair has not been analysed.');
+    for (const analysis of report.analyses) this.analysis(report, analysis);
+
+    this.minorHeading('Decisions');
+    if (report.decisions.length === 0) this.note('No conclusion has been recorded on this pair.');
+    for (const decision of report.decisions) {
+      this.rows([
+        [ROLE_WORDING[decision.role], `${decision.examiner}, ${formatTime(decision.createdAt)}`],
+        ['Conclusion', CONCLUSION_WORDING[decision.conclusion]],
+        ['Based on', decision.analysisId === null ? 'the examination of the images' : `analysis #${decision.analysisId}`],
+        ['Rationale', decision.rationale],
+      ]);
+      this.gap(6);
+    }
+    doc.x = MARGIN.left;
+  }
+
+  private analysis(report: ReportPair, { analysis, parameters, result, images }: ReportAnalysis): void {
+    const calibration = parameters.calibration;
+    const calibrationNote = calibration
+      ? `${calibration.provisional ? 'provisional, ' : ''}n = ${calibration.n} pairs, ${calibration.method} on ${calibration.dataset}`
+      : 'given for this analysis, not calibrated';
+    const rows: Row[] = [
+      ['Model', `${analysis.modelName} (${analysis.modelId})`],
+      ['Model ONNX SHA-256', analysis.modelSha256, 'mono'],
+      ['Score', formatNumber(analysis.score)],
+      ['Threshold', `${formatNumber(analysis.threshold)} (${calibrationNote})`],
+      ['Model decision', result.decision],
+      [
+        'Split stability',
+        `minimum gap ${result.stability.minGap.toExponential(2)} to the bound ${parameters.bound.toExponential(3)}; ` +
+          `${count(result.stability.nearBound, 'dimension')} within 1e-4 of it (of ${parameters.dim})`,
+      ],
+      ['Execution provider', analysis.provider],
+      ['Input A SHA-256', analysis.inputASha256, 'mono'],
+      ['Input B SHA-256', analysis.inputBSha256, 'mono'],
+      ...result.warnings.map((warning): Row => ['Warning', warning]),
+    ];
+    // The heading and the figures stay together on one page.
+    this.ensure(30 + this.rowsHeight(rows));
+    this.minorHeading(`Analysis #${analysis.id} (${analysis.method}), ${formatTime(analysis.createdAt)}`);
+    this.rows(rows);
+    this.gap(4);
+    for (const side of ['a', 'b'] as const) {
+      const item = side === 'a' ? report.a : report.b;
+      this.imageRow(`Image ${side.toUpperCase()}: evidence #${item.id}, ${item.originalName}`, images[side]);
+    }
+  }
+
+  /** The crop and the three maps of one side, side by side, each captioned with its file's hash. */
+  private imageRow(title: string, images: Record<AnalysisImageKind, ReportImage>): void {
+    const { doc } = this;
+    const gutter = 8;
+    const width = (CONTENT_WIDTH - gutter * (IMAGE_ORDER.length - 1)) / IMAGE_ORDER.length;
+    const imageHeight = width * 1.08;
+    this.ensure(14 + imageHeight + 30);
+    doc.font(FONT.bold).fontSize(8.5).fillColor(INK).text(title, MARGIN.left, doc.y);
+    const top = doc.y + 3;
+    IMAGE_ORDER.forEach((kind, index) => {
+      const x = MARGIN.left + index * (width + gutter);
+      doc.image(images[kind].bytes, x, top, { fit: [width, imageHeight], align: 'center' });
+      doc.font(FONT.regular).fontSize(7.5).fillColor(INK);
+      doc.text(IMAGE_TITLES[kind], x, top + imageHeight + 3, { width, align: 'center' });
+      doc.font(FONT.mono).fontSize(5.6).fillColor(MUTED);
+      doc.text(images[kind].sha256.slice(0, 32), x, doc.y + 1, { width, align: 'center' });
+      doc.text(images[kind].sha256.slice(32), x, doc.y, { width, align: 'center' });
+    });
+    doc.x = MARGIN.left;
+    doc.y = top + imageHeight + 34;
+  }
+
+  private heading(text: string): void {
+    this.ensure(60);
+    this.gap(10);
+    const { doc } = this;
+    doc.font(FONT.bold).fontSize(13).fillColor(INK).text(text, MARGIN.left, doc.y);
+    const y = doc.y + 2;
+    doc.moveTo(MARGIN.left, y).lineTo(MARGIN.left + CONTENT_WIDTH, y).lineWidth(0.8).strokeColor(INK).stroke();
+    doc.y = y + 8;
+  }
+
+  private subheading(text: string): void {
+    this.ensure(90);
+    this.gap(6);
+    this.doc.font(FONT.bold).fontSize(11).fillColor(INK).text(text, MARGIN.left, this.doc.y);
+    this.gap(4);
+  }
+
+  private minorHeading(text: string): void {
+    this.ensure(60);
+    this.gap(6);
+    this.doc.font(FONT.bold).fontSize(9.5).fillColor(INK).text(text, MARGIN.left, this.doc.y);
+    this.gap(3);
+  }
+
+  private paragraph(text: string): void {
+    const { doc } = this;
+    doc.font(FONT.regular).fontSize(9.5).fillColor(INK);
+    this.ensure(doc.heightOfString(text, { width: CONTENT_WIDTH, lineGap: 1.5 }) + 6);
+    doc.text(text, MARGIN.left, doc.y, { width: CONTENT_WIDTH, align: 'justify', lineGap: 1.5 });
+    this.gap(6);
+  }
+
+  private note(text: string): void {
+    this.ensure(20);
+    this.doc.font(FONT.italic).fontSize(9).fillColor(MUTED).text(text, MARGIN.left, this.doc.y, { width: CONTENT_WIDTH });
+    this.gap(4);
+  }
+
+  /** Label/value lines; a row splits across pages only when it is longer than a page. */
+  private rows(rows: Row[], x = MARGIN.left, width = CONTENT_WIDTH, labelWidth = LABEL_WIDTH): void {
+    const { doc } = this;
+    const valueWidth = width - labelWidth;
+    for (const [label, value, style] of rows) {
+      const height = this.rowHeight(value, style, valueWidth);
+      const fitsOnAPage = height <= PAGE.height - MARGIN.top - MARGIN.bottom;
+      this.ensure(fitsOnAPage ? height : 40);
+      const top = doc.y;
+      doc.font(FONT.bold).fontSize(8.5).fillColor(MUTED).text(label, x, top + (style === 'mono' ? 0.5 : 0), {
+        width: labelWidth - 8,
+      });
+      this.valueFont(style);
+      doc.fillColor(INK).text(value, x + labelWidth, top, { width: valueWidth });
+      // A longer value has flowed onto further pages; pdfkit's position is already below it.
+      if (fitsOnAPage) doc.y = top + height;
+    }
+    doc.x = MARGIN.left;
+  }
+
+  private rowsHeight(rows: Row[], width = CONTENT_WIDTH, labelWidth = LABEL_WIDTH): number {
+    return rows.reduce((sum, [, value, style]) => sum + this.rowHeight(value, style, width - labelWidth), 0);
+  }
+
+  private rowHeight(value: string, style: Row[2], width: number): number {
+    this.valueFont(style);
+    return this.doc.heightOfString(value, { width }) + 3;
+  }
+
+  private valueFont(style: Row[2]): void {
+    if (style === 'mono') this.doc.font(FONT.mono).fontSize(8);
+    else this.doc.font(FONT.regular).fontSize(9);
+  }
+
+  private gap(points = 10): void {
+    this.doc.y += points;
+  }
+
+  /** Opens a new page unless `height` points still fit on this one. */
+  private ensure(height: number): void {
+    if (this.doc.y + height > PAGE.height - MARGIN.bottom) {
+      this.doc.addPage();
+      this.doc.x = MARGIN.left;
+      this.doc.y = MARGIN.top;
+    }
+  }
+}
+
+function formatTime(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+}
+
+function formatNumber(value: number | null): string {
+  return value === null ? '—' : value.toFixed(4);
+}
+
+function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}

@@ -1,0 +1,268 @@
+/**
+ * Case reports: gathers what the store holds for a case (re-hashing every file it shows), builds
+ * the PDF (electron/node/reports) and stores it once, read-only, as
+ * `<data>/reports/<caseId>/<sha256>.pdf`, recorded by a `reports` row and an audit event written
+ * together. The same store content gives the same PDF, so exporting twice stores one file.
+ */
+import type { Database } from 'better-sqlite3';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import sharp from 'sharp';
+import {
+  MAP_KINDS,
+  xssabArtifactRole,
+  xssabParametersSchema,
+  xssabResultSchema,
+  type Analysis,
+  type Report,
+} from '../../common/api.js';
+import { packageInfo } from '../api/package-info.js';
+import {
+  buildCaseReport,
+  type AnalysisImageKind,
+  type CaseReportBundle,
+  type ReportAnalysis,
+  type ReportPair,
+} from '../reports/case-report.js';
+import { canonicalJson } from '../store/audit-chain.js';
+import { resolveStoredPath } from '../store/data-folder.js';
+import type { AuditService } from './audit-service.js';
+import type { CaseService } from './case-service.js';
+import type { ComparisonService } from './comparison-service.js';
+import { ConflictError, IntegrityError, NotFoundError } from './errors.js';
+import type { EvidenceService } from './evidence-service.js';
+import { toReport, type ReportRow } from './rows.js';
+
+export const REPORTS_DIR = 'reports';
+export const REPORT_EXPORT_ACTION = 'report.export';
+
+export interface ExportedReport {
+  report: Report;
+  pages: number;
+}
+
+/** Longest side of an evidence picture in the report, in pixels. */
+const THUMBNAIL_SIZE = 480;
+const READ_ONLY = 0o444;
+const IMAGE_KINDS: AnalysisImageKind[] = ['crop', ...MAP_KINDS];
+
+const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+export class ReportService {
+  constructor(
+    private readonly db: Database,
+    private readonly dataDir: string,
+    private readonly cases: CaseService,
+    private readonly evidence: EvidenceService,
+    private readonly comparisons: ComparisonService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Builds the case's report and stores it. IntegrityError, with nothing stored, when a file the
+   * report shows no longer matches its SHA-256 or the audit trail is broken.
+   */
+  async export(caseId: number, actor: string): Promise<ExportedReport> {
+    const bundle = await this.gather(caseId);
+    const { bytes, pages } = await buildCaseReport(bundle);
+    const sha256 = sha256Of(bytes);
+    const storedPath = `${REPORTS_DIR}/${caseId}/${sha256}.pdf`;
+    const path = resolveStoredPath(this.dataDir, storedPath);
+    const written = writeOnce(path, bytes, sha256);
+    try {
+      return this.db
+        .transaction(() => {
+          if (this.anchorEvent(caseId).seq !== bundle.anchor.seq) {
+            throw new ConflictError(
+              `case ${bundle.case.caseNumber} changed while its report was being made; export it again`,
+            );
+          }
+          const { lastInsertRowid } = this.db
+            .prepare(
+              'INSERT INTO reports (case_id, stored_path, sha256, created_by, created_at) VALUES (?, ?, ?, ?, ?)',
+            )
+            .run(caseId, storedPath, sha256, actor, new Date().toISOString());
+          const report = this.get(Number(lastInsertRowid));
+          this.audit.append({
+            actor,
+            action: REPORT_EXPORT_ACTION,
+            entityType: 'report',
+            entityId: report.id,
+            caseId,
+            details: {
+              storedPath,
+              sha256,
+              pages,
+              identifier: bundle.identifier,
+              coversEvent: bundle.anchor.seq,
+            },
+          });
+          return { report, pages };
+        })
+        .immediate();
+    } catch (error) {
+      if (written) {
+        chmodSync(path, 0o644);
+        rmSync(path, { force: true });
+      }
+      throw error;
+    }
+  }
+
+  get(reportId: number): Report {
+    const row = this.db.prepare('SELECT * FROM reports WHERE id = ?').get(reportId) as ReportRow | undefined;
+    if (!row) throw new NotFoundError(`report ${reportId} does not exist`);
+    return toReport(row);
+  }
+
+  /** The stored PDF, after checking it still hashes to the recorded SHA-256. */
+  read(reportId: number): { report: Report; bytes: Buffer } {
+    const report = this.get(reportId);
+    const path = resolveStoredPath(this.dataDir, report.storedPath);
+    if (!existsSync(path)) {
+      throw new IntegrityError(`the stored file of report ${reportId} is missing: the data folder was altered`);
+    }
+    const bytes = readFileSync(path);
+    if (sha256Of(bytes) !== report.sha256) {
+      throw new IntegrityError(
+        `the stored file of report ${reportId} no longer matches its SHA-256: the data folder was altered`,
+      );
+    }
+    return { report, bytes };
+  }
+
+  /** Everything the report shows, with every file re-hashed; the audit trail must be intact. */
+  async gather(caseId: number): Promise<CaseReportBundle> {
+    const { evidence, pairs, analyses, decisions } = this.cases.getDetail(caseId);
+    const reportCase = this.cases.get(caseId);
+    const verification = this.audit.verify(caseId);
+    if (verification.firstBroken) {
+      const { seq, reason } = verification.firstBroken;
+      throw new IntegrityError(`no report is made from a broken audit trail: event ${seq}: ${reason}`);
+    }
+    const anchor = this.anchorEvent(caseId);
+    const evidenceById = new Map(evidence.map((item) => [item.id, item]));
+
+    const pictures = [];
+    for (const item of evidence) {
+      const { bytes } = verified(() => this.evidence.readContent(item.id));
+      pictures.push({ item, thumbnail: await thumbnail(bytes) });
+    }
+    const reportPairs: ReportPair[] = [];
+    for (const pair of pairs) {
+      const pairAnalyses = [];
+      for (const analysis of analyses.filter((x) => x.pairId === pair.id)) {
+        pairAnalyses.push(await this.reportAnalysis(analysis));
+      }
+      reportPairs.push({
+        pair,
+        a: evidenceById.get(pair.evidenceAId)!,
+        b: evidenceById.get(pair.evidenceBId)!,
+        analyses: pairAnalyses,
+        decisions: decisions.filter((x) => x.pairId === pair.id),
+      });
+    }
+    const software = { name: packageInfo().name, version: packageInfo().version };
+    const identifier = sha256Of(
+      Buffer.from(
+        canonicalJson({ software, case: reportCase, evidence, pairs, analyses, decisions, anchor }),
+      ),
+    );
+    return {
+      software,
+      identifier,
+      asOf: anchor.at,
+      case: reportCase,
+      evidence: pictures,
+      pairs: reportPairs,
+      anchor,
+    };
+  }
+
+  private async reportAnalysis(analysis: Analysis): Promise<ReportAnalysis> {
+    const images = { a: {}, b: {} } as ReportAnalysis['images'];
+    for (const side of ['a', 'b'] as const) {
+      for (const kind of IMAGE_KINDS) {
+        const role = xssabArtifactRole(side, kind, 'png');
+        if (!analysis.artifacts.some((x) => x.role === role)) {
+          throw new IntegrityError(`analysis ${analysis.id} lacks its recorded image ${role}; no report was made`);
+        }
+        const { sha256, bytes } = verified(() => this.comparisons.readPngArtifact(analysis.id, role));
+        images[side][kind] = { sha256, bytes: await opaquePng(bytes) };
+      }
+    }
+    return {
+      analysis,
+      parameters: xssabParametersSchema.parse(analysis.parameters),
+      result: xssabResultSchema.parse(analysis.result),
+      images,
+    };
+  }
+
+  /** The newest event of the case other than report exports: what a report of it covers. */
+  private anchorEvent(caseId: number): { seq: number; at: string; hash: string } {
+    const anchor = this.db
+      .prepare(
+        'SELECT seq, at, hash FROM audit_events WHERE case_id = ? AND action <> ? ORDER BY seq DESC LIMIT 1',
+      )
+      .get(caseId, REPORT_EXPORT_ACTION) as { seq: number; at: string; hash: string } | undefined;
+    if (!anchor) throw new IntegrityError(`case ${caseId} has no audit events: its creation was not recorded`);
+    return anchor;
+  }
+}
+
+/** Runs a hash-checked read; an IntegrityError says that no report was made. */
+function verified<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof IntegrityError) {
+      throw new IntegrityError(`${error.message}; no report was made`);
+    }
+    throw error;
+  }
+}
+
+/** A downscaled, upright JPEG of an original for the report (the original stays untouched). */
+function thumbnail(bytes: Buffer): Promise<Buffer> {
+  return sharp(bytes)
+    .rotate()
+    .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .jpeg({ quality: 85 })
+    .toBuffer();
+}
+
+/**
+ * The image flattened onto white as an opaque, non-interlaced PNG: pdfkit embeds such a PNG as it
+ * is, while one with an alpha channel is decoded asynchronously and its objects would be written
+ * in whatever order decoding finishes, breaking byte-identical reports.
+ */
+function opaquePng(bytes: Buffer): Promise<Buffer> {
+  return sharp(bytes).flatten({ background: '#ffffff' }).png({ progressive: false }).toBuffer();
+}
+
+/**
+ * Writes the content once, read-only (same bytes → same file); an existing file must still match.
+ * Returns whether this call created the file.
+ */
+function writeOnce(path: string, bytes: Buffer, sha256: string): boolean {
+  if (existsSync(path)) {
+    if (sha256Of(readFileSync(path)) !== sha256) {
+      throw new IntegrityError(`stored report ${path} no longer matches its SHA-256: the data folder was altered`);
+    }
+    return false;
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  // Written beside the target and renamed, so a crash never leaves a partial file under the final name.
+  const temporary = `${path}.${randomBytes(6).toString('hex')}.partial`;
+  try {
+    writeFileSync(temporary, bytes, { flag: 'wx', mode: READ_ONLY });
+    renameSync(temporary, path);
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+  chmodSync(path, READ_ONLY);
+  return true;
+}
