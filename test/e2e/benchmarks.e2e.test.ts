@@ -90,7 +90,7 @@ test('an examiner runs a tiny benchmark and reads its curves, summary and sample
       'CorrRISE',
       'Random map',
     ]);
-    await page
+    await e2e.page
       .getByRole('img', { name: /^Image A \(alex_lacamoire_1\.jpg\) with the 27 pasted patches/ })
       .first()
       .waitFor();

@@ -120,7 +120,7 @@ test('an examiner creates, finds, edits and documents a case, and it survives a 
     await dialog.getByLabel('Title').fill('Armed robbery, Main Street');
     await dialog.getByRole('button', { name: 'Save changes' }).click();
     await dialog.waitFor({ state: 'detached' });
-    await page
+    await e2e.page
       .getByRole('region', { name: 'Case details' })
       .getByText('Armed robbery, Main Street')
       .waitFor();

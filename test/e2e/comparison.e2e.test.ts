@@ -37,7 +37,7 @@ test('an examiner compares two photos, reads the xSSAB maps, and a second examin
     await dialog.getByLabel('Case number').fill('2024-FR-0300');
     await dialog.getByLabel('Title').fill('ATM withdrawal');
     await dialog.getByRole('button', { name: 'Create case' }).click();
-    await page
+    await e2e.page
       .getByRole('table', { name: 'Cases' })
       .getByRole('row')
       .filter({ hasText: '2024-FR-0300' })

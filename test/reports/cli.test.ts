@@ -13,16 +13,25 @@ const bin = resolve('bin/xssab.mjs');
 let dataDir: string;
 
 before(async () => {
-  assert.ok(existsSync('dist/electron/node/cli/xssab.js'), 'the CLI is not built: run `npm run build:node` first');
+  assert.ok(
+    existsSync('dist/electron/node/cli/xssab.js'),
+    'the CLI is not built: run `npm run build:node` first',
+  );
   dataDir = mkdtempSync(join(tmpdir(), 'xssab-report-cli-'));
   const workspace = openWorkspace({ dataDir, actor: 'cli-tester' });
   try {
-    const created = workspace.cases.create({ caseNumber: 'CLI-RPT/1', title: 'Report from the CLI' }, 'cli-tester');
+    const created = workspace.cases.create(
+      { caseNumber: 'CLI-RPT/1', title: 'Report from the CLI' },
+      'cli-tester',
+    );
     const bytes = await sharp(join(import.meta.dirname, '..', 'fixtures', 'faces', 'kit_harington_1.jpg'))
       .resize({ width: 320 })
       .jpeg()
       .toBuffer();
-    await workspace.evidence.import({ caseId: created.id, fileName: 'kit_harington_1.jpg', bytes }, 'cli-tester');
+    await workspace.evidence.import(
+      { caseId: created.id, fileName: 'kit_harington_1.jpg', bytes },
+      'cli-tester',
+    );
   } finally {
     workspace.close();
   }
@@ -55,7 +64,10 @@ test('report --case NUMBER --out writes the stored, verified PDF and prints one 
 
   const human = xssab('report', '--case', '1');
   assert.equal(human.code, 0, human.stderr);
-  assert.match(human.stdout, /Exported report \d+ of case 1: \d+ pages?\n {2}SHA-256: [0-9a-f]{64}\n {2}Stored: /);
+  assert.match(
+    human.stdout,
+    /Exported report \d+ of case 1: \d+ pages?\n {2}SHA-256: [0-9a-f]{64}\n {2}Stored: /,
+  );
   assert.ok(human.stdout.includes(printed.sha256), 'unchanged data gives the same report');
 });
 

@@ -6,7 +6,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -54,7 +63,10 @@ async function failure<M extends ApiMethod>(method: M, params: ApiParams<M>): Pr
 
 /** A fixture photo, downscaled so that decoding and detection stay fast, as base64 JPEG. */
 async function photo(name: string): Promise<string> {
-  const bytes = await sharp(join(FACES, name)).resize({ width: 480, withoutEnlargement: true }).jpeg().toBuffer();
+  const bytes = await sharp(join(FACES, name))
+    .resize({ width: 480, withoutEnlargement: true })
+    .jpeg()
+    .toBuffer();
   return bytes.toString('base64');
 }
 
@@ -83,7 +95,9 @@ test('a case report shows evidence, analysis and decisions, and is byte-identica
   });
   const evidence: EvidenceItem[] = [];
   for (const name of ['obama_1.jpg', 'obama_2.jpg']) {
-    evidence.push(await call('evidence.import', { caseId: created.id, fileName: name, dataBase64: await photo(name) }));
+    evidence.push(
+      await call('evidence.import', { caseId: created.id, fileName: name, dataBase64: await photo(name) }),
+    );
   }
   const originals = evidence.map((item) => readFileSync(resolveStoredPath(folder, item.storedPath)));
   const pair = await call('pairs.create', {
@@ -93,7 +107,12 @@ test('a case report shows evidence, analysis and decisions, and is byte-identica
   });
   const { analysisId } = await call('analyses.run', { pairId: pair.id });
   const analysis = await call('analyses.get', { analysisId });
-  const decision = { pairId: pair.id, analysisId, role: 'examiner', conclusion: 'moderate_support_same' } as const;
+  const decision = {
+    pairId: pair.id,
+    analysisId,
+    role: 'examiner',
+    conclusion: 'moderate_support_same',
+  } as const;
   await call('decisions.record', {
     ...decision,
     examiner: 'A. Examiner',
@@ -134,17 +153,21 @@ test('a case report shows evidence, analysis and decisions, and is byte-identica
 
   await t.test('pdftoppm renders every page as a non-blank image', async () => {
     rmSync(out, { recursive: true, force: true });
-    if (process.env.KEEP) writeFileSync('/tmp/rpt/report.pdf', pdf);
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'report.pdf'), pdf);
     execFileSync('pdftoppm', ['-png', '-r', '50', join(out, 'report.pdf'), join(out, 'page')]);
-    const pages = readdirSync(out).filter((name) => name.startsWith('page')).sort();
+    const pages = readdirSync(out)
+      .filter((name) => name.startsWith('page'))
+      .sort();
     assert.equal(pages.length, exported.pages);
     assert.ok(exported.pages >= 3, `${exported.pages} pages`);
     for (const page of pages) {
       const stats = await sharp(join(out, page)).greyscale().stats();
       const { min, max, stdev } = stats.channels[0];
-      assert.ok(max - min > 100 && stdev > 5, `${page} shows content (min ${min}, max ${max}, stdev ${stdev})`);
+      assert.ok(
+        max - min > 100 && stdev > 5,
+        `${page} shows content (min ${min}, max ${max}, stdev ${stdev})`,
+      );
     }
   });
 
@@ -186,18 +209,29 @@ test('a case report shows evidence, analysis and decisions, and is byte-identica
     const restoreMap = tamper(resolveStoredPath(folder, `artifacts/${analysisId}/${role}`));
     const map = await failure('reports.export', { caseId: created.id });
     assert.equal(map.code, 'INTERNAL');
-    assert.match(map.message, new RegExp(`artifact '${role.replaceAll('.', '\\.')}'.*no longer matches its SHA-256.*no report was made`));
+    assert.match(
+      map.message,
+      new RegExp(
+        `artifact '${role.replaceAll('.', '\\.')}'.*no longer matches its SHA-256.*no report was made`,
+      ),
+    );
     restoreMap();
 
     const restoreEvidence = tamper(resolveStoredPath(folder, evidence[1].storedPath));
     const original = await failure('reports.export', { caseId: created.id });
     assert.equal(original.code, 'INTERNAL');
-    assert.match(original.message, new RegExp(`evidence ${evidence[1].id} no longer matches its SHA-256.*no report was made`));
+    assert.match(
+      original.message,
+      new RegExp(`evidence ${evidence[1].id} no longer matches its SHA-256.*no report was made`),
+    );
     restoreEvidence();
 
     assert.equal(reportCount(created.id), reportsBefore);
     assert.deepEqual(readdirSync(join(folder, 'reports', String(created.id))).sort(), filesBefore);
-    assert.equal((await call('cases.get', { id: created.id })).audit.filter((e) => e.action === 'report.export').length, reportsBefore);
+    assert.equal(
+      (await call('cases.get', { id: created.id })).audit.filter((e) => e.action === 'report.export').length,
+      reportsBefore,
+    );
   });
 
   await t.test('reports.read refuses a stored report that was altered', async () => {

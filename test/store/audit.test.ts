@@ -13,9 +13,15 @@ function workspaceWithHistory() {
   return { workspace, first, second };
 }
 
-/** A raw connection to the same file, as someone editing the database by hand would use. */
-function rawConnection(dataDir: string) {
-  return new BetterSqlite3(databasePath(dataDir));
+/**
+ * Runs one statement on the database file by hand, through a raw connection as someone editing it
+ * would, after dropping the trigger that would refuse it.
+ */
+function editByHand(dataDir: string, trigger: string, statement: string) {
+  const raw = new BetterSqlite3(databasePath(dataDir));
+  raw.exec(`DROP TRIGGER ${trigger}`);
+  raw.prepare(statement).run();
+  raw.close();
 }
 
 test('every mutation leaves a linked event and the chain verifies', () => {
@@ -62,10 +68,11 @@ test('the triggers forbid UPDATE and DELETE on audit_events', () => {
 test('an edited event is detected, even with the triggers dropped', () => {
   const { workspace } = workspaceWithHistory();
   try {
-    const raw = rawConnection(workspace.dataDir);
-    raw.exec('DROP TRIGGER audit_events_no_update');
-    raw.prepare("UPDATE audit_events SET actor = 'mallory' WHERE seq = 2").run();
-    raw.close();
+    editByHand(
+      workspace.dataDir,
+      'audit_events_no_update',
+      "UPDATE audit_events SET actor = 'mallory' WHERE seq = 2",
+    );
     const verification = workspace.audit.verify();
     assert.equal(verification.ok, false);
     assert.equal(verification.firstBroken?.seq, 2);
@@ -78,10 +85,11 @@ test('an edited event is detected, even with the triggers dropped', () => {
 test('an edit with a recomputed hash is caught at the next link', () => {
   const { workspace } = workspaceWithHistory();
   try {
-    const raw = rawConnection(workspace.dataDir);
-    raw.exec('DROP TRIGGER audit_events_no_update');
-    raw.prepare(`UPDATE audit_events SET hash = '${'0'.repeat(64)}' WHERE seq = 3`).run();
-    raw.close();
+    editByHand(
+      workspace.dataDir,
+      'audit_events_no_update',
+      `UPDATE audit_events SET hash = '${'0'.repeat(64)}' WHERE seq = 3`,
+    );
     const broken = workspace.audit.verify().firstBroken;
     assert.equal(broken?.seq, 3);
   } finally {
@@ -92,10 +100,7 @@ test('an edit with a recomputed hash is caught at the next link', () => {
 test('a deleted event is detected', () => {
   const { workspace, first } = workspaceWithHistory();
   try {
-    const raw = rawConnection(workspace.dataDir);
-    raw.exec('DROP TRIGGER audit_events_no_delete');
-    raw.prepare('DELETE FROM audit_events WHERE seq = 2').run();
-    raw.close();
+    editByHand(workspace.dataDir, 'audit_events_no_delete', 'DELETE FROM audit_events WHERE seq = 2');
     const verification = workspace.audit.verify(first.id);
     assert.equal(verification.ok, false);
     assert.equal(verification.firstBroken?.seq, 3);

@@ -143,14 +143,27 @@ function drawHeaderAndFooter(doc: PDFKit.PDFDocument, bundle: CaseReportBundle, 
   doc.moveTo(left, 54).lineTo(right, 54).lineWidth(0.5).strokeColor(RULE).stroke();
 
   const footerY = PAGE.height - 46;
-  doc.moveTo(left, footerY - 6).lineTo(right, footerY - 6).lineWidth(0.5).strokeColor(RULE).stroke();
+  doc
+    .moveTo(left, footerY - 6)
+    .lineTo(right, footerY - 6)
+    .lineWidth(0.5)
+    .strokeColor(RULE)
+    .stroke();
   doc.font(FONT.regular).fontSize(7.5).fillColor(MUTED);
-  doc.text(`Report identifier ${bundle.identifier}`, left, footerY, { width: CONTENT_WIDTH - 80, lineBreak: false });
-  doc.text(`Page ${page} of ${pages}`, right - 80, footerY, { width: 80, align: 'right', lineBreak: false });
-  doc.text(`${bundle.software.name} ${bundle.software.version} · data as of ${formatTime(bundle.asOf)}`, left, footerY + 10, {
-    width: CONTENT_WIDTH,
+  doc.text(`Report identifier ${bundle.identifier}`, left, footerY, {
+    width: CONTENT_WIDTH - 80,
     lineBreak: false,
   });
+  doc.text(`Page ${page} of ${pages}`, right - 80, footerY, { width: 80, align: 'right', lineBreak: false });
+  doc.text(
+    `${bundle.software.name} ${bundle.software.version} · data as of ${formatTime(bundle.asOf)}`,
+    left,
+    footerY + 10,
+    {
+      width: CONTENT_WIDTH,
+      lineBreak: false,
+    },
+  );
   doc.page.margins.bottom = bottomMargin;
 }
 
@@ -184,8 +197,15 @@ class ReportWriter {
       [
         'Contents',
         `${count(bundle.evidence.length, 'evidence item')}, ${count(bundle.pairs.length, 'compared pair')}, ` +
-          `${count(bundle.pairs.reduce((n, p) => n + p.analyses.length, 0), 'analysis', 'analyses')}, ` +
-          `${count(bundle.pairs.reduce((n, p) => n + p.decisions.length, 0), 'recorded decision')}`,
+          `${count(
+            bundle.pairs.reduce((n, p) => n + p.analyses.length, 0),
+            'analysis',
+            'analyses',
+          )}, ` +
+          `${count(
+            bundle.pairs.reduce((n, p) => n + p.decisions.length, 0),
+            'recorded decision',
+          )}`,
       ],
     ]);
 
@@ -221,12 +241,16 @@ class ReportWriter {
       ['Dimensions', item.width && item.height ? `${item.width} × ${item.height} pixels` : 'unknown'],
       ['Imported', `${formatTime(item.importedAt)} by ${item.importedBy}`],
     ];
-    const labelWidth = 72;
+    const labelWidth = 66;
     const height = Math.max(box, this.rowsHeight(rows, width, labelWidth)) + 12;
     this.ensure(height);
     const top = doc.y;
     doc.rect(MARGIN.left, top, box, box).lineWidth(0.5).strokeColor(RULE).stroke();
-    doc.image(thumbnail, MARGIN.left + 2, top + 2, { fit: [box - 4, box - 4], align: 'center', valign: 'center' });
+    doc.image(thumbnail, MARGIN.left + 2, top + 2, {
+      fit: [box - 4, box - 4],
+      align: 'center',
+      valign: 'center',
+    });
     this.rows(rows, x, width, labelWidth);
     doc.y = top + height;
     doc.x = MARGIN.left;
@@ -234,7 +258,9 @@ class ReportWriter {
 
   private pair(report: ReportPair, number: number): void {
     const { doc } = this;
-    this.subheading(`2.${number}  Pair ${report.pair.id}: A = evidence #${report.a.id}, B = evidence #${report.b.id}`);
+    this.subheading(
+      `2.${number}  Pair ${report.pair.id}: A = evidence #${report.a.id}, B = evidence #${report.b.id}`,
+    );
     this.rows([
       ['Image A', `#${report.a.id}  ${report.a.originalName}`],
       ['', report.a.sha256, 'mono'],
@@ -251,7 +277,10 @@ class ReportWriter {
       this.rows([
         [ROLE_WORDING[decision.role], `${decision.examiner}, ${formatTime(decision.createdAt)}`],
         ['Conclusion', CONCLUSION_WORDING[decision.conclusion]],
-        ['Based on', decision.analysisId === null ? 'the examination of the images' : `analysis #${decision.analysisId}`],
+        [
+          'Based on',
+          decision.analysisId === null ? 'the examination of the images' : `analysis #${decision.analysisId}`,
+        ],
         ['Rationale', decision.rationale],
       ]);
       this.gap(6);
@@ -319,7 +348,12 @@ class ReportWriter {
     const { doc } = this;
     doc.font(FONT.bold).fontSize(13).fillColor(INK).text(text, MARGIN.left, doc.y);
     const y = doc.y + 2;
-    doc.moveTo(MARGIN.left, y).lineTo(MARGIN.left + CONTENT_WIDTH, y).lineWidth(0.8).strokeColor(INK).stroke();
+    doc
+      .moveTo(MARGIN.left, y)
+      .lineTo(MARGIN.left + CONTENT_WIDTH, y)
+      .lineWidth(0.8)
+      .strokeColor(INK)
+      .stroke();
     doc.y = y + 8;
   }
 
@@ -347,7 +381,11 @@ class ReportWriter {
 
   private note(text: string): void {
     this.ensure(20);
-    this.doc.font(FONT.italic).fontSize(9).fillColor(MUTED).text(text, MARGIN.left, this.doc.y, { width: CONTENT_WIDTH });
+    this.doc
+      .font(FONT.italic)
+      .fontSize(9)
+      .fillColor(MUTED)
+      .text(text, MARGIN.left, this.doc.y, { width: CONTENT_WIDTH });
     this.gap(4);
   }
 
@@ -360,9 +398,13 @@ class ReportWriter {
       const fitsOnAPage = height <= PAGE.height - MARGIN.top - MARGIN.bottom;
       this.ensure(fitsOnAPage ? height : 40);
       const top = doc.y;
-      doc.font(FONT.bold).fontSize(8.5).fillColor(MUTED).text(label, x, top + (style === 'mono' ? 0.5 : 0), {
-        width: labelWidth - 8,
-      });
+      doc
+        .font(FONT.bold)
+        .fontSize(8.5)
+        .fillColor(MUTED)
+        .text(label, x, top + (style === 'mono' ? 0.5 : 0), {
+          width: labelWidth - 8,
+        });
       this.valueFont(style);
       doc.fillColor(INK).text(value, x + labelWidth, top, { width: valueWidth });
       // A longer value has flowed onto further pages; pdfkit's position is already below it.
@@ -381,7 +423,7 @@ class ReportWriter {
   }
 
   private valueFont(style: Row[2]): void {
-    if (style === 'mono') this.doc.font(FONT.mono).fontSize(8);
+    if (style === 'mono') this.doc.font(FONT.mono).fontSize(7.5);
     else this.doc.font(FONT.regular).fontSize(9);
   }
 

@@ -121,7 +121,9 @@ export class ReportService {
     const report = this.get(reportId);
     const path = resolveStoredPath(this.dataDir, report.storedPath);
     if (!existsSync(path)) {
-      throw new IntegrityError(`the stored file of report ${reportId} is missing: the data folder was altered`);
+      throw new IntegrityError(
+        `the stored file of report ${reportId} is missing: the data folder was altered`,
+      );
     }
     const bytes = readFileSync(path);
     if (sha256Of(bytes) !== report.sha256) {
@@ -186,7 +188,9 @@ export class ReportService {
       for (const kind of IMAGE_KINDS) {
         const role = xssabArtifactRole(side, kind, 'png');
         if (!analysis.artifacts.some((x) => x.role === role)) {
-          throw new IntegrityError(`analysis ${analysis.id} lacks its recorded image ${role}; no report was made`);
+          throw new IntegrityError(
+            `analysis ${analysis.id} lacks its recorded image ${role}; no report was made`,
+          );
         }
         const { sha256, bytes } = verified(() => this.comparisons.readPngArtifact(analysis.id, role));
         images[side][kind] = { sha256, bytes: await opaquePng(bytes) };
@@ -207,7 +211,8 @@ export class ReportService {
         'SELECT seq, at, hash FROM audit_events WHERE case_id = ? AND action <> ? ORDER BY seq DESC LIMIT 1',
       )
       .get(caseId, REPORT_EXPORT_ACTION) as { seq: number; at: string; hash: string } | undefined;
-    if (!anchor) throw new IntegrityError(`case ${caseId} has no audit events: its creation was not recorded`);
+    if (!anchor)
+      throw new IntegrityError(`case ${caseId} has no audit events: its creation was not recorded`);
     return anchor;
   }
 }
@@ -250,7 +255,9 @@ function opaquePng(bytes: Buffer): Promise<Buffer> {
 function writeOnce(path: string, bytes: Buffer, sha256: string): boolean {
   if (existsSync(path)) {
     if (sha256Of(readFileSync(path)) !== sha256) {
-      throw new IntegrityError(`stored report ${path} no longer matches its SHA-256: the data folder was altered`);
+      throw new IntegrityError(
+        `stored report ${path} no longer matches its SHA-256: the data folder was altered`,
+      );
     }
     return false;
   }

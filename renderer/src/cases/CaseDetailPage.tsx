@@ -22,6 +22,7 @@ import { CaseRecordSections } from './CaseRecordSections.js';
 import { ComparisonSection } from './ComparisonSection.js';
 import { caseStatusLabels, CaseStatusChip } from './CaseStatusChip.js';
 import { EvidenceSection } from './EvidenceSection.js';
+import { ExportReportButton } from './ReportActions.js';
 
 const caseListHref = routeToHash({ section: 'cases', itemId: null });
 
@@ -111,6 +112,7 @@ function CaseDetail({ caseId }: { caseId: number }) {
                 <Button variant="outlined" startIcon={<EditOutlinedIcon />} onClick={() => setEditing(true)}>
                   Edit case
                 </Button>
+                <ExportReportButton caseId={caseId} caseNumber={data.caseNumber} onExported={reload} />
               </>
             }
           />

@@ -5,6 +5,7 @@ import { RecordSection } from '../components/RecordSection.js';
 import type { RecordColumn } from '../components/RecordTable.js';
 import { decisionColumn } from './decisionColumns.js';
 import { formatScore } from './labels.js';
+import { SaveReportButton } from './ReportActions.js';
 
 /** The case-wide records: every analysis run on its pairs, every decision, and the reports. */
 export function CaseRecordSections({ detail }: { detail: CaseDetail }) {
@@ -45,6 +46,11 @@ export function CaseRecordSections({ detail }: { detail: CaseDetail }) {
     },
     { header: 'Exported by', cell: (report) => report.createdBy },
     { header: 'Exported', cell: (report) => formatDateTime(report.createdAt), nowrap: true },
+    {
+      header: 'PDF',
+      cell: (report) => <SaveReportButton report={report} caseNumber={detail.caseNumber} />,
+      nowrap: true,
+    },
   ];
 
   return (
@@ -77,7 +83,8 @@ export function CaseRecordSections({ detail }: { detail: CaseDetail }) {
         columns={reportColumns}
         empty={{
           title: 'No reports exported',
-          description: 'Exported case reports and their SHA-256 hashes are listed here.',
+          description:
+            'Exported case reports and their SHA-256 hashes are listed here; Export report at the top makes one.',
         }}
       />
     </>

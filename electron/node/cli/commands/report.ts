@@ -28,7 +28,12 @@ export const reportCommand: CliCommand = {
     });
     requireOptions(values, ['case']);
     const caseId = await resolveCaseId(io, values.case);
-    const exported = await callApi(io, 'reports.export', { caseId, actor: values.actor }, { actor: '--actor' });
+    const exported = await callApi(
+      io,
+      'reports.export',
+      { caseId, actor: values.actor },
+      { actor: '--actor' },
+    );
     const stored = resolveStoredPath(io.dataDir, exported.storedPath);
     let out: string | undefined;
     if (values.out !== undefined) {
@@ -39,7 +44,7 @@ export const reportCommand: CliCommand = {
     }
     printResult(io, values.json, { ...exported, caseId, storedFile: stored, ...(out && { out }) }, () =>
       [
-        `Exported report ${exported.reportId} of case ${values.case}: ${exported.pages} pages`,
+        `Exported report ${exported.reportId} of case ${values.case}: ${exported.pages} page${exported.pages === 1 ? '' : 's'}`,
         `  SHA-256: ${exported.sha256}`,
         `  Stored:  ${stored}`,
         ...(out ? [`  Copy:    ${out}`] : []),
