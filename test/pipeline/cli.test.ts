@@ -1,6 +1,7 @@
 /** `xssab verify` and `xssab models` through the CLI dispatcher, in process, on the fixture photos. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -217,6 +218,27 @@ test('explain of two photographs with a registered model writes maps over the cr
   const raw = await xssab('explain', '--a', 'a.png', '--b', 'b.png', '--model', 'net.onnx', '--out', out);
   assert.equal(raw.code, 2);
   assert.match(raw.stderr, /name a registered model \(xssab models list\) to explain photographs/);
+});
+
+test('verify and explain need nothing but the two photos (default model, default output folder)', () => {
+  const cwd = mkdtempSync(join(dataDir, 'cwd-'));
+  const xssabBin = (...args: string[]) =>
+    execFileSync(process.execPath, [resolve('bin/xssab.mjs'), ...args], {
+      cwd,
+      env: { ...process.env, XSSAB_DATA: dataDir },
+      encoding: 'utf8',
+    });
+  const [a, b] = [`${FACES}/obama_1.jpg`, `${FACES}/obama_2.jpg`];
+  assert.match(
+    xssabBin('verify', '--a', a, '--b', b),
+    /^dlib-resnet34: score 0\.\d+ vs threshold .* → match$/m,
+  );
+  const summary = xssabBin('explain', '--a', a, '--b', b);
+  const folder = join(cwd, 'xssab-explain-0930e3aa8cae-a7efcc907375');
+  assert.match(summary, new RegExp(`to ${folder}$`, 'm'));
+  for (const file of ['result.json', 'a.combined.npy', 'b.pos.photo.png']) {
+    assert.ok(existsSync(join(folder, file)), file);
+  }
 });
 
 test('bench --pipeline times every stage of the photo path', async () => {

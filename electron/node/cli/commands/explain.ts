@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
@@ -12,6 +13,20 @@ import { MODEL_FLAGS, modelRun, runtimeFlags, thresholdFlag } from './model-flag
 
 const MAP_KINDS: MapKind[] = ['pos', 'neg', 'combined'];
 
+/** Without --out: `xssab-explain-<sha A>-<sha B>` (12 hex digits each) in the working folder. */
+async function outputFolder(out: string | undefined, a: string, b: string): Promise<string> {
+  if (out !== undefined) return resolve(out);
+  const [hashA, hashB] = await Promise.all(
+    [a, b].map(async (path) =>
+      createHash('sha256')
+        .update(await readFile(path))
+        .digest('hex')
+        .slice(0, 12),
+    ),
+  );
+  return resolve(`xssab-explain-${hashA}-${hashB}`);
+}
+
 /**
  * The photo path: faces detected and aligned for a registered model (default: the registry's),
  * its calibrated threshold unless --threshold; maps written over the crops and the photos.
@@ -20,7 +35,7 @@ async function explainPhotos(
   values: {
     a: string;
     b: string;
-    out: string;
+    out?: string;
     model?: string;
     threshold?: string;
     ep: string;
@@ -46,7 +61,7 @@ async function explainPhotos(
     ...(values.model !== undefined && { model: values.model }),
     ...(values.threshold !== undefined && { threshold: numberOption('threshold', values.threshold) }),
   });
-  const out = resolve(values.out);
+  const out = await outputFolder(values.out, values.a, values.b);
   const summary = await writePhotoExplanation(explained, out);
   for (const warning of summary.warnings) io.err(`warning: ${warning}`);
   const { result } = explained;
@@ -74,9 +89,10 @@ export const explainCommand: CliCommand = {
   summary: 'Explain why a face-recognition model matches or rejects two faces (xSSAB maps)',
   usage:
     'xssab explain --a A.jpg --b B.jpg [--model ID] [--face-a N] [--face-b N] [--threshold T] [--ep cpu|cuda] ' +
-    '[--threads 2] --out DIR [--json]   (photographs, a registered model)\n' +
+    '[--threads 2] [--out DIR] [--json]   (photographs, a registered model)\n' +
     '       xssab explain --a A.png --b B.png --model PATH.onnx --aligned --threshold T [--mean 127.5] [--std 127.5] ' +
-    '[--color rgb|bgr] [--ep cpu|cuda] [--threads 2] --out DIR [--json]',
+    '[--color rgb|bgr] [--ep cpu|cuda] [--threads 2] [--out DIR] [--json]\n' +
+    '       without --out, the files go to ./xssab-explain-<sha-256 of A>-<sha-256 of B> (first 12 hex digits each)',
   async run(args, io) {
     const { values } = parseArgs({
       args,
@@ -92,7 +108,6 @@ export const explainCommand: CliCommand = {
       strict: true,
     });
     requireOptions(values, ['a', 'b'], '--a and --b (the two face images) are required');
-    requireOptions(values, ['out'], '--out DIR is required');
     if (!values.aligned) {
       if (values.model?.endsWith('.onnx')) {
         throw new CliUsageError(
@@ -118,7 +133,7 @@ export const explainCommand: CliCommand = {
     const explained = performance.now();
     await engine.dispose();
 
-    const out = resolve(values.out);
+    const out = await outputFolder(values.out, values.a, values.b);
     await mkdir(out, { recursive: true });
     const { width, height } = result.size;
     const maps: Record<
