@@ -5,6 +5,8 @@
  * second examiner. Needs `npm run build` first (npm test's pretest does it).
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
@@ -127,6 +129,19 @@ test('an examiner compares two photos, reads the xSSAB maps, and a second examin
     await e2e.page.getByRole('table', { name: 'Audit trail' }).getByText('decision.record').first().waitFor();
     await e2e.page.getByText(/Chain verified/).waitFor();
     await e2e.screenshot('decisions');
+  });
+
+  await t.test('exports the court report and saves the very PDF the store recorded', async () => {
+    const download = e2e.page.waitForEvent('download');
+    await e2e.page.getByRole('button', { name: 'Export report' }).click();
+    const saved = await download;
+    assert.match(saved.suggestedFilename(), /^2024-FR-0300-report-1\.pdf$/);
+    const bytes = await readFile(await saved.path());
+    assert.equal(bytes.subarray(0, 5).toString('latin1'), '%PDF-');
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const reports = e2e.page.getByRole('table', { name: 'Reports' });
+    await reports.getByText(sha256.slice(0, 16), { exact: false }).first().waitFor();
+    await e2e.page.getByRole('table', { name: 'Audit trail' }).getByText('report.export').waitFor();
   });
 
   assert.deepEqual(e2e.pageProblems, [], 'no console errors, page errors or CSP violations');
