@@ -9,7 +9,7 @@
  * included) leaves neither rows nor files behind.
  */
 import type { Database } from 'better-sqlite3';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -26,6 +26,7 @@ import {
 import { resolveStoredPath } from '../store/data-folder.js';
 import type { AuditService } from './audit-service.js';
 import type { CaseService } from './case-service.js';
+import { READ_ONLY, readVerified, sha256Of } from './content-files.js';
 import type { AnalysisJob, FromAnalysisWorker, PhotoExplanationSummary } from './comparison-worker.js';
 import { ConflictError, IntegrityError, InvalidInputError, NotFoundError } from './errors.js';
 import type { EventHub } from './event-hub.js';
@@ -61,12 +62,10 @@ const MEDIA_TYPES: Record<string, string> = {
 };
 
 /** Artifacts, like evidence, are never modified once recorded. */
-const READ_ONLY = 0o444;
 
 /** Steps of an analysis, reported as done/total in its job.progress events. */
 const ANALYSIS_STEPS = 4;
 
-const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 /** Names compared for the four-eyes rule: case and surrounding spaces do not make another person. */
 const samePerson = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
@@ -197,12 +196,8 @@ export class ComparisonService {
     if (artifact.mediaType !== 'image/png') {
       throw new InvalidInputError(`artifact '${role}' is ${artifact.mediaType}, not a PNG image`, 'role');
     }
-    const bytes = readFileSync(resolveStoredPath(this.dataDir, artifact.storedPath));
-    if (sha256Of(bytes) !== artifact.sha256) {
-      throw new IntegrityError(
-        `artifact '${role}' of analysis ${analysisId} no longer matches its SHA-256: the data folder was altered`,
-      );
-    }
+    const path = resolveStoredPath(this.dataDir, artifact.storedPath);
+    const bytes = readVerified(path, artifact.sha256, `artifact '${role}' of analysis ${analysisId}`);
     return { sha256: artifact.sha256, bytes };
   }
 

@@ -1,13 +1,11 @@
 import type { Database } from 'better-sqlite3';
-import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import sharp from 'sharp';
 import { MAX_EVIDENCE_BYTES, type EvidenceItem } from '../../common/api.js';
 import { evidenceRelativePath, resolveStoredPath } from '../store/data-folder.js';
 import type { AuditService } from './audit-service.js';
 import type { CaseService } from './case-service.js';
-import { ConflictError, IntegrityError, InvalidInputError, NotFoundError } from './errors.js';
+import { readVerified, sha256Of, writeOnce } from './content-files.js';
+import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
 import { sniffImageType } from './image-type.js';
 import { toEvidenceItem, type EvidenceRow } from './rows.js';
 
@@ -17,8 +15,6 @@ export interface EvidenceFile {
   fileName: string;
   bytes: Buffer;
 }
-
-const READ_ONLY = 0o444;
 
 /**
  * Imports evidence images: each file is stored once under the data folder by its SHA-256, made
@@ -61,7 +57,7 @@ export class EvidenceService {
         'dataBase64',
       );
     }
-    const sha256 = createHash('sha256').update(file.bytes).digest('hex');
+    const sha256 = sha256Of(file.bytes);
     const existing = this.findInCase(file.caseId, sha256);
     if (existing) {
       throw new ConflictError(
@@ -69,7 +65,8 @@ export class EvidenceService {
       );
     }
     const storedPath = evidenceRelativePath(sha256, mediaType);
-    this.storeOnce(resolveStoredPath(this.dataDir, storedPath), file.bytes, sha256);
+    const path = resolveStoredPath(this.dataDir, storedPath);
+    writeOnce(path, file.bytes, sha256, `stored evidence file ${path}`);
 
     return this.db
       .transaction(() => {
@@ -132,13 +129,8 @@ export class EvidenceService {
   /** The stored file's bytes, after checking they still hash to the recorded SHA-256. */
   readContent(id: number): { item: EvidenceItem; bytes: Buffer } {
     const item = this.get(id);
-    const bytes = readFileSync(resolveStoredPath(this.dataDir, item.storedPath));
-    if (createHash('sha256').update(bytes).digest('hex') !== item.sha256) {
-      throw new IntegrityError(
-        `stored file of evidence ${id} no longer matches its SHA-256: the data folder was altered`,
-      );
-    }
-    return { item, bytes };
+    const path = resolveStoredPath(this.dataDir, item.storedPath);
+    return { item, bytes: readVerified(path, item.sha256, `stored file of evidence ${id}`) };
   }
 
   private findInCase(caseId: number, sha256: string): EvidenceItem | null {
@@ -146,28 +138,5 @@ export class EvidenceService {
       .prepare('SELECT * FROM evidence_items WHERE case_id = ? AND sha256 = ?')
       .get(caseId, sha256) as EvidenceRow | undefined;
     return row ? toEvidenceItem(row) : null;
-  }
-
-  /** Writes the content once (same bytes → same file); an existing file must still match its hash. */
-  private storeOnce(path: string, bytes: Buffer, sha256: string): void {
-    if (existsSync(path)) {
-      const storedHash = createHash('sha256').update(readFileSync(path)).digest('hex');
-      if (storedHash !== sha256) {
-        throw new IntegrityError(
-          `stored evidence file ${path} no longer matches its SHA-256: the data folder was altered`,
-        );
-      }
-      return;
-    }
-    mkdirSync(dirname(path), { recursive: true });
-    // Write beside the target and rename, so a crash never leaves a partial file under the final name.
-    const temporary = `${path}.${randomBytes(6).toString('hex')}.partial`;
-    try {
-      writeFileSync(temporary, bytes, { flag: 'wx', mode: READ_ONLY });
-      renameSync(temporary, path);
-    } finally {
-      rmSync(temporary, { force: true });
-    }
-    chmodSync(path, READ_ONLY);
   }
 }

@@ -5,9 +5,7 @@
  * together. The same store content gives the same PDF, so exporting twice stores one file.
  */
 import type { Database } from 'better-sqlite3';
-import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, rmSync } from 'node:fs';
 import sharp from 'sharp';
 import {
   MAP_KINDS,
@@ -30,6 +28,7 @@ import { resolveStoredPath } from '../store/data-folder.js';
 import type { AuditService } from './audit-service.js';
 import type { CaseService } from './case-service.js';
 import type { ComparisonService } from './comparison-service.js';
+import { readVerified, sha256Of, writeOnce } from './content-files.js';
 import { ConflictError, IntegrityError, NotFoundError } from './errors.js';
 import type { EvidenceService } from './evidence-service.js';
 import { toReport, type ReportRow } from './rows.js';
@@ -44,10 +43,7 @@ export interface ExportedReport {
 
 /** Longest side of an evidence picture in the report, in pixels. */
 const THUMBNAIL_SIZE = 480;
-const READ_ONLY = 0o444;
 const IMAGE_KINDS: AnalysisImageKind[] = ['crop', ...MAP_KINDS];
-
-const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 export class ReportService {
   constructor(
@@ -69,7 +65,7 @@ export class ReportService {
     const sha256 = sha256Of(bytes);
     const storedPath = `${REPORTS_DIR}/${caseId}/${sha256}.pdf`;
     const path = resolveStoredPath(this.dataDir, storedPath);
-    const written = writeOnce(path, bytes, sha256);
+    const written = writeOnce(path, bytes, sha256, `stored report ${path}`);
     try {
       return this.db
         .transaction(() => {
@@ -120,18 +116,7 @@ export class ReportService {
   read(reportId: number): { report: Report; bytes: Buffer } {
     const report = this.get(reportId);
     const path = resolveStoredPath(this.dataDir, report.storedPath);
-    if (!existsSync(path)) {
-      throw new IntegrityError(
-        `the stored file of report ${reportId} is missing: the data folder was altered`,
-      );
-    }
-    const bytes = readFileSync(path);
-    if (sha256Of(bytes) !== report.sha256) {
-      throw new IntegrityError(
-        `the stored file of report ${reportId} no longer matches its SHA-256: the data folder was altered`,
-      );
-    }
-    return { report, bytes };
+    return { report, bytes: readVerified(path, report.sha256, `the stored file of report ${reportId}`) };
   }
 
   /** Everything the report shows, with every file re-hashed; the audit trail must be intact. */
@@ -246,30 +231,4 @@ function thumbnail(bytes: Buffer): Promise<Buffer> {
  */
 function opaquePng(bytes: Buffer): Promise<Buffer> {
   return sharp(bytes).flatten({ background: '#ffffff' }).png({ progressive: false }).toBuffer();
-}
-
-/**
- * Writes the content once, read-only (same bytes → same file); an existing file must still match.
- * Returns whether this call created the file.
- */
-function writeOnce(path: string, bytes: Buffer, sha256: string): boolean {
-  if (existsSync(path)) {
-    if (sha256Of(readFileSync(path)) !== sha256) {
-      throw new IntegrityError(
-        `stored report ${path} no longer matches its SHA-256: the data folder was altered`,
-      );
-    }
-    return false;
-  }
-  mkdirSync(dirname(path), { recursive: true });
-  // Written beside the target and renamed, so a crash never leaves a partial file under the final name.
-  const temporary = `${path}.${randomBytes(6).toString('hex')}.partial`;
-  try {
-    writeFileSync(temporary, bytes, { flag: 'wx', mode: READ_ONLY });
-    renameSync(temporary, path);
-  } finally {
-    rmSync(temporary, { force: true });
-  }
-  chmodSync(path, READ_ONLY);
-  return true;
 }
