@@ -5,16 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import {
-  chmodSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
@@ -24,55 +15,21 @@ import {
   xssabArtifactRole,
   xssabParametersSchema,
   xssabResultSchema,
-  type ApiErrorBody,
-  type ApiMethod,
-  type ApiParams,
-  type ApiResult,
 } from '../../electron/common/api.js';
-import type { ProgressEvent } from '../../electron/common/events.js';
-import { createApiHandler, type ApiHandler } from '../../electron/node/api/handler.js';
 import { resolveStoredPath } from '../../electron/node/store/data-folder.js';
-import { openWorkspace, type Workspace } from '../../electron/node/services/workspace.js';
+import { fixturePhotoBase64, HandlerHarness } from './handler-harness.js';
 
-const FACES = join(import.meta.dirname, '..', 'fixtures', 'faces');
-
+const api = new HandlerHarness({ folderPrefix: 'xssab-comparison-', actor: 'comparison-tester' });
+const { call, failure } = api;
+const photo = fixturePhotoBase64;
 let folder: string;
-let workspace: Workspace;
-let handler: ApiHandler;
-const events: ProgressEvent[] = [];
+const events = api.events;
 
 before(() => {
-  folder = mkdtempSync(join(tmpdir(), 'xssab-comparison-'));
-  workspace = openWorkspace({ dataDir: folder, actor: 'comparison-tester' });
-  workspace.events.subscribe((event) => events.push(event));
-  handler = createApiHandler(workspace, { transport: 'cli', checkResults: true });
+  api.open();
+  ({ folder } = api);
 });
-
-after(() => {
-  workspace.close();
-  rmSync(folder, { recursive: true, force: true });
-});
-
-async function call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>> {
-  const outcome = await handler.handle(method, params);
-  if (!outcome.ok) assert.fail(`${method} failed: ${outcome.error.code} ${outcome.error.message}`);
-  return outcome.result as ApiResult<M>;
-}
-
-async function failure<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiErrorBody> {
-  const outcome = await handler.handle(method, params);
-  assert.equal(outcome.ok, false, `${method} should have failed`);
-  return (outcome as { ok: false; error: ApiErrorBody }).error;
-}
-
-/** A fixture photo, downscaled so that decoding and detection stay fast, as base64 JPEG. */
-async function photo(name: string): Promise<string> {
-  const bytes = await sharp(join(FACES, name))
-    .resize({ width: 480, withoutEnlargement: true })
-    .jpeg()
-    .toBuffer();
-  return bytes.toString('base64');
-}
+after(() => api.close());
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 

@@ -6,69 +6,26 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  chmodSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
-import {
-  xssabArtifactRole,
-  type ApiErrorBody,
-  type ApiMethod,
-  type ApiParams,
-  type ApiResult,
-  type EvidenceItem,
-} from '../../electron/common/api.js';
-import { createApiHandler, type ApiHandler } from '../../electron/node/api/handler.js';
+import { xssabArtifactRole, type EvidenceItem } from '../../electron/common/api.js';
 import { resolveStoredPath } from '../../electron/node/store/data-folder.js';
-import { openWorkspace, type Workspace } from '../../electron/node/services/workspace.js';
+import type { Workspace } from '../../electron/node/services/workspace.js';
+import { fixturePhotoBase64, HandlerHarness } from '../api/handler-harness.js';
 
-const FACES = join(import.meta.dirname, '..', 'fixtures', 'faces');
-
+const api = new HandlerHarness({ folderPrefix: 'xssab-report-', actor: 'report-tester' });
+const { call, failure } = api;
+const photo = fixturePhotoBase64;
 let folder: string;
 let workspace: Workspace;
-let handler: ApiHandler;
 
 before(() => {
-  folder = mkdtempSync(join(tmpdir(), 'xssab-report-'));
-  workspace = openWorkspace({ dataDir: folder, actor: 'report-tester' });
-  handler = createApiHandler(workspace, { transport: 'cli', checkResults: true });
+  api.open();
+  ({ folder, workspace } = api);
 });
-
-after(() => {
-  workspace.close();
-  rmSync(folder, { recursive: true, force: true });
-});
-
-async function call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>> {
-  const outcome = await handler.handle(method, params);
-  if (!outcome.ok) assert.fail(`${method} failed: ${outcome.error.code} ${outcome.error.message}`);
-  return outcome.result as ApiResult<M>;
-}
-
-async function failure<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiErrorBody> {
-  const outcome = await handler.handle(method, params);
-  assert.equal(outcome.ok, false, `${method} should have failed`);
-  return (outcome as { ok: false; error: ApiErrorBody }).error;
-}
-
-/** A fixture photo, downscaled so that decoding and detection stay fast, as base64 JPEG. */
-async function photo(name: string): Promise<string> {
-  const bytes = await sharp(join(FACES, name))
-    .resize({ width: 480, withoutEnlargement: true })
-    .jpeg()
-    .toBuffer();
-  return bytes.toString('base64');
-}
+after(() => api.close());
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 

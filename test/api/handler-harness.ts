@@ -1,0 +1,67 @@
+/**
+ * The real API handler over a workspace on a temporary data folder, for tests that call the API in
+ * process (no HTTP): `call` returns a method's result or fails the test, `failure` its error.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type { ApiErrorBody, ApiMethod, ApiParams, ApiResult } from '../../electron/common/api.js';
+import type { ProgressEvent } from '../../electron/common/events.js';
+import { createApiHandler, type ApiHandler } from '../../electron/node/api/handler.js';
+import { openWorkspace, type Workspace } from '../../electron/node/services/workspace.js';
+
+export const FACES = join(import.meta.dirname, '..', 'fixtures', 'faces');
+
+export class HandlerHarness {
+  folder = '';
+  readonly events: ProgressEvent[] = [];
+  #workspace: Workspace | undefined;
+  #handler: ApiHandler | undefined;
+
+  constructor(private readonly options: { folderPrefix: string; actor: string }) {}
+
+  get workspace(): Workspace {
+    assert.ok(this.#workspace, 'open() the harness first');
+    return this.#workspace;
+  }
+
+  open(): void {
+    this.folder = mkdtempSync(join(tmpdir(), this.options.folderPrefix));
+    this.#workspace = openWorkspace({ dataDir: this.folder, actor: this.options.actor });
+    this.#workspace.events.subscribe((event) => this.events.push(event));
+    this.#handler = createApiHandler(this.#workspace, { transport: 'cli', checkResults: true });
+  }
+
+  close(): void {
+    this.#workspace?.close();
+    rmSync(this.folder, { recursive: true, force: true });
+  }
+
+  readonly call = async <M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>> => {
+    const outcome = await this.#handle(method, params);
+    if (!outcome.ok) assert.fail(`${method} failed: ${outcome.error.code} ${outcome.error.message}`);
+    return outcome.result as ApiResult<M>;
+  };
+
+  readonly failure = async <M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiErrorBody> => {
+    const outcome = await this.#handle(method, params);
+    assert.equal(outcome.ok, false, `${method} should have failed`);
+    return (outcome as { ok: false; error: ApiErrorBody }).error;
+  };
+
+  #handle(method: string, params: unknown) {
+    assert.ok(this.#handler, 'open() the harness first');
+    return this.#handler.handle(method, params);
+  }
+}
+
+/** A fixture photo, downscaled so that decoding and detection stay fast, as base64 JPEG. */
+export async function fixturePhotoBase64(name: string): Promise<string> {
+  const bytes = await sharp(join(FACES, name))
+    .resize({ width: 480, withoutEnlargement: true })
+    .jpeg()
+    .toBuffer();
+  return bytes.toString('base64');
+}
