@@ -9,6 +9,7 @@ const require = createRequire(import.meta.url);
 test('build/electron-builder.yml passes electron-builder’s own schema and unpacks the native modules', async () => {
   interface BuilderConfig {
     directories: { output: string };
+    files: string[];
     asarUnpack: string[];
     linux: { target: string[] };
     win: { target: string[] };
@@ -26,6 +27,16 @@ test('build/electron-builder.yml passes electron-builder’s own schema and unpa
     assert.ok(
       config.asarUnpack.some((pattern) => pattern.startsWith(`node_modules/${unpacked}/`)),
       `${unpacked} must be unpacked from the asar`,
+    );
+  }
+  for (const folder of [
+    'native-models/models',
+    'native-models/manifests',
+    'native-models/registry/calibrations',
+  ]) {
+    assert.ok(
+      config.files.includes(`${folder}/**`),
+      `${folder} must be packaged: the registry reads it at run time`,
     );
   }
   assert.deepEqual(config.linux.target, ['AppImage', 'deb']);
