@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
@@ -14,17 +13,8 @@ import { MODEL_FLAGS, modelRun, runtimeFlags, thresholdFlag } from './model-flag
 const MAP_KINDS: MapKind[] = ['pos', 'neg', 'combined'];
 
 /** Without --out: `xssab-explain-<sha A>-<sha B>` (12 hex digits each) in the working folder. */
-async function outputFolder(out: string | undefined, a: string, b: string): Promise<string> {
-  if (out !== undefined) return resolve(out);
-  const [hashA, hashB] = await Promise.all(
-    [a, b].map(async (path) =>
-      createHash('sha256')
-        .update(await readFile(path))
-        .digest('hex')
-        .slice(0, 12),
-    ),
-  );
-  return resolve(`xssab-explain-${hashA}-${hashB}`);
+function outputFolder(out: string | undefined, sha256A: string, sha256B: string): string {
+  return resolve(out ?? `xssab-explain-${sha256A.slice(0, 12)}-${sha256B.slice(0, 12)}`);
 }
 
 /**
@@ -61,7 +51,7 @@ async function explainPhotos(
     ...(values.model !== undefined && { model: values.model }),
     ...(values.threshold !== undefined && { threshold: numberOption('threshold', values.threshold) }),
   });
-  const out = await outputFolder(values.out, values.a, values.b);
+  const out = outputFolder(values.out, explained.a.photo.image.sha256, explained.b.photo.image.sha256);
   const summary = await writePhotoExplanation(explained, out);
   for (const warning of summary.warnings) io.err(`warning: ${warning}`);
   const { result } = explained;
@@ -133,7 +123,7 @@ export const explainCommand: CliCommand = {
     const explained = performance.now();
     await engine.dispose();
 
-    const out = await outputFolder(values.out, values.a, values.b);
+    const out = outputFolder(values.out, faceA.sha256, faceB.sha256);
     await mkdir(out, { recursive: true });
     const { width, height } = result.size;
     const maps: Record<
