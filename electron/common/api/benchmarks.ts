@@ -1,0 +1,193 @@
+/** Explanation validity benchmark (native-models/benchmark): runs, curves, summary, samples. */
+import { z } from 'zod';
+import { id, isoTimestamp, workstationPath } from './fields.js';
+
+/** Explanation methods the benchmark compares; `random` is a random map, the floor to beat. */
+export const BENCHMARK_METHODS = ['xssab', 'gradient', 'corrrise', 'random'] as const;
+export const benchmarkMethodSchema = z.enum(BENCHMARK_METHODS);
+export type BenchmarkMethod = z.infer<typeof benchmarkMethodSchema>;
+
+export const BENCHMARK_RUN_STATUSES = ['running', 'finished', 'cancelled', 'failed'] as const;
+export const benchmarkRunStatusSchema = z.enum(BENCHMARK_RUN_STATUSES);
+export type BenchmarkRunStatus = z.infer<typeof benchmarkRunStatusSchema>;
+
+/** How patched A's pixels are restored: in the order the map gives, or in a random order. */
+export const REPLACEMENT_STRATEGIES = ['best_worst', 'random'] as const;
+export type ReplacementStrategyName = (typeof REPLACEMENT_STRATEGIES)[number];
+
+/** `kind` of the job.progress / job.finished events of benchmark runs; their jobId is benchmarkJobId(runId). */
+export const BENCHMARK_JOB_KIND = 'benchmark';
+export const benchmarkJobId = (runId: number) => `benchmark-${runId}`;
+
+/** Images of a sample pair (`map-<method>`: the method's map over patched A), see benchmarks.asset. */
+export const BENCHMARK_SAMPLE_IMAGES = [
+  'original',
+  'patched',
+  'partner',
+  'mask',
+  ...BENCHMARK_METHODS.map((method) => `map-${method}` as const),
+] as const;
+export const benchmarkSampleImageSchema = z.enum(BENCHMARK_SAMPLE_IMAGES);
+export type BenchmarkSampleImage = z.infer<typeof benchmarkSampleImageSchema>;
+
+/** What a run is started with; paths are on the workstation running the backend. */
+export const benchmarkOptionsSchema = z.object({
+  dataset: z.object({
+    /** Folder the image paths of the pairs list are relative to. */
+    root: workstationPath,
+    /** CSV with columns a,b,same (or an LFW pairs.txt). */
+    pairsCsv: workstationPath,
+    /** CSV with columns file,identity; without it an image's identity is its folder. */
+    labelsCsv: workstationPath.optional(),
+  }),
+  methods: z
+    .array(benchmarkMethodSchema)
+    .min(1, 'choose at least one method')
+    .refine((methods) => new Set(methods).size === methods.length, 'must not name a method twice'),
+  /** At most this many pairs, alternately genuine and impostor; default all. */
+  limit: z.int('must be a whole number').min(1, 'must be at least 1').max(1_000_000).optional(),
+  /** Shipped recognition model id (see benchmarks.defaults) or the path of an .onnx file. */
+  model: workstationPath,
+  /** Decision threshold on the cosine score; default the model's calibrated one. */
+  threshold: z.number().min(-1, 'must be at least -1').max(1, 'must be at most 1').optional(),
+  /** CorrRISE occlusion masks per pair (default 500). */
+  masks: z.int('must be a whole number').min(2, 'must be at least 2').max(100_000).optional(),
+  seed: z
+    .int('must be a whole number')
+    .min(0, 'must be at least 0')
+    .max(2 ** 32 - 1)
+    .optional(),
+});
+export type BenchmarkOptions = z.infer<typeof benchmarkOptionsSchema>;
+
+export const benchmarkRunSchema = z.object({
+  id,
+  status: benchmarkRunStatusSchema,
+  options: benchmarkOptionsSchema,
+  progress: z.object({
+    /** What the run does now, e.g. 'benchmarking pairs'; for a stopped run, why it stopped. */
+    stage: z.string(),
+    /** Pairs finished (benchmarked or skipped), this session and earlier ones. */
+    done: z.int().nonnegative(),
+    /** Null until the pairs list has been read. */
+    total: z.int().positive().nullable(),
+    skipped: z.int().nonnegative(),
+  }),
+  /** Set when status is 'failed'. */
+  error: z.string().nullable(),
+  /** The run's folder: curves.json, summary.csv, fmr/fnmr plots, pairs.jsonl, samples/. */
+  outDir: z.string(),
+  createdAt: isoTimestamp,
+  updatedAt: isoTimestamp,
+  finishedAt: isoTimestamp.nullable(),
+});
+export type BenchmarkRun = z.infer<typeof benchmarkRunSchema>;
+
+/** Error rate after replacing p[i] % of patched A's pixels; null where no pair of that kind ran. */
+export const benchmarkCurveSchema = z.object({
+  p: z.array(z.number()),
+  fmr: z.array(z.number().nullable()),
+  fnmr: z.array(z.number().nullable()),
+});
+export type BenchmarkCurve = z.infer<typeof benchmarkCurveSchema>;
+
+export const benchmarkCurvesSchema = z.object({
+  model: z.object({ id: z.string(), sha256: z.string() }),
+  threshold: z.number(),
+  seed: z.int(),
+  corrRiseMasks: z.int(),
+  pairs: z.object({
+    genuine: z.int().nonnegative(),
+    impostor: z.int().nonnegative(),
+    skipped: z.array(z.object({ index: z.int(), a: z.string(), b: z.string(), reason: z.string() })),
+  }),
+  /** Per method: the best-worst curve and random replacement (the same random curve under each method). */
+  methods: z.partialRecord(
+    benchmarkMethodSchema,
+    z.object({ best_worst: benchmarkCurveSchema, random: benchmarkCurveSchema }),
+  ),
+});
+export type BenchmarkCurves = z.infer<typeof benchmarkCurvesSchema>;
+
+const nullableRate = z.number().nullable();
+/** One row of summary.csv: areas under the curves (lower is better), localisation AUROC (higher is better). */
+export const benchmarkSummaryRowSchema = z.object({
+  method: benchmarkMethodSchema,
+  aucFmr: z.object({ best_worst: nullableRate, random: nullableRate }),
+  aucFnmr: z.object({ best_worst: nullableRate, random: nullableRate }),
+  localisationAuroc: nullableRate,
+  /** Mean time to explain one image, in milliseconds. */
+  msPerImage: nullableRate,
+});
+export type BenchmarkSummaryRow = z.infer<typeof benchmarkSummaryRowSchema>;
+
+/** A patched pair of a finished run, shown with each method's map; its images come from benchmarks.asset. */
+export const benchmarkSampleSchema = z.object({
+  /** Position in the pairs list. */
+  pairIndex: z.int().nonnegative(),
+  a: z.string(),
+  b: z.string(),
+  same: z.boolean(),
+  /** Where the patches came from (B for an impostor pair). */
+  source: z.string(),
+  originalScore: z.number(),
+  patchedScore: z.number(),
+  images: z.array(benchmarkSampleImageSchema),
+});
+export type BenchmarkSample = z.infer<typeof benchmarkSampleSchema>;
+
+export const benchmarkModelChoiceSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** The model's calibrated threshold; null when it declares none (give one to run it). */
+  threshold: z.number().nullable(),
+});
+
+export const benchmarkMethods = {
+  'benchmarks.defaults': {
+    /** What the start form offers: the project's sample faces (when present) and the shipped models. */
+    params: z.object({}),
+    result: z.object({
+      dataset: z
+        .object({ root: z.string(), pairsCsv: z.string(), labelsCsv: z.string().optional() })
+        .nullable(),
+      models: z.array(benchmarkModelChoiceSchema),
+    }),
+  },
+  'benchmarks.start': {
+    /** Starts a run in the background (one at a time: CONFLICT while another runs). */
+    params: benchmarkOptionsSchema,
+    result: z.object({ runId: id }),
+  },
+  'benchmarks.list': {
+    params: z.object({}),
+    /** Newest first. */
+    result: z.object({ runs: z.array(benchmarkRunSchema) }),
+  },
+  'benchmarks.get': {
+    params: z.object({ runId: id }),
+    result: z.object({
+      run: benchmarkRunSchema,
+      /** curves.json; null until the run has finished. */
+      curves: benchmarkCurvesSchema.nullable(),
+      /** summary.csv; empty until the run has finished. */
+      summary: z.array(benchmarkSummaryRowSchema),
+      samples: z.array(benchmarkSampleSchema),
+    }),
+  },
+  'benchmarks.asset': {
+    /** One image of a sample pair as PNG (a few hundred kilobytes at most). */
+    params: z.object({ runId: id, pairIndex: z.int().nonnegative(), image: benchmarkSampleImageSchema }),
+    result: z.object({ mediaType: z.literal('image/png'), dataBase64: z.string() }),
+  },
+  'benchmarks.cancel': {
+    /** Stops a running run after its current pair; the pairs done so far are kept for benchmarks.resume. */
+    params: z.object({ runId: id }),
+    result: benchmarkRunSchema,
+  },
+  'benchmarks.resume': {
+    /** Continues a cancelled or failed run where it stopped, with its own options and folder. */
+    params: z.object({ runId: id }),
+    result: benchmarkRunSchema,
+  },
+} as const;

@@ -1,0 +1,187 @@
+/** Comparison of a pair: the xSSAB analysis (parameters, result, artifacts) and the decisions on it. */
+import { z } from 'zod';
+import { actorParam, id, isoTimestamp, requiredText, sha256Hex } from './fields.js';
+
+/** Verbal scale of support, from the examiner's conclusion on a pair (ENFSI-style, 7 levels). */
+export const CONCLUSIONS = [
+  'strong_support_same',
+  'moderate_support_same',
+  'limited_support_same',
+  'inconclusive',
+  'limited_support_different',
+  'moderate_support_different',
+  'strong_support_different',
+] as const;
+export const conclusionSchema = z.enum(CONCLUSIONS);
+export type Conclusion = z.infer<typeof conclusionSchema>;
+
+export const DECISION_ROLES = ['examiner', 'verifier'] as const;
+export const decisionRoleSchema = z.enum(DECISION_ROLES);
+export type DecisionRole = z.infer<typeof decisionRoleSchema>;
+
+export const pairSchema = z.object({
+  id,
+  caseId: id,
+  evidenceAId: id,
+  evidenceBId: id,
+  createdAt: isoTimestamp,
+});
+export type Pair = z.infer<typeof pairSchema>;
+
+export const analysisArtifactSchema = z.object({
+  id,
+  analysisId: id,
+  /** What the file shows, e.g. 'a.pos', 'a.neg', 'a.overlay'. */
+  role: z.string(),
+  storedPath: z.string(),
+  sha256: sha256Hex,
+  mediaType: z.string(),
+});
+export type AnalysisArtifact = z.infer<typeof analysisArtifactSchema>;
+
+export const analysisSchema = z.object({
+  id,
+  pairId: id,
+  method: z.string(),
+  modelId: z.string(),
+  modelName: z.string(),
+  modelSha256: z.string(),
+  inputASha256: z.string(),
+  inputBSha256: z.string(),
+  parameters: z.unknown(),
+  provider: z.string(),
+  score: z.number().nullable(),
+  threshold: z.number().nullable(),
+  result: z.unknown(),
+  createdAt: isoTimestamp,
+  artifacts: z.array(analysisArtifactSchema),
+});
+export type Analysis = z.infer<typeof analysisSchema>;
+
+export const decisionSchema = z.object({
+  id,
+  pairId: id,
+  analysisId: id.nullable(),
+  examiner: z.string(),
+  role: decisionRoleSchema,
+  conclusion: conclusionSchema,
+  rationale: z.string(),
+  createdAt: isoTimestamp,
+});
+export type Decision = z.infer<typeof decisionSchema>;
+
+/** `kind` of the job.progress / job.finished events of analyses; their jobId is analysisJobId(pairId). */
+export const ANALYSIS_JOB_KIND = 'xssab';
+/** One analysis runs per pair at a time, so the UI knows the jobId before analyses.run answers. */
+export const analysisJobId = (pairId: number) => `xssab-pair-${pairId}`;
+
+/** The maps of one side: positive (for a match), negative (against) and both combined. */
+export const MAP_KINDS = ['pos', 'neg', 'combined'] as const;
+export type MapKind = (typeof MAP_KINDS)[number];
+
+/**
+ * Roles (= file names in `artifacts/<analysisId>/`) of an xSSAB analysis, for side a and b:
+ * `a.crop.png` the aligned face, `a.pos.npy` the raw map (height × width float32), `a.pos.png` the
+ * map over the crop, `a.pos.photo.png` the map over the whole photo; and `result.json`.
+ */
+export const xssabArtifactRole = (
+  side: 'a' | 'b',
+  map: MapKind | 'crop',
+  format: 'png' | 'npy' | 'photo.png',
+) => `${side}.${map}.${format}`;
+
+const calibrationSchema = z.object({
+  method: z.string(),
+  dataset: z.string(),
+  /** Pairs the threshold was fitted on. */
+  n: z.int(),
+  /** True while the threshold rests on too few pairs to be relied on alone. */
+  provisional: z.boolean(),
+});
+
+/** `parameters` of an analysis with method 'xssab'. */
+export const xssabParametersSchema = z.object({
+  threshold: z.number(),
+  /** The calibration behind the threshold (the model's manifest); null for a given threshold. */
+  calibration: calibrationSchema.nullable(),
+  /** Which face of each photo was compared. */
+  faceSelection: z.literal('largest'),
+  /** Per-dimension split: threshold / dim. */
+  bound: z.number(),
+  dim: z.int(),
+});
+export type XssabParameters = z.infer<typeof xssabParametersSchema>;
+
+const analysedPhotoSchema = z.object({
+  evidenceId: id,
+  sha256: sha256Hex,
+  width: z.int(),
+  height: z.int(),
+  /** What decoding did to the pixels (orientation, colour space, alpha). */
+  notes: z.array(z.string()),
+  /** Faces found in the photo; the largest (faceIndex 0) was compared. */
+  faces: z.int(),
+  faceIndex: z.int().nullable(),
+  /** SHA-256 of the normalised model input. */
+  inputSha256: z.string(),
+});
+
+/** `result` of an analysis with method 'xssab'. */
+export const xssabResultSchema = z.object({
+  decision: z.enum(['match', 'non-match']),
+  /** How close the split is to flipping: smallest |p_i − bound| and dimensions within 1e-4 of it. */
+  stability: z.object({ minGap: z.number(), nearBound: z.int().nonnegative() }),
+  photos: z.object({ a: analysedPhotoSchema, b: analysedPhotoSchema }),
+  warnings: z.array(z.string()),
+  /** Milliseconds per stage (detector and engine loading, per-photo preparation, explanation). */
+  timings: z.record(z.string(), z.unknown()),
+});
+export type XssabResult = z.infer<typeof xssabResultSchema>;
+
+const conclusionRationale = z
+  .string()
+  .trim()
+  .min(1, 'give the reasons for the conclusion')
+  .max(20_000, 'must be at most 20000 characters');
+export const comparisonMethods = {
+  'pairs.create': {
+    /** Two different evidence items of the case, as image A and image B. */
+    params: z.object({ caseId: id, evidenceAId: id, evidenceBId: id, actor: actorParam }),
+    result: pairSchema,
+  },
+  'analyses.run': {
+    /**
+     * Runs xSSAB on the pair's two originals (re-hashed first) with a registered model (default: the
+     * registry's) in a worker thread and answers when the analysis is stored; job.progress events
+     * with jobId analysisJobId(pairId) report its stages. CONFLICT while the pair is being analysed;
+     * VALIDATION when a photo shows no face (nothing is stored then).
+     */
+    params: z.object({ pairId: id, modelId: requiredText(128).optional(), actor: actorParam }),
+    result: z.object({ analysisId: id }),
+  },
+  'analyses.get': {
+    params: z.object({ analysisId: id }),
+    result: analysisSchema,
+  },
+  'analyses.artifact': {
+    /** A PNG artifact of an analysis, re-hashed on every read (INTERNAL when it no longer matches). */
+    params: z.object({ analysisId: id, role: requiredText(64) }),
+    result: z.object({ mediaType: z.literal('image/png'), sha256: sha256Hex, dataBase64: z.string() }),
+  },
+  'decisions.record': {
+    /**
+     * An examiner's conclusion on a pair, or its verification: a verifier decision needs an examiner
+     * decision on the pair first and must come from a different person.
+     */
+    params: z.object({
+      pairId: id,
+      /** The analysis the conclusion rests on; it must be one of the pair's. */
+      analysisId: id.optional(),
+      examiner: requiredText(128),
+      role: decisionRoleSchema,
+      conclusion: conclusionSchema,
+      rationale: conclusionRationale,
+    }),
+    result: decisionSchema,
+  },
+} as const;

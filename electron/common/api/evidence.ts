@@ -1,0 +1,53 @@
+/** Evidence: the photographs of a case, stored content-addressed and read-only. */
+import { z } from 'zod';
+import { actorParam, id, isoTimestamp, requiredText, sha256Hex } from './fields.js';
+
+/** Media types accepted as evidence, recognised by their magic bytes (not by file name). */
+export const EVIDENCE_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/tiff'] as const;
+export const evidenceMediaTypeSchema = z.enum(EVIDENCE_MEDIA_TYPES);
+export type EvidenceMediaType = z.infer<typeof evidenceMediaTypeSchema>;
+
+/** Largest evidence file accepted, in bytes (before base64). */
+export const MAX_EVIDENCE_BYTES = 50 * 1024 * 1024;
+
+export const evidenceItemSchema = z.object({
+  id,
+  caseId: id,
+  originalName: z.string(),
+  /** Path of the stored (read-only) copy, relative to the data folder, always with '/'. */
+  storedPath: z.string(),
+  sha256: sha256Hex,
+  byteSize: z.int().nonnegative(),
+  mediaType: evidenceMediaTypeSchema,
+  width: z.int().positive().nullable(),
+  height: z.int().positive().nullable(),
+  importedAt: isoTimestamp,
+  importedBy: z.string(),
+});
+export type EvidenceItem = z.infer<typeof evidenceItemSchema>;
+
+export const evidenceMethods = {
+  'evidence.import': {
+    params: z.object({
+      caseId: id,
+      /** Name of the original file (kept for the record; never used as a path). */
+      fileName: requiredText(255),
+      /** The file's bytes, base64-encoded (at most MAX_EVIDENCE_BYTES once decoded). */
+      dataBase64: z
+        .string()
+        .min(1, 'must not be empty')
+        .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64 (A-Z a-z 0-9 + / and = padding, no line breaks)'),
+      actor: actorParam,
+    }),
+    result: evidenceItemSchema,
+  },
+  'evidence.list': {
+    params: z.object({ caseId: id }),
+    result: z.object({ evidence: z.array(evidenceItemSchema) }),
+  },
+  'evidence.read': {
+    /** The stored bytes, re-hashed on every read: a file that no longer matches is an INTERNAL error. */
+    params: z.object({ id }),
+    result: z.object({ id, mediaType: evidenceMediaTypeSchema, sha256: sha256Hex, dataBase64: z.string() }),
+  },
+} as const;
