@@ -17,9 +17,11 @@ export interface LogisticCalibration {
 
 export interface LogisticOptions {
   /**
-   * L2 penalty on the slope. A set whose classes do not overlap has no finite maximum-likelihood
-   * fit (the slope grows without end); the penalty keeps it finite, and on overlapping sets it
-   * moves the fit by a negligible amount. The ELUB bounds then limit the extreme LRs.
+   * L2 penalty on the slope of the standardised scores ((score − mean) / standard deviation of
+   * all scores, so that it does not depend on the score's scale). A set whose classes do not
+   * overlap has no finite maximum-likelihood fit (the slope grows without end); the penalty keeps
+   * it finite, and on overlapping sets it moves the fit by a negligible amount. The ELUB bounds
+   * then limit the extreme LRs.
    */
   slopePenalty?: number;
   maxIterations?: number;
@@ -27,7 +29,10 @@ export interface LogisticOptions {
 
 export const DEFAULT_SLOPE_PENALTY = 1e-3;
 
-/** The objective: mean cross-entropy per class (nats), halved per class, plus the penalty. */
+/**
+ * The objective on standardised scores: mean cross-entropy per class (nats), halved per class,
+ * plus the penalty.
+ */
 export function logisticObjective(
   data: LabelledScores,
   { slope, intercept }: { slope: number; intercept: number },
@@ -42,10 +47,26 @@ export function logisticObjective(
   );
 }
 
-export function fitLogistic(data: LabelledScores, options: LogisticOptions = {}): LogisticCalibration {
-  checkLabelled(data, 'logistic-regression calibration');
+/** Mean and standard deviation (population) of all scores; a spread of 0 is taken as 1. */
+export function standardisation({ sameSource, differentSource }: LabelledScores): {
+  mean: number;
+  sd: number;
+} {
+  const all = [...sameSource, ...differentSource];
+  const mean = all.reduce((s, v) => s + v, 0) / all.length;
+  const sd = Math.sqrt(all.reduce((s, v) => s + (v - mean) ** 2, 0) / all.length);
+  return { mean, sd: sd > 0 ? sd : 1 };
+}
+
+export function fitLogistic(raw: LabelledScores, options: LogisticOptions = {}): LogisticCalibration {
+  checkLabelled(raw, 'logistic-regression calibration');
   const penalty = options.slopePenalty ?? DEFAULT_SLOPE_PENALTY;
   const maxIterations = options.maxIterations ?? 100;
+  const { mean, sd } = standardisation(raw);
+  const data: LabelledScores = {
+    sameSource: raw.sameSource.map((s) => (s - mean) / sd),
+    differentSource: raw.differentSource.map((s) => (s - mean) / sd),
+  };
   const points = [
     ...data.sameSource.map((s) => ({ s, y: 1, w: 0.5 / data.sameSource.length })),
     ...data.differentSource.map((s) => ({ s, y: 0, w: 0.5 / data.differentSource.length })),
@@ -84,7 +105,8 @@ export function fitLogistic(data: LabelledScores, options: LogisticOptions = {})
   }
   if (!Number.isFinite(a) || !Number.isFinite(b))
     throw new EvaluativeInputError('logistic-regression calibration did not converge on these scores');
-  return { kind: 'logistic', slope: a, intercept: b };
+  // Back to raw scores: a·(s − mean)/sd + b.
+  return { kind: 'logistic', slope: a / sd, intercept: b - (a * mean) / sd };
 }
 
 export const applyLogistic = ({ slope, intercept }: LogisticCalibration, score: number) =>

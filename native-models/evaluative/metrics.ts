@@ -51,7 +51,7 @@ export function misleadingRates(llrs: LabelledScores): MisleadingRates {
 }
 
 export interface TippettCurve {
-  /** log10 LR values, ascending. */
+  /** Distinct log10 LR values, ascending. */
   log10Lr: number[];
   /** Proportion of the class's LRs at or above each value. */
   proportionAtLeast: number[];
@@ -59,10 +59,26 @@ export interface TippettCurve {
 
 function tippettCurve(llrs: readonly number[]): TippettCurve {
   const sorted = [...llrs].sort((a, b) => a - b);
-  return {
-    log10Lr: sorted.map(toLog10),
-    proportionAtLeast: sorted.map((_, i) => (sorted.length - i) / sorted.length),
-  };
+  const curve: TippettCurve = { log10Lr: [], proportionAtLeast: [] };
+  sorted.forEach((llr, i) => {
+    if (i > 0 && sorted[i - 1] === llr) return;
+    curve.log10Lr.push(toLog10(llr));
+    curve.proportionAtLeast.push((sorted.length - i) / sorted.length);
+  });
+  return curve;
+}
+
+/**
+ * The corners of a Tippett curve drawn from x = from to x = to: the proportion of LRs at or
+ * above x is left-continuous, dropping just after each value, to 0 after the largest.
+ */
+export function tippettSteps(curve: TippettCurve, from: number, to: number): [number, number][] {
+  const points: [number, number][] = [[from, 1]];
+  curve.log10Lr.forEach((x, i) => {
+    points.push([x, curve.proportionAtLeast[i]], [x, curve.proportionAtLeast[i + 1] ?? 0]);
+  });
+  points.push([to, 0]);
+  return points;
 }
 
 /** Tippett plot: per class, the proportion of LRs at or above each log10 LR. */

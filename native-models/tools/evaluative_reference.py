@@ -83,8 +83,12 @@ def elub_grid(ss, ds, step=1e-4):
     return {'lowerLog10': -upper(-np.asarray(ds), -np.asarray(ss)), 'upperLog10': upper(ss, ds)}
 
 
-def logistic_gd(ss, ds, iterations=200000):
-    ss, ds = np.asarray(ss), np.asarray(ds)
+def logistic_gd(raw_ss, raw_ds, iterations=200000):
+    # Scores standardised by the mean and (population) standard deviation of all of them; the
+    # penalty is on the standardised slope; the result is mapped back to raw scores.
+    every = np.asarray(raw_ss + raw_ds, float)
+    mean, sd = every.mean(), every.std()
+    ss, ds = (np.asarray(raw_ss) - mean) / sd, (np.asarray(raw_ds) - mean) / sd
     a, b = 0.0, 0.0
     sig = lambda x: 1 / (1 + np.exp(-x))
     # Newton iterations would mirror the implementation under test; gradient descent with a
@@ -97,7 +101,7 @@ def logistic_gd(ss, ds, iterations=200000):
         a, b = a - lr * ga, b - lr * gb
         if abs(ga) < 1e-13 and abs(gb) < 1e-13:
             break
-    return {'slope': a, 'intercept': b}
+    return {'slope': a / sd, 'intercept': b - a * mean / sd}
 
 
 out = {'slopePenalty': PENALTY, 'sets': {}}

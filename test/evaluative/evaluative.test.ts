@@ -12,7 +12,7 @@ import {
 } from '../../native-models/evaluative/calibrator.js';
 import { elubBounds } from '../../native-models/evaluative/elub.js';
 import { LN10 } from '../../native-models/evaluative/log-odds.js';
-import { fitLogistic, logisticObjective } from '../../native-models/evaluative/logistic.js';
+import { fitLogistic, logisticObjective, standardisation } from '../../native-models/evaluative/logistic.js';
 import {
   cllr,
   cllrMin,
@@ -20,6 +20,7 @@ import {
   empiricalCrossEntropy,
   misleadingRates,
   tippett,
+  tippettSteps,
 } from '../../native-models/evaluative/metrics.js';
 import { applyPav, fitPav, isotonicFit } from '../../native-models/evaluative/pav.js';
 import { EvaluativeInputError, type LabelledScores } from '../../native-models/evaluative/scores.js';
@@ -118,8 +119,15 @@ test('logistic regression reaches the numpy gradient-descent optimum, where the 
   const fit = fitLogistic(hand, { slopePenalty: reference.slopePenalty });
   close(fit.slope, hand.logistic.slope, 1e-6, 'slope');
   close(fit.intercept, hand.logistic.intercept, 1e-6, 'intercept');
+  // The objective is on standardised scores: there the fitted point must be a minimum.
+  const { mean, sd } = standardisation(hand);
+  const standardised = {
+    sameSource: hand.sameSource.map((s) => (s - mean) / sd),
+    differentSource: hand.differentSource.map((s) => (s - mean) / sd),
+  };
+  const fitted = { slope: fit.slope * sd, intercept: fit.intercept + fit.slope * mean };
   const at = (slope: number, intercept: number) =>
-    logisticObjective(hand, { slope, intercept }, reference.slopePenalty);
+    logisticObjective(standardised, { slope, intercept }, reference.slopePenalty);
   const h = 1e-6;
   for (const [da, db] of [
     [h, 0],
@@ -127,7 +135,7 @@ test('logistic regression reaches the numpy gradient-descent optimum, where the 
     [0, h],
     [0, -h],
   ])
-    assert.ok(at(fit.slope + da, fit.intercept + db) >= at(fit.slope, fit.intercept));
+    assert.ok(at(fitted.slope + da, fitted.intercept + db) >= at(fitted.slope, fitted.intercept));
   const llrs = {
     sameSource: hand.sameSource.map((s) => fit.slope * s + fit.intercept),
     differentSource: hand.differentSource.map((s) => fit.slope * s + fit.intercept),
@@ -200,6 +208,17 @@ test('misleading rates, Tippett and ECE curves', () => {
   const curves = tippett(llrs);
   assert.deepEqual(curves.sameSource.proportionAtLeast, [1, 0.75, 0.5, 0.25]);
   close(curves.sameSource.log10Lr[0], -1 / LN10, 1e-15, 'first Tippett point');
+  // Ties are one step: three LRs of 10 and one of 0.1.
+  const tied = tippett({ sameSource: [LN10, LN10, -LN10, LN10], differentSource: [0] }).sameSource;
+  assert.deepEqual(tied, { log10Lr: [-1, 1], proportionAtLeast: [1, 0.75] });
+  assert.deepEqual(tippettSteps(tied, -3, 3), [
+    [-3, 1],
+    [-1, 1],
+    [-1, 0.75],
+    [1, 0.75],
+    [1, 0],
+    [3, 0],
+  ]);
   const plot = ece(llrs, { range: 2, steps: 4 });
   assert.deepEqual(plot.priorLog10Odds, [-2, -1, 0, 1, 2]);
   close(plot.system[2], cllr(llrs), 1e-15, 'ECE at even odds is Cllr');
