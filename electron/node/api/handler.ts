@@ -90,10 +90,14 @@ function implementations(workspace: Workspace, options: ApiHandlerOptions): Impl
       caseChanged(caseId);
       return pair;
     },
-    'analyses.run': async ({ pairId, modelId, actor }) => ({
+    'analyses.run': async ({ pairId, modelId, actor }) => {
       // job.finished tells the UI that the case changed.
-      analysisId: await workspace.comparisons.runAnalysis(pairId, modelId, actorOf({ actor })),
-    }),
+      const analysisId = await workspace.comparisons.runAnalysis(pairId, modelId, actorOf({ actor }));
+      // With a calibration of the model, the analysis gets its likelihood ratio at once.
+      if (workspace.calibrations.assessAnalysis(analysisId, undefined, actorOf({ actor })))
+        caseChanged(workspace.comparisons.pair(pairId).caseId);
+      return { analysisId };
+    },
     'analyses.get': ({ analysisId }) => workspace.comparisons.analysis(analysisId),
     'analyses.artifact': ({ analysisId, role }) => {
       const { sha256, bytes } = workspace.comparisons.readPngArtifact(analysisId, role);
@@ -108,6 +112,18 @@ function implementations(workspace: Workspace, options: ApiHandlerOptions): Impl
       const { report, pages } = await workspace.reports.export(caseId, actorOf({ actor }));
       caseChanged(caseId);
       return { reportId: report.id, sha256: report.sha256, pages, storedPath: report.storedPath };
+    },
+    'calibrations.list': ({ modelId }) => ({ calibrations: workspace.calibrations.list(modelId) }),
+    'calibrations.get': ({ calibrationId }) => workspace.calibrations.get(calibrationId),
+    'likelihoodRatios.get': ({ analysisId }) => {
+      workspace.comparisons.analysis(analysisId);
+      return { likelihoodRatio: workspace.calibrations.analysisLr(analysisId) };
+    },
+    'likelihoodRatios.assess': ({ analysisId, calibrationId, actor }) => {
+      const lr = workspace.calibrations.assessAnalysis(analysisId, calibrationId, actorOf({ actor }));
+      if (!lr) throw new NotFoundError(`no calibration of the model of analysis ${analysisId} exists yet`);
+      caseChanged(workspace.comparisons.pair(workspace.comparisons.analysis(analysisId).pairId).caseId);
+      return lr;
     },
     'reports.read': ({ reportId }) => {
       const { report, bytes } = workspace.reports.read(reportId);
