@@ -79,6 +79,14 @@ test('analyses carry a bounded, calibrated LR with its calibration, and the repo
       [fitted.id],
     );
     assert.deepEqual((await call('calibrations.list', { modelId: 'mobileface' })).calibrations, []);
+    const report = await call('calibrations.report', { calibrationId: fitted.id });
+    assert.equal((await call('calibrations.report', { calibrationId: fitted.id })).sha256, report.sha256);
+    const path = join(api.folder, 'validation.pdf');
+    writeFileSync(path, Buffer.from(report.dataBase64, 'base64'));
+    const text = execFileSync('pdftotext', [path, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    assert.match(text, new RegExp(`Validation of a likelihood-ratio calibration #${fitted.id}`));
+    assert.match(text, new RegExp(`Cllr ${performance.cllr.toFixed(3)} bits`));
+    assert.equal((await failure('calibrations.report', { calibrationId: 999 })).code, 'NOT_FOUND');
   });
 
   await t.test('an older analysis is assessed once with the newest calibration', async () => {

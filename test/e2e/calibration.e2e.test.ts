@@ -112,6 +112,9 @@ test('the lab reads its calibration and the examiner the LR of an analysis', asy
       }
     }
     await e2e.page.getByText('low resolution').waitFor();
+    const download = e2e.page.waitForEvent('download');
+    await e2e.page.getByRole('button', { name: 'Validation report (PDF)' }).click();
+    assert.equal((await download).suggestedFilename(), 'calibration-1-validation.pdf');
     await e2e.screenshot('detail');
   });
 

@@ -143,6 +143,17 @@ export const calibrationMethods = {
     params: z.object({ calibrationId: id }),
     result: calibrationSchema,
   },
+  'calibrations.report': {
+    /** The calibration's validation report (PDF), built from the store; the same calibration gives the same bytes. */
+    params: z.object({ calibrationId: id }),
+    result: z.object({
+      calibrationId: id,
+      mediaType: z.literal('application/pdf'),
+      sha256: sha256Hex,
+      pages: z.int().positive(),
+      dataBase64: z.string(),
+    }),
+  },
   'likelihoodRatios.get': {
     /** The LR recorded for an analysis, or null when none was (no calibration of its model then). */
     params: z.object({ analysisId: id }),

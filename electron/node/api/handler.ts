@@ -15,6 +15,7 @@ import {
   type ApiResult,
   type ApiValidParams,
 } from '../../common/api.js';
+import { buildValidationReport } from '../reports/validation-report.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../services/errors.js';
 import type { Workspace } from '../services/workspace.js';
 import { packageInfo } from './package-info.js';
@@ -115,6 +116,16 @@ function implementations(workspace: Workspace, options: ApiHandlerOptions): Impl
     },
     'calibrations.list': ({ modelId }) => ({ calibrations: workspace.calibrations.list(modelId) }),
     'calibrations.get': ({ calibrationId }) => workspace.calibrations.get(calibrationId),
+    'calibrations.report': async ({ calibrationId }) => {
+      const { bytes, pages, sha256 } = await buildValidationReport(workspace.calibrations.get(calibrationId));
+      return {
+        calibrationId,
+        mediaType: 'application/pdf' as const,
+        sha256,
+        pages,
+        dataBase64: bytes.toString('base64'),
+      };
+    },
     'likelihoodRatios.get': ({ analysisId }) => {
       workspace.comparisons.analysis(analysisId);
       return { likelihoodRatio: workspace.calibrations.analysisLr(analysisId) };

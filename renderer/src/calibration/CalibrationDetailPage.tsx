@@ -1,8 +1,11 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import type { Calibration, LrValidation } from '../../../electron/common/api.js';
 import { formatLikelihoodRatio } from '../../../electron/common/likelihood-ratio.js';
+import { api } from '../api/client.js';
 import { useApiQuery } from '../api/useApiQuery.js';
 import { routeToHash } from '../app/useHashRoute.js';
 import { DetailPageTop } from '../components/DetailPageTop.js';
@@ -11,6 +14,7 @@ import { HashText } from '../components/HashText.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { RecordTable } from '../components/RecordTable.js';
 import { Section } from '../components/Section.js';
+import { savePdf } from '../cases/ReportActions.js';
 import { formatBits, methodLabels, misleadingText } from './labels.js';
 import { EceChart, TippettChart } from './LrCharts.js';
 
@@ -85,6 +89,7 @@ function CalibrationDetail({ calibration }: { calibration: Calibration }) {
       <PageHeader
         title={`Calibration #${calibration.id}`}
         subtitle={`${methodLabels[calibration.method]} of ${set.modelId} scores on “${set.name}”`}
+        actions={<ValidationReportButton calibrationId={calibration.id} />}
       />
       <Section title="Calibration">
         <Box
@@ -146,6 +151,32 @@ function CalibrationDetail({ calibration }: { calibration: Calibration }) {
           </Box>
         </Section>
       ))}
+    </>
+  );
+}
+
+/** Builds the validation report (PDF) and saves it as a download. */
+function ValidationReportButton({ calibrationId }: { calibrationId: number }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function download() {
+    setBusy(true);
+    setError(null);
+    try {
+      const { dataBase64 } = await api.call('calibrations.report', { calibrationId });
+      savePdf(dataBase64, `calibration-${calibrationId}-validation.pdf`);
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <>
+      {error && <Alert severity="error">Could not build the validation report: {error}</Alert>}
+      <Button variant="contained" disabled={busy} onClick={() => void download()}>
+        Validation report (PDF)
+      </Button>
     </>
   );
 }
