@@ -115,6 +115,7 @@ export class CalibrationService {
     const existing = this.store.findSet(model.sha256, setSha256);
     if (existing) return { set: this.toSet(existing), reused: true };
 
+    // Loaded here so that ONNX Runtime loads only when a set is scored.
     const { Verifier } = await import('../../../native-models/pipeline/verify.js');
     const verifier = await Verifier.open(this.registry, [model.id], { threads: options.threads });
     let verified;

@@ -220,7 +220,7 @@ const evaluateCommand: CliCommand = {
       );
       return { calibrationId, ...imported, evaluation, files };
     });
-    const { validation, ...evaluation } = result.evaluation;
+    const { validation, set: _evaluatedSet, ...evaluation } = result.evaluation;
     printResult(
       io,
       values.json,
@@ -230,8 +230,7 @@ const evaluateCommand: CliCommand = {
         reused: result.reused,
         evaluation: {
           ...evaluation,
-          set: undefined,
-          setId: evaluation.set.id,
+          setId: result.set.id,
           performance: validation.performance,
         },
         files: result.files,
