@@ -146,4 +146,23 @@ test('analyses carry a bounded, calibrated LR with its calibration, and the repo
       assert.equal(again.sha256, exported.sha256, 'the same store content gives the same report');
     },
   );
+
+  await t.test('calibrations and LRs are audited records that are never changed', async () => {
+    const verification = await call('audit.verify', {});
+    assert.equal(verification.firstBroken, null);
+    const { db } = api.workspace;
+    assert.throws(() => db.prepare("UPDATE lr_calibrations SET method = 'pav'").run(), /never changed/);
+    assert.throws(
+      () => db.prepare('UPDATE analysis_likelihood_ratios SET log10_lr = 3').run(),
+      /never changed/,
+    );
+    assert.throws(() => db.prepare('UPDATE calibration_scores SET score = 1').run(), /never changed/);
+    const actions = db
+      .prepare(
+        "SELECT action FROM audit_events WHERE action LIKE 'calibration%' OR action = 'analysis.lr' ORDER BY seq",
+      )
+      .pluck()
+      .all();
+    assert.deepEqual(actions, ['calibration-set.import', 'calibration.fit', 'analysis.lr', 'analysis.lr']);
+  });
 });
