@@ -269,6 +269,11 @@ test('bad input gets a specific error and exit 2, and records nothing', () => {
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /calibration 99 does not exist/);
   assert.equal(existsSync(join(dataDir, 'none.pdf')), false);
+  const noAnalysis = xssab('lr', 'assess', '--analysis', '7');
+  assert.equal(noAnalysis.code, 1);
+  assert.match(noAnalysis.stderr, /analysis 7 does not exist/);
+  const badId = xssab('lr', 'assess', '--analysis', '-2');
+  assert.equal(badId.code, 2);
   assert.equal(
     xssabJson<{ calibrations: unknown[] }>('lr', 'list').calibrations.length,
     3,

@@ -1,8 +1,9 @@
 /**
- * `xssab lr calibrate|evaluate|list|report`: evaluative reporting from the command line. A lab
+ * `xssab lr calibrate|evaluate|list|report|assess`: evaluative reporting from the command line. A lab
  * scores its labelled calibration set once per model, fits a score → LR calibration with its
  * cross-validated figures, evaluates it on other labelled sets (Cllr, Cllr_min, Tippett and ECE
- * plots written as SVG and PNG), and exports a validation report (PDF).
+ * plots written as SVG and PNG), exports a validation report (PDF), and records the LR of an
+ * analysis made before the calibration (`lr assess`).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -21,6 +22,7 @@ import { InvalidInputError, NotFoundError } from '../../services/errors.js';
 import { openWorkspace, type Workspace } from '../../services/workspace.js';
 import { CliUsageError, type CliCommand, type CliIo } from '../command.js';
 import { choiceOption, integerOption, positiveIntOption, printResult, requireOptions } from '../options.js';
+import { callApi } from './case.js';
 
 /** Runs with the data folder's workspace; the user's input errors become usage errors (exit 2). */
 async function withWorkspace<T>(io: CliIo, work: (workspace: Workspace) => Promise<T> | T): Promise<T> {
@@ -305,4 +307,54 @@ const reportCommand: CliCommand = {
   },
 };
 
-export const lrCommands: CliCommand[] = [calibrateCommand, evaluateCommand, listCommand, reportCommand];
+const assessCommand: CliCommand = {
+  path: ['lr', 'assess'],
+  summary: 'Record the likelihood ratio of an analysis made before its model was calibrated',
+  usage: 'xssab lr assess --analysis ID [--calibration ID] [--actor NAME] [--json]',
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        analysis: { type: 'string' },
+        calibration: { type: 'string' },
+        actor: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+      strict: true,
+    });
+    requireOptions(values, ['analysis']);
+    const lr = await callApi(
+      io,
+      'likelihoodRatios.assess',
+      {
+        analysisId: positiveIntOption('analysis', values.analysis),
+        ...(values.calibration !== undefined && {
+          calibrationId: positiveIntOption('calibration', values.calibration),
+        }),
+        actor: values.actor,
+      },
+      { analysisId: '--analysis', calibrationId: '--calibration', actor: '--actor' },
+    );
+    printResult(io, values.json, lr, () =>
+      [
+        `analysis #${lr.analysisId}: LR = ${formatLikelihoodRatio(lr.log10Lr)} (log10 LR = ${lr.log10Lr.toFixed(2)}), ${lr.verbal}`,
+        `  calibration #${lr.calibration.id} on "${lr.calibration.setName}", Cllr ${lr.calibration.cllr.toFixed(3)} bits` +
+          (lr.bound ? `; limited to the ELUB ${lr.bound} bound` : ''),
+        ...(lr.withinCalibrationRange
+          ? []
+          : [
+              `  the score ${lr.score.toFixed(4)} lies outside the calibration scores: the LR is extrapolated`,
+            ]),
+      ].join('\n'),
+    );
+    return 0;
+  },
+};
+
+export const lrCommands: CliCommand[] = [
+  calibrateCommand,
+  evaluateCommand,
+  listCommand,
+  reportCommand,
+  assessCommand,
+];
