@@ -96,28 +96,25 @@ export function crossValidatedLlrs(
   if (!Number.isInteger(k) || k < 2)
     throw new EvaluativeInputError(`cross-validation needs k ≥ 2 folds, got ${k}`);
   const folds = Math.min(k, data.sameSource.length, data.differentSource.length);
-  const out: LabelledScores & { sameSource: number[]; differentSource: number[] } = {
-    sameSource: new Array<number>(data.sameSource.length),
-    differentSource: new Array<number>(data.differentSource.length),
-  };
-  for (let fold = 0; fold < folds; fold++) {
-    const inFold = (_: number, i: number) => i % folds === fold;
-    const notInFold = (_: number, i: number) => i % folds !== fold;
-    const calibrator = fitCalibrator(
+  const trainingFor = (values: readonly number[], fold: number) =>
+    values.filter((_, i) => i % folds !== fold);
+  const llr = (calibrator: BoundedCalibrator, score: number) =>
+    likelihoodRatio(calibrator, score).log10Lr * Math.LN10;
+  // Fold f holds the pairs at positions f, f + k, f + 2k, … of each class; its calibrator is
+  // fitted on all the others.
+  const calibrators = Array.from({ length: folds }, (_, fold) =>
+    fitCalibrator(
       {
-        sameSource: data.sameSource.filter(notInFold),
-        differentSource: data.differentSource.filter(notInFold),
+        sameSource: trainingFor(data.sameSource, fold),
+        differentSource: trainingFor(data.differentSource, fold),
       },
       method,
-    );
-    data.sameSource.forEach((s, i) => {
-      if (inFold(s, i)) out.sameSource[i] = likelihoodRatio(calibrator, s).log10Lr * Math.LN10;
-    });
-    data.differentSource.forEach((s, i) => {
-      if (inFold(s, i)) out.differentSource[i] = likelihoodRatio(calibrator, s).log10Lr * Math.LN10;
-    });
-  }
-  return out;
+    ),
+  );
+  return {
+    sameSource: data.sameSource.map((s, i) => llr(calibrators[i % folds], s)),
+    differentSource: data.differentSource.map((s, i) => llr(calibrators[i % folds], s)),
+  };
 }
 
 export interface LrValidation {
