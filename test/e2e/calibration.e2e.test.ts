@@ -132,6 +132,7 @@ test('the lab reads its calibration and the examiner the LR of an analysis', asy
       await lr
         .getByText(/support for the proposition that the two images show the same person \(ENFSI scale\)\.$/)
         .waitFor();
+      await e2e.screenshot('analysis');
       const link = lr.getByRole('link', { name: /^Calibration #1: identities A, Cllr \d\.\d{3} bits$/ });
       await link.click();
       await e2e.page.getByRole('heading', { level: 1, name: 'Calibration #1' }).waitFor();
