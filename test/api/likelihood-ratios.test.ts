@@ -147,6 +147,32 @@ test('analyses carry a bounded, calibrated LR with its calibration, and the repo
     },
   );
 
+  await t.test('calibrations.create names the offending field and records nothing', async () => {
+    const model = await failure('calibrations.create', {
+      modelId: 'nope',
+      pairsCsv: CALIBRATION_PAIRS,
+      root: FACES,
+    });
+    assert.equal(model.code, 'VALIDATION');
+    assert.equal(model.issues?.[0].path, 'modelId');
+    assert.match(model.message, /no recognition model 'nope'/);
+    const csv = await failure('calibrations.create', {
+      modelId: 'dlib-resnet34',
+      pairsCsv: join(FACES, 'labels.csv'),
+      root: FACES,
+    });
+    assert.equal(csv.issues?.[0].path, 'pairsCsv');
+    assert.match(csv.message, /lacks columns a, b, same/);
+    const folds = await failure('calibrations.create', {
+      modelId: 'dlib-resnet34',
+      pairsCsv: CALIBRATION_PAIRS,
+      root: FACES,
+      folds: 1,
+    });
+    assert.equal(folds.issues?.[0].path, 'folds');
+    assert.equal((await call('calibrations.list', {})).calibrations.length, 1);
+  });
+
   await t.test('calibrations and LRs are audited records that are never changed', async () => {
     const verification = await call('audit.verify', {});
     assert.equal(verification.firstBroken, null);

@@ -4,7 +4,7 @@
  * recorded for an analysis.
  */
 import { z } from 'zod';
-import { actorParam, id, isoTimestamp, sha256Hex } from './fields.js';
+import { actorParam, id, isoTimestamp, requiredText, sha256Hex, workstationPath } from './fields.js';
 
 export const LR_CALIBRATION_METHODS = ['logistic', 'pav'] as const;
 export const lrCalibrationMethodSchema = z.enum(LR_CALIBRATION_METHODS);
@@ -134,6 +134,27 @@ export const analysisLikelihoodRatioSchema = z.object({
 export type AnalysisLikelihoodRatio = z.infer<typeof analysisLikelihoodRatioSchema>;
 
 export const calibrationMethods = {
+  'calibrations.create': {
+    /**
+     * Scores a labelled set with a model (once per set content and model file: a set scored before
+     * is reused) and fits a calibration on it, validated by k-fold cross-validation. VALIDATION for
+     * a bad CSV, a photo that cannot be read, an unknown model or condition, or too few scored pairs.
+     */
+    params: z.object({
+      modelId: requiredText(128),
+      /** CSV on the workstation with columns a, b, same (0/1) and optionally condition. */
+      pairsCsv: workstationPath,
+      /** Folder the CSV's photo paths are relative to. */
+      root: workstationPath,
+      name: requiredText(200).optional(),
+      method: lrCalibrationMethodSchema.default('logistic'),
+      /** Use only the pairs with this condition tag. */
+      condition: requiredText(100).optional(),
+      folds: z.int().min(2, 'needs at least 2 folds').max(20, 'at most 20 folds').default(5),
+      actor: actorParam,
+    }),
+    result: calibrationSchema,
+  },
   'calibrations.list': {
     /** Every calibration, newest first; a model's newest one gives the LR of new analyses. */
     params: z.object({ modelId: z.string().optional() }),

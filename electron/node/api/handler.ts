@@ -114,6 +114,17 @@ function implementations(workspace: Workspace, options: ApiHandlerOptions): Impl
       caseChanged(caseId);
       return { reportId: report.id, sha256: report.sha256, pages, storedPath: report.storedPath };
     },
+    'calibrations.create': async ({ modelId, pairsCsv, root, name, method, condition, folds, actor }) => {
+      const { set } = await workspace.calibrations.importSet(
+        { modelId, pairsCsv, root, ...(name !== undefined && { name }) },
+        actorOf({ actor }),
+      );
+      return workspace.calibrations.calibrate(
+        set.id,
+        { method, folds, ...(condition !== undefined && { condition }) },
+        actorOf({ actor }),
+      );
+    },
     'calibrations.list': ({ modelId }) => ({ calibrations: workspace.calibrations.list(modelId) }),
     'calibrations.get': ({ calibrationId }) => workspace.calibrations.get(calibrationId),
     'calibrations.report': async ({ calibrationId }) => {

@@ -28,7 +28,11 @@ import {
 import type { LabelledScores } from '../../../native-models/evaluative/scores.js';
 import { verbalEquivalent } from '../../../native-models/evaluative/verbal-scale.js';
 import { CsvError, parseCsv } from '../../../native-models/pipeline/csv.js';
-import type { ModelRegistry } from '../../../native-models/registry/registry.js';
+import {
+  ModelNotFoundError,
+  type ModelRegistry,
+  type RegisteredModel,
+} from '../../../native-models/registry/registry.js';
 import {
   CalibrationStore,
   decodeJson,
@@ -111,7 +115,7 @@ export class CalibrationService {
     const setSha256 = sha256Of(
       Buffer.from(hashed.map((r) => `${r.aSha256},${r.bSha256},${r.same ? 1 : 0},${r.condition}\n`).join('')),
     );
-    const model = this.registry.getModel(options.modelId);
+    const model = this.model(options.modelId);
     const existing = this.store.findSet(model.sha256, setSha256);
     if (existing) return { set: this.toSet(existing), reused: true };
 
@@ -140,7 +144,7 @@ export class CalibrationService {
       throw new InvalidInputError(
         `${options.pairsCsv}: a calibration set needs at least 2 scored same-source and 2 different-source pairs; ` +
           `${labels.same} and ${labels.different} could be scored`,
-        'pairs',
+        'pairsCsv',
       );
     }
     const record = {
@@ -390,6 +394,16 @@ export class CalibrationService {
     return this.toAnalysisLr(record);
   }
 
+  /** The registered model, its file verified; an unknown id is the caller's error. */
+  private model(modelId: string): RegisteredModel {
+    try {
+      return this.registry.getModel(modelId);
+    } catch (error) {
+      if (error instanceof ModelNotFoundError) throw new InvalidInputError(error.message, 'modelId');
+      throw error;
+    }
+  }
+
   private record(calibrationId: number): LrCalibrationRecord {
     const record = this.store.getCalibration(calibrationId);
     if (!record) throw new NotFoundError(`calibration ${calibrationId} does not exist`);
@@ -444,7 +458,7 @@ function readPairsCsv(pairsCsv: string): LabelledPairRow[] {
   try {
     text = readFileSync(pairsCsv, 'utf8');
   } catch {
-    throw new InvalidInputError(`the pairs file ${pairsCsv} cannot be read`, 'pairs');
+    throw new InvalidInputError(`the pairs file ${pairsCsv} cannot be read`, 'pairsCsv');
   }
   try {
     return parseCsv(text, ['a', 'b', 'same'], pairsCsv).map((row, i) => {
@@ -453,7 +467,7 @@ function readPairsCsv(pairsCsv: string): LabelledPairRow[] {
       return { a: row.a, b: row.b, same: row.same === '1', condition: (row.condition ?? '').trim() };
     });
   } catch (error) {
-    if (error instanceof CsvError) throw new InvalidInputError(error.message, 'pairs');
+    if (error instanceof CsvError) throw new InvalidInputError(error.message, 'pairsCsv');
     throw error;
   }
 }

@@ -15,12 +15,14 @@ import { formatDateTime } from '../components/format.js';
 import { OpenableTableRow } from '../components/OpenableTableRow.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { Section } from '../components/Section.js';
+import { CalibrationCreateForm } from './CalibrationCreateForm.js';
 import { formatBits, methodLabels } from './labels.js';
 
 const openCalibration = (id: number) => navigate({ section: 'calibration', itemId: String(id) });
 
 export function CalibrationListPage() {
   const query = useApiQuery('calibrations.list', {});
+  const defaults = useApiQuery('benchmarks.defaults', {});
   const list = query.data?.calibrations;
   return (
     <>
@@ -28,6 +30,12 @@ export function CalibrationListPage() {
         title="Calibration"
         subtitle="Score → likelihood-ratio calibrations of each model on the lab’s labelled image pairs, with their validation."
       />
+      <Section title="Calibrate a model">
+        {defaults.error && (
+          <ErrorAlert title="Could not load the models" error={defaults.error} onRetry={defaults.reload} />
+        )}
+        {defaults.data && <CalibrationCreateForm defaults={defaults.data} onCreated={openCalibration} />}
+      </Section>
       <Section title="Calibrations" count={list?.length}>
         <Box sx={{ height: 4 }}>{query.loading && <LinearProgress aria-label="Loading calibrations" />}</Box>
         {query.error && (
@@ -76,7 +84,7 @@ export function CalibrationListPage() {
         {list?.length === 0 && (
           <EmptyState
             title="No calibrations yet"
-            description="A lab builds one from its own labelled image pairs with `xssab lr calibrate --model ID --pairs PAIRS.csv --root FOLDER`; analyses of that model then state a likelihood ratio."
+            description="Score the lab’s own labelled image pairs above (or with `xssab lr calibrate`); analyses with that model then state a likelihood ratio."
           />
         )}
       </Section>
