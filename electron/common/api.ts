@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { appMethods } from './api/app.js';
 import { auditMethods } from './api/audit.js';
 import { benchmarkMethods } from './api/benchmarks.js';
+import { calibrationMethods } from './api/calibration.js';
 import { caseMethods } from './api/cases.js';
 import { comparisonMethods } from './api/comparison.js';
 import { evidenceMethods } from './api/evidence.js';
@@ -19,6 +20,7 @@ import { reportMethods } from './api/reports.js';
 export * from './api/app.js';
 export * from './api/audit.js';
 export * from './api/benchmarks.js';
+export * from './api/calibration.js';
 export * from './api/cases.js';
 export * from './api/comparison.js';
 export * from './api/errors.js';
@@ -34,6 +36,7 @@ export const apiContract = {
   ...benchmarkMethods,
   ...comparisonMethods,
   ...reportMethods,
+  ...calibrationMethods,
 } as const;
 
 export type ApiContract = typeof apiContract;

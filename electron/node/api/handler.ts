@@ -15,6 +15,7 @@ import {
   type ApiResult,
   type ApiValidParams,
 } from '../../common/api.js';
+import { buildValidationReport } from '../reports/validation-report.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../services/errors.js';
 import type { Workspace } from '../services/workspace.js';
 import { packageInfo } from './package-info.js';
@@ -90,10 +91,14 @@ function implementations(workspace: Workspace, options: ApiHandlerOptions): Impl
       caseChanged(caseId);
       return pair;
     },
-    'analyses.run': async ({ pairId, modelId, actor }) => ({
+    'analyses.run': async ({ pairId, modelId, actor }) => {
       // job.finished tells the UI that the case changed.
-      analysisId: await workspace.comparisons.runAnalysis(pairId, modelId, actorOf({ actor })),
-    }),
+      const analysisId = await workspace.comparisons.runAnalysis(pairId, modelId, actorOf({ actor }));
+      // With a calibration of the model, the analysis gets its likelihood ratio at once.
+      if (workspace.calibrations.assessAnalysis(analysisId, undefined, actorOf({ actor })))
+        caseChanged(workspace.comparisons.pair(pairId).caseId);
+      return { analysisId };
+    },
     'analyses.get': ({ analysisId }) => workspace.comparisons.analysis(analysisId),
     'analyses.artifact': ({ analysisId, role }) => {
       const { sha256, bytes } = workspace.comparisons.readPngArtifact(analysisId, role);
@@ -108,6 +113,39 @@ function implementations(workspace: Workspace, options: ApiHandlerOptions): Impl
       const { report, pages } = await workspace.reports.export(caseId, actorOf({ actor }));
       caseChanged(caseId);
       return { reportId: report.id, sha256: report.sha256, pages, storedPath: report.storedPath };
+    },
+    'calibrations.create': async ({ modelId, pairsCsv, root, name, method, condition, folds, actor }) => {
+      const { set } = await workspace.calibrations.importSet(
+        { modelId, pairsCsv, root, ...(name !== undefined && { name }) },
+        actorOf({ actor }),
+      );
+      return workspace.calibrations.calibrate(
+        set.id,
+        { method, folds, ...(condition !== undefined && { condition }) },
+        actorOf({ actor }),
+      );
+    },
+    'calibrations.list': ({ modelId }) => ({ calibrations: workspace.calibrations.list(modelId) }),
+    'calibrations.get': ({ calibrationId }) => workspace.calibrations.get(calibrationId),
+    'calibrations.report': async ({ calibrationId }) => {
+      const { bytes, pages, sha256 } = await buildValidationReport(workspace.calibrations.get(calibrationId));
+      return {
+        calibrationId,
+        mediaType: 'application/pdf' as const,
+        sha256,
+        pages,
+        dataBase64: bytes.toString('base64'),
+      };
+    },
+    'likelihoodRatios.get': ({ analysisId }) => {
+      workspace.comparisons.analysis(analysisId);
+      return { likelihoodRatio: workspace.calibrations.analysisLr(analysisId) };
+    },
+    'likelihoodRatios.assess': ({ analysisId, calibrationId, actor }) => {
+      const lr = workspace.calibrations.assessAnalysis(analysisId, calibrationId, actorOf({ actor }));
+      if (!lr) throw new NotFoundError(`no calibration of the model of analysis ${analysisId} exists yet`);
+      caseChanged(workspace.comparisons.pair(workspace.comparisons.analysis(analysisId).pairId).caseId);
+      return lr;
     },
     'reports.read': ({ reportId }) => {
       const { report, bytes } = workspace.reports.read(reportId);

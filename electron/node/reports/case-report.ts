@@ -7,8 +7,11 @@
  * subset tags), and images are embedded in the order they appear.
  */
 import PDFDocument from 'pdfkit';
+import { formatLikelihoodRatio } from '../../common/likelihood-ratio.js';
 import type {
   Analysis,
+  AnalysisLikelihoodRatio,
+  Calibration,
   Case,
   Decision,
   EvidenceItem,
@@ -20,6 +23,7 @@ import type {
 import {
   CONCLUSION_WORDING,
   INTEGRITY_STATEMENT,
+  LR_METHOD_STATEMENT,
   METHOD_STATEMENT,
   REPORT_TITLE,
   ROLE_WORDING,
@@ -36,6 +40,8 @@ export type AnalysisImageKind = 'crop' | MapKind;
 
 export interface ReportAnalysis {
   analysis: Analysis;
+  /** The LR recorded for the analysis, with the calibration it came from. */
+  likelihoodRatio?: { lr: AnalysisLikelihoodRatio; calibration: Calibration };
   parameters: XssabParameters;
   result: XssabResult;
   /** The aligned crop and the three maps of each side, from the analysis artifacts (hashes verified). */
@@ -219,6 +225,8 @@ class ReportWriter {
 
     this.heading('3  Method and limits of the explanation maps');
     for (const paragraph of METHOD_STATEMENT) this.paragraph(paragraph);
+    if (bundle.pairs.some((p) => p.analyses.some((a) => a.likelihoodRatio)))
+      for (const paragraph of LR_METHOD_STATEMENT) this.paragraph(paragraph);
 
     this.heading('4  Integrity');
     this.paragraph(INTEGRITY_STATEMENT);
@@ -288,12 +296,16 @@ class ReportWriter {
     doc.x = MARGIN.left;
   }
 
-  private analysis(report: ReportPair, { analysis, parameters, result, images }: ReportAnalysis): void {
+  private analysis(
+    report: ReportPair,
+    { analysis, parameters, result, images, likelihoodRatio }: ReportAnalysis,
+  ): void {
     const calibration = parameters.calibration;
     const calibrationNote = calibration
       ? `${calibration.provisional ? 'provisional, ' : ''}n = ${calibration.n} pairs, ${calibration.method} on ${calibration.dataset}`
       : 'given for this analysis, not calibrated';
     const rows: Row[] = [
+      ...(likelihoodRatio ? likelihoodRatioRows(likelihoodRatio.lr, likelihoodRatio.calibration) : []),
       ['Model', `${analysis.modelName} (${analysis.modelId})`],
       ['Model ONNX SHA-256', analysis.modelSha256, 'mono'],
       ['Score', formatNumber(analysis.score)],
@@ -439,6 +451,54 @@ class ReportWriter {
       this.doc.y = MARGIN.top;
     }
   }
+}
+
+/** The LR first, then how it was calibrated and how well that calibration performs. */
+function likelihoodRatioRows(lr: AnalysisLikelihoodRatio, calibration: Calibration): Row[] {
+  const bits = (value: number) => `${value.toFixed(3)} bits`;
+  const figures = (performance: Calibration['validation']['performance']) =>
+    `Cllr ${bits(performance.cllr)}, Cllr_min ${bits(performance.cllrMin)}, Cllr_cal ${bits(performance.cllrCal)}; ` +
+    `misleading: ${percent(performance.misleading.sameSourceBelowOne)} of same-source LRs < 1, ` +
+    `${percent(performance.misleading.differentSourceAboveOne)} of different-source LRs > 1`;
+  const { set } = calibration;
+  const boundNote =
+    lr.bound === null ? '' : `; limited to the ELUB ${lr.bound} bound (the calibration set supports no more)`;
+  return [
+    [
+      'Likelihood ratio',
+      `LR = ${formatLikelihoodRatio(lr.log10Lr)} (log10 LR = ${lr.log10Lr.toFixed(2)})${boundNote}`,
+    ],
+    ['Verbal equivalent', `${lr.verbal} (ENFSI scale)`],
+    [
+      'Calibration',
+      `#${calibration.id}, ${calibration.method === 'pav' ? 'PAV (isotonic)' : 'logistic regression'} on "${set.name}"` +
+        `${calibration.condition === null ? '' : ` (condition "${calibration.condition}")`}: ` +
+        `${set.sameSource} same-source and ${set.differentSource} different-source pairs`,
+    ],
+    ['Calibration set SHA-256', set.setSha256, 'mono'],
+    [
+      'ELUB bounds',
+      `LR from ${formatLikelihoodRatio(calibration.bounds.lowerLog10)} to ${formatLikelihoodRatio(calibration.bounds.upperLog10)}`,
+    ],
+    [`Validation (${calibration.folds}-fold)`, figures(calibration.validation.performance)],
+    ...calibration.evaluations.map((e): Row => [
+      `Validation on "${e.set.name}"`,
+      figures(e.validation.performance),
+    ]),
+    ...(lr.withinCalibrationRange
+      ? []
+      : [
+          [
+            'Outside the data',
+            `the score ${lr.score.toFixed(4)} lies outside the calibration scores ` +
+              `(${calibration.scoreRange.min.toFixed(4)} to ${calibration.scoreRange.max.toFixed(4)}): the LR is extrapolated`,
+          ] as Row,
+        ]),
+  ];
+}
+
+function percent(value: number): string {
+  return `${(100 * value).toFixed(1)} %`;
 }
 
 function formatTime(iso: string): string {

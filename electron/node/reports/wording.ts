@@ -47,3 +47,21 @@ export const INTEGRITY_STATEMENT =
   'trail (a SHA-256 hash chain over all recorded events) was verified intact. The report identifier ' +
   'is the SHA-256 of the recorded data the report presents; the SHA-256 of this PDF file is recorded ' +
   'in the audit trail when the report is exported.';
+
+/** What the likelihood ratio of an analysis is and how it was calibrated and validated. */
+export const LR_METHOD_STATEMENT = [
+  'Where an analysis states a likelihood ratio (LR), the score was converted into the ratio of its ' +
+    'probability if the two images show the same person to its probability if they show different ' +
+    'people. The conversion was fitted on the stated calibration set: labelled image pairs scored by ' +
+    'the same model file, by logistic regression or by the pool-adjacent-violators algorithm. The LR is ' +
+    'limited to the empirical lower and upper bounds (ELUB, Vergeer et al. 2016) that the size of that ' +
+    'set can support; an LR at a bound says that the set could not support a larger one.',
+  'The validation figures are measured on the calibration set by k-fold cross-validation (each pair ' +
+    'given an LR by a calibration fitted without it) and, where listed, on other labelled sets. Cllr ' +
+    '(log-likelihood-ratio cost, in bits) is 0 for perfect LRs and 1 for LRs that carry no ' +
+    "information; Cllr_min is the part due to the model's discrimination, Cllr_cal = Cllr - Cllr_min " +
+    'the part due to calibration. The verbal equivalent follows the ENFSI guideline for evaluative ' +
+    'reporting (2015). An LR is only as relevant as the calibration set is to the case: its conditions ' +
+    '(image quality, pose, population) should resemble those of the questioned images. A score outside ' +
+    'the range of the calibration scores is extrapolated, and the analysis says so.',
+];

@@ -26,6 +26,7 @@ import {
 import { canonicalJson } from '../store/audit-chain.js';
 import { resolveStoredPath } from '../store/data-folder.js';
 import type { AuditService } from './audit-service.js';
+import type { CalibrationService } from './calibration-service.js';
 import type { CaseService } from './case-service.js';
 import type { ComparisonService } from './comparison-service.js';
 import { readVerified, sha256Of, writeOnce } from './content-files.js';
@@ -53,6 +54,7 @@ export class ReportService {
     private readonly evidence: EvidenceService,
     private readonly comparisons: ComparisonService,
     private readonly audit: AuditService,
+    private readonly calibrations: CalibrationService,
   ) {}
 
   /**
@@ -151,9 +153,19 @@ export class ReportService {
       });
     }
     const software = { name: packageInfo().name, version: packageInfo().version };
+    const likelihoodRatios = analyses.flatMap((a) => this.calibrations.analysisLr(a.id) ?? []);
     const identifier = sha256Of(
       Buffer.from(
-        canonicalJson({ software, case: reportCase, evidence, pairs, analyses, decisions, anchor }),
+        canonicalJson({
+          software,
+          case: reportCase,
+          evidence,
+          pairs,
+          analyses,
+          decisions,
+          anchor,
+          ...(likelihoodRatios.length > 0 && { likelihoodRatios }),
+        }),
       ),
     );
     return {
@@ -181,8 +193,15 @@ export class ReportService {
         images[side][kind] = { sha256, bytes: await opaquePng(bytes) };
       }
     }
+    const likelihoodRatio = this.calibrations.analysisLr(analysis.id);
     return {
       analysis,
+      ...(likelihoodRatio && {
+        likelihoodRatio: {
+          lr: likelihoodRatio,
+          calibration: this.calibrations.get(likelihoodRatio.calibration.id),
+        },
+      }),
       parameters: xssabParametersSchema.parse(analysis.parameters),
       result: xssabResultSchema.parse(analysis.result),
       images,

@@ -4,7 +4,9 @@ import { userInfo } from 'node:os';
 import { openDatabase } from '../store/database.js';
 import { databasePath } from '../store/data-folder.js';
 import { AuditService } from './audit-service.js';
+import { ModelRegistry } from '../../../native-models/registry/registry.js';
 import { BenchmarkService } from './benchmark-service.js';
+import { CalibrationService } from './calibration-service.js';
 import { CaseService } from './case-service.js';
 import { ComparisonService } from './comparison-service.js';
 import { EventHub } from './event-hub.js';
@@ -26,6 +28,8 @@ export interface Workspace {
   readonly comparisons: ComparisonService;
   /** Case reports (PDF). */
   readonly reports: ReportService;
+  /** Calibration sets, score → LR calibrations and the LR of analyses. */
+  readonly calibrations: CalibrationService;
   close(): void;
 }
 
@@ -53,7 +57,8 @@ export function openWorkspace(options: WorkspaceOptions): Workspace {
   const events = new EventHub();
   const benchmarks = new BenchmarkService(db, options.dataDir, events);
   const comparisons = new ComparisonService(db, options.dataDir, cases, evidence, audit, events);
-  const reports = new ReportService(db, options.dataDir, cases, evidence, comparisons, audit);
+  const calibrations = new CalibrationService(db, new ModelRegistry({ dataDir: options.dataDir }), audit);
+  const reports = new ReportService(db, options.dataDir, cases, evidence, comparisons, audit, calibrations);
   return {
     dataDir: options.dataDir,
     db,
@@ -65,6 +70,7 @@ export function openWorkspace(options: WorkspaceOptions): Workspace {
     benchmarks,
     comparisons,
     reports,
+    calibrations,
     close: () => {
       benchmarks.close();
       db.close();

@@ -1,8 +1,11 @@
 import type { ComponentType, ReactElement } from 'react';
 import FolderOutlinedIcon from '@mui/icons-material/FolderOutlined';
 import QueryStatsIcon from '@mui/icons-material/QueryStats';
+import TuneIcon from '@mui/icons-material/Tune';
 import { BenchmarkDetailPage } from '../benchmarks/BenchmarkDetailPage.js';
 import { BenchmarkListPage } from '../benchmarks/BenchmarkListPage.js';
+import { CalibrationDetailPage } from '../calibration/CalibrationDetailPage.js';
+import { CalibrationListPage } from '../calibration/CalibrationListPage.js';
 import { CaseDetailPage } from '../cases/CaseDetailPage.js';
 import { CaseListPage } from '../cases/CaseListPage.js';
 
@@ -31,5 +34,12 @@ export const appSections: AppSection[] = [
     icon: <QueryStatsIcon />,
     ListPage: BenchmarkListPage,
     ItemPage: BenchmarkDetailPage,
+  },
+  {
+    path: 'calibration',
+    label: 'Calibration',
+    icon: <TuneIcon />,
+    ListPage: CalibrationListPage,
+    ItemPage: CalibrationDetailPage,
   },
 ];

@@ -15,6 +15,7 @@ import {
   type MapKind,
 } from '../../../electron/common/api.js';
 import { HashText } from '../components/HashText.js';
+import { AnalysisLikelihoodRatio } from './AnalysisLikelihoodRatio.js';
 import { ArtifactImage } from './ArtifactImage.js';
 import { formatScore } from './labels.js';
 
@@ -41,6 +42,7 @@ export function AnalysisView({ analysis, names }: AnalysisViewProps) {
 
   return (
     <Box component="section" aria-label={`Analysis #${analysis.id}`} sx={{ display: 'grid', gap: 1.5 }}>
+      <AnalysisLikelihoodRatio analysisId={analysis.id} />
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
         <Typography variant="body1">
           Score <strong>{formatScore(analysis.score)}</strong> vs threshold {formatScore(analysis.threshold)}

@@ -12,7 +12,7 @@ type Outcome = { severity: 'success' | 'error'; message: string };
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Saves the PDF through the browser's (or Electron's) download, named after the case and report. */
-function savePdf(dataBase64: string, fileName: string): void {
+export function savePdf(dataBase64: string, fileName: string): void {
   const bytes = Uint8Array.from(atob(dataBase64), (char) => char.charCodeAt(0));
   const url = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
   const link = document.createElement('a');

@@ -2,6 +2,7 @@ import type { CliCommand } from '../command.js';
 import { benchCommand } from './bench.js';
 import { caseCommands } from './case.js';
 import { explainCommand } from './explain.js';
+import { lrCommands } from './lr.js';
 import { modelsCommands } from './models.js';
 import { patchBenchCommand } from './patch-bench.js';
 import { patchMakeCommand } from './patch-make.js';
@@ -18,4 +19,5 @@ export const commands: CliCommand[] = [
   reportCommand,
   verifyCommand,
   ...modelsCommands,
+  ...lrCommands,
 ];

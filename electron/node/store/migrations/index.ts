@@ -1,6 +1,7 @@
 import type { Migration } from './migration.js';
 import { initialSchema } from './0001-initial.js';
 import { benchmarkRuns } from './0002-benchmark-runs.js';
+import { calibrationSets } from './0030-calibration-sets.js';
 
 /** Every migration, in order; add a migration by adding its module here. */
-export const migrations: readonly Migration[] = [initialSchema, benchmarkRuns];
+export const migrations: readonly Migration[] = [initialSchema, benchmarkRuns, calibrationSets];

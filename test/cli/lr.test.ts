@@ -1,0 +1,282 @@
+/**
+ * `xssab lr …` as a lab runs it: the built CLI in a child process (needs `npm run build:node`).
+ * Calibrates the default model on one half of the face fixtures (split by identity), evaluates
+ * it on the other half, and checks the figures, the plots, the validation report and bad input.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import sharp from 'sharp';
+import type { CalibrationSet, CalibrationSummary, LrPerformance } from '../../electron/common/api.js';
+
+const bin = resolve('bin/xssab.mjs');
+const FACES = resolve('test/fixtures/faces');
+const CALIBRATION_PAIRS = resolve('test/fixtures/lr/calibration-pairs.csv');
+const EVALUATION_PAIRS = resolve('test/fixtures/lr/evaluation-pairs.csv');
+let dataDir: string;
+
+before(() => {
+  assert.ok(
+    existsSync('dist/electron/node/cli/xssab.js'),
+    'the CLI is not built: run `npm run build:node` first',
+  );
+  dataDir = mkdtempSync(join(tmpdir(), 'xssab-cli-lr-'));
+});
+after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function xssab(...args: string[]) {
+  const result = spawnSync(process.execPath, [bin, '--data', dataDir, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, XSSAB_DATA: '', ORT_DISABLE_TELEMETRY: '1' },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function xssabJson<T>(...args: string[]): T {
+  const result = xssab(...args, '--json');
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout.trim().split('\n').length, 1, 'stdout must be one line of JSON');
+  return JSON.parse(result.stdout) as T;
+}
+
+interface CalibrateOutput {
+  set: CalibrationSet;
+  reused: boolean;
+  calibration: {
+    id: number;
+    method: string;
+    folds: number;
+    bounds: { lowerLog10: number; upperLog10: number };
+    performance: LrPerformance;
+  };
+  files: string[];
+}
+
+async function checkPlots(files: string[], folder: string) {
+  for (const name of ['tippett.svg', 'ece.svg', 'tippett.png', 'ece.png', 'validation.json'])
+    assert.ok(files.includes(join(folder, name)), `${name} written`);
+  const tippett = readFileSync(join(folder, 'tippett.svg'), 'utf8');
+  assert.match(tippett, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.equal(tippett.match(/<polyline /g)?.length, 2, 'one Tippett curve per class');
+  assert.equal(readFileSync(join(folder, 'ece.svg'), 'utf8').match(/<polyline /g)?.length, 3);
+  for (const png of ['tippett.png', 'ece.png']) {
+    const meta = await sharp(join(folder, png)).metadata();
+    assert.deepEqual([meta.format, meta.width, meta.height], ['png', 640, 420]);
+  }
+}
+
+test('lr calibrate scores the set once, fits a bounded calibration and writes its plots', async () => {
+  const out = join(dataDir, 'calibration-plots');
+  const first = xssabJson<CalibrateOutput>(
+    'lr',
+    'calibrate',
+    '--model',
+    'dlib-resnet34',
+    '--pairs',
+    CALIBRATION_PAIRS,
+    '--root',
+    FACES,
+    '--out',
+    out,
+  );
+  assert.equal(first.reused, false);
+  assert.deepEqual([first.set.sameSource, first.set.differentSource], [13, 23]);
+  assert.equal(first.calibration.method, 'logistic');
+  assert.equal(first.calibration.folds, 5);
+  const { performance, bounds } = first.calibration;
+  assert.ok(performance.cllr > 0 && performance.cllr < 1, `Cllr ${performance.cllr}`);
+  assert.ok(performance.cllrMin >= 0 && performance.cllrMin <= performance.cllr);
+  assert.ok(Math.abs(performance.cllrCal - (performance.cllr - performance.cllrMin)) < 1e-12);
+  assert.ok(bounds.upperLog10 > 0 && bounds.upperLog10 <= Math.log10(24), `upper ${bounds.upperLog10}`);
+  await checkPlots(first.files, out);
+
+  const pav = xssab(
+    'lr',
+    'calibrate',
+    '--model',
+    'dlib-resnet34',
+    '--pairs',
+    CALIBRATION_PAIRS,
+    '--root',
+    FACES,
+    '--method',
+    'pav',
+  );
+  assert.equal(pav.code, 0, pav.stderr);
+  assert.match(pav.stdout, /scored before, stored scores reused/);
+  assert.doesNotMatch(pav.stderr, /scored \d+\/36 pairs/, 'no photo is scored again');
+  assert.match(pav.stdout, /calibration #2: pav, LR bounded by ELUB to 1\/\d+ … \d+/);
+  assert.match(pav.stdout, /Cllr {5}0\.\d{3} bits\n {2}Cllr_min 0\.\d{3} bits {3}Cllr_cal 0\.\d{3} bits/);
+
+  const lowRes = xssabJson<CalibrateOutput>(
+    'lr',
+    'calibrate',
+    '--model',
+    'dlib-resnet34',
+    '--pairs',
+    CALIBRATION_PAIRS,
+    '--root',
+    FACES,
+    '--condition',
+    'low resolution',
+  );
+  assert.equal(lowRes.calibration.performance.sameSource + lowRes.calibration.performance.differentSource, 8);
+
+  const listed = xssabJson<{ calibrations: CalibrationSummary[] }>('lr', 'list');
+  assert.deepEqual(
+    listed.calibrations.map((c) => [c.id, c.method, c.condition]),
+    [
+      [3, 'logistic', 'low resolution'],
+      [2, 'pav', null],
+      [1, 'logistic', null],
+    ],
+  );
+});
+
+test('lr evaluate on people the calibration never saw prints Cllr and Cllr_min and writes both plots', async () => {
+  const out = join(dataDir, 'evaluation');
+  const human = xssab(
+    'lr',
+    'evaluate',
+    '--calibration',
+    '1',
+    '--pairs',
+    EVALUATION_PAIRS,
+    '--root',
+    FACES,
+    '--out',
+    out,
+  );
+  assert.equal(human.code, 0, human.stderr);
+  assert.match(human.stdout, /5 same-source and 16 different-source pairs; scored now/);
+  assert.match(human.stdout, /evaluation #1 of calibration #1 on this set:/);
+  assert.match(human.stdout, /Cllr {5}\d\.\d{3} bits/);
+  assert.match(human.stdout, /Cllr_min \d\.\d{3} bits/);
+  assert.match(human.stdout, new RegExp(`wrote ${join(out, 'tippett.svg')}`));
+  await checkPlots(
+    [
+      join(out, 'tippett.svg'),
+      join(out, 'ece.svg'),
+      join(out, 'tippett.png'),
+      join(out, 'ece.png'),
+      join(out, 'validation.json'),
+    ],
+    out,
+  );
+  const figures = JSON.parse(readFileSync(join(out, 'validation.json'), 'utf8')) as {
+    performance: LrPerformance;
+  };
+  assert.deepEqual([figures.performance.sameSource, figures.performance.differentSource], [5, 16]);
+
+  const json = xssabJson<{ evaluation: { performance: LrPerformance }; reused: boolean }>(
+    'lr',
+    'evaluate',
+    '--calibration',
+    '1',
+    '--pairs',
+    EVALUATION_PAIRS,
+    '--root',
+    FACES,
+    '--out',
+    join(dataDir, 'evaluation-2'),
+  );
+  assert.equal(json.reused, true);
+  assert.deepEqual(
+    json.evaluation.performance,
+    figures.performance,
+    'the stored scores give the same figures',
+  );
+});
+
+test('lr report writes a deterministic validation PDF with the figures and both plots', () => {
+  const first = xssabJson<{ sha256: string; pages: number }>(
+    'lr',
+    'report',
+    '--calibration',
+    '1',
+    '--out',
+    join(dataDir, 'v1.pdf'),
+  );
+  const second = xssabJson<{ sha256: string }>(
+    'lr',
+    'report',
+    '--calibration',
+    '1',
+    '--out',
+    join(dataDir, 'v2.pdf'),
+  );
+  assert.equal(second.sha256, first.sha256);
+  assert.deepEqual(readFileSync(join(dataDir, 'v1.pdf')), readFileSync(join(dataDir, 'v2.pdf')));
+  const text = execFileSync('pdftotext', [join(dataDir, 'v1.pdf'), '-'], { encoding: 'utf8' }).replace(
+    /\s+/g,
+    ' ',
+  );
+  assert.match(text, /Validation of a likelihood-ratio calibration #1/);
+  assert.match(text, /5-fold cross-validation on the calibration set/);
+  assert.match(text, /Evaluation on ".*evaluation-pairs\.csv" \(set #2/);
+  assert.equal(
+    text.match(/Tippett plot/g)?.length,
+    3,
+    'a Tippett and an ECE plot for the cross-validation and for each of the two evaluations',
+  );
+  assert.equal(text.match(/ECE plot/g)?.length, 3);
+});
+
+test('bad input gets a specific error and exit 2, and records nothing', () => {
+  const method = xssab(
+    'lr',
+    'calibrate',
+    '--model',
+    'dlib-resnet34',
+    '--pairs',
+    CALIBRATION_PAIRS,
+    '--root',
+    FACES,
+    '--method',
+    'svm',
+  );
+  assert.equal(method.code, 2);
+  assert.match(method.stderr, /--method must be logistic or pav, got "svm"/);
+  const condition = xssab(
+    'lr',
+    'calibrate',
+    '--model',
+    'dlib-resnet34',
+    '--pairs',
+    CALIBRATION_PAIRS,
+    '--root',
+    FACES,
+    '--condition',
+    'CCTV',
+  );
+  assert.equal(condition.code, 2);
+  assert.match(condition.stderr, /no pair of .* has the condition "CCTV"; its conditions: low resolution/);
+  const labels = join(dataDir, 'bad-labels.csv');
+  writeFileSync(labels, 'a,b,same\nobama_1.jpg,obama_2.jpg,yes\n');
+  const badLabel = xssab('lr', 'calibrate', '--model', 'dlib-resnet34', '--pairs', labels, '--root', FACES);
+  assert.equal(badLabel.code, 2);
+  assert.match(badLabel.stderr, /row 2: same must be 0 or 1, got "yes"/);
+  const missing = join(dataDir, 'missing-photo.csv');
+  writeFileSync(missing, 'a,b,same\nobama_1.jpg,nobody.jpg,0\n');
+  const noPhoto = xssab('lr', 'calibrate', '--model', 'dlib-resnet34', '--pairs', missing, '--root', FACES);
+  assert.equal(noPhoto.code, 2);
+  assert.match(noPhoto.stderr, /photo nobody\.jpg cannot be read under/);
+  const unknown = xssab('lr', 'report', '--calibration', '99', '--out', join(dataDir, 'none.pdf'));
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /calibration 99 does not exist/);
+  assert.equal(existsSync(join(dataDir, 'none.pdf')), false);
+  const noAnalysis = xssab('lr', 'assess', '--analysis', '7');
+  assert.equal(noAnalysis.code, 1);
+  assert.match(noAnalysis.stderr, /analysis 7 does not exist/);
+  const badId = xssab('lr', 'assess', '--analysis', '-2');
+  assert.equal(badId.code, 2);
+  assert.equal(
+    xssabJson<{ calibrations: unknown[] }>('lr', 'list').calibrations.length,
+    3,
+    'nothing was recorded',
+  );
+});
