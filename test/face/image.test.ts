@@ -88,8 +88,16 @@ describe('loadImage', () => {
     try {
       const path = join(folder, 'flipped.jpg');
       writeFileSync(path, flipped);
-      await rejectsWith(loadImage(path), 'corrupt', /flipped\.jpg has corrupt jpeg data \(.*Corrupt JPEG data/);
-      await rejectsWith(loadImage(flipped, { name: 'evidence 7' }), 'corrupt', /^evidence 7 has corrupt jpeg/);
+      await rejectsWith(
+        loadImage(path),
+        'corrupt',
+        /flipped\.jpg has corrupt jpeg data \(.*Corrupt JPEG data/,
+      );
+      await rejectsWith(
+        loadImage(flipped, { name: 'evidence 7' }),
+        'corrupt',
+        /^evidence 7 has corrupt jpeg/,
+      );
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

@@ -267,6 +267,7 @@ export class ComparisonService {
     }
   }
 
+  /** The evidence item, after checking it belongs to the case and its file still matches its hash. */
   private evidenceOfCase(caseId: number, evidenceId: number, field: string): EvidenceItem {
     const item = this.evidence.get(evidenceId);
     if (item.caseId !== caseId) {
@@ -275,6 +276,7 @@ export class ComparisonService {
         field,
       );
     }
+    this.evidence.readContent(evidenceId);
     return item;
   }
 

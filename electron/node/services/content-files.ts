@@ -12,6 +12,14 @@ export const READ_ONLY = 0o444;
 
 export const sha256Of = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
+export type FileIntegrity = 'verified' | 'modified' | 'missing';
+
+/** Whether the file is there and still hashes to `sha256`. */
+export function checkFile(path: string, sha256: string): FileIntegrity {
+  if (!existsSync(path)) return 'missing';
+  return sha256Of(readFileSync(path)) === sha256 ? 'verified' : 'modified';
+}
+
 /** The file's bytes, after checking they still hash to `sha256`; `subject` names the file in errors. */
 export function readVerified(path: string, sha256: string, subject: string): Buffer {
   if (!existsSync(path)) throw new IntegrityError(`${subject} is missing: the data folder was altered`);
