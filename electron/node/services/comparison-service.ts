@@ -53,6 +53,7 @@ const INPUT_ERRORS: Record<string, string | undefined> = {
   ImageInputError: 'pairId',
   ModelNotFoundError: 'modelId',
   MissingThresholdError: 'modelId',
+  UnusableEmbeddingError: 'modelId',
 };
 
 const MEDIA_TYPES: Record<string, string> = {
