@@ -10,6 +10,14 @@ import { IntegrityError } from './errors.js';
 
 export const READ_ONLY = 0o444;
 
+export const PARTIAL_SUFFIX = '.partial';
+
+/**
+ * `<pid>-<random>`: names a temporary file or folder by the process writing it, so that start-up
+ * cleaning (leftovers.ts) removes only those of processes that no longer run.
+ */
+export const temporaryTag = (): string => `${process.pid}-${randomBytes(6).toString('hex')}`;
+
 export const sha256Of = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
 export type FileIntegrity = 'verified' | 'modified' | 'missing';
@@ -41,7 +49,7 @@ export function writeOnce(path: string, bytes: Buffer, sha256: string, subject: 
   }
   mkdirSync(dirname(path), { recursive: true });
   // Written beside the target and renamed, so a crash never leaves a partial file under the final name.
-  const temporary = `${path}.${randomBytes(6).toString('hex')}.partial`;
+  const temporary = `${path}.${temporaryTag()}${PARTIAL_SUFFIX}`;
   try {
     writeFileSync(temporary, bytes, { flag: 'wx', mode: READ_ONLY });
     renameSync(temporary, path);
