@@ -3,6 +3,7 @@
  * bytes. (The xSSAB Engine compiles its explanation graph on creation; scoring pairs does not
  * need it.)
  */
+import '../onnx/ort-offline.js'; // before onnxruntime-node loads: telemetry off
 import { readFileSync } from 'node:fs';
 import ort from 'onnxruntime-node';
 import { ModelIntegrityError, sha256Hex, type RegisteredModel } from '../registry/registry.js';

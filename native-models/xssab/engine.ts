@@ -2,6 +2,7 @@
  * The explanation engine: one ONNX Runtime session per batch size runs forward + xSSAB head +
  * backward + maps in a single call; a forward-only session gives embeddings.
  */
+import '../onnx/ort-offline.js'; // before onnxruntime-node loads: telemetry off
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
