@@ -4,10 +4,12 @@
  * naming the evidence item.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { resolveStoredPath } from '../../electron/node/store/data-folder.js';
-import { fixturePhotoBase64, HandlerHarness } from './handler-harness.js';
+import { sha256Of } from '../../electron/node/services/content-files.js';
+import { evidenceRelativePath, resolveStoredPath } from '../../electron/node/store/data-folder.js';
+import { FACES, fixturePhotoBase64, HandlerHarness } from './handler-harness.js';
 
 const api = new HandlerHarness({ folderPrefix: 'xssab-integrity-', actor: 'integrity-tester' });
 const { call, failure } = api;
@@ -79,4 +81,23 @@ test('an altered or missing evidence file is shown as such and refused by every 
   assert.equal(detail.analyses.length, 0);
   assert.equal(detail.reports.length, 0);
   assert.equal((await failure('evidence.verify', { caseId: 999 })).code, 'NOT_FOUND');
+});
+
+test('a photo that cannot be decoded without errors is refused at import, and nothing is stored', async () => {
+  const created = await call('cases.create', { caseNumber: 'INT-2', title: 'Damaged photo' });
+  const jpeg = readFileSync(join(FACES, 'obama_1.jpg'));
+  const scanStart = jpeg.indexOf(Buffer.from([0xff, 0xda]));
+  const at = scanStart + ((jpeg.length - scanStart) >> 1);
+  for (let i = at; i < at + 8; i++) jpeg[i] ^= 0x5a;
+  const error = await failure('evidence.import', {
+    caseId: created.id,
+    fileName: 'flipped.jpg',
+    dataBase64: jpeg.toString('base64'),
+  });
+  assert.equal(error.code, 'VALIDATION');
+  assert.equal(error.issues?.[0].path, 'dataBase64');
+  assert.match(error.message, /^flipped\.jpg cannot be decoded without errors \(.*Corrupt JPEG data/);
+  assert.deepEqual((await call('evidence.list', { caseId: created.id })).evidence, []);
+  const stored = resolveStoredPath(api.folder, evidenceRelativePath(sha256Of(jpeg), 'image/jpeg'));
+  assert.ok(!existsSync(stored), stored);
 });

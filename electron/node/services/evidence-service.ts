@@ -57,6 +57,16 @@ export class EvidenceService {
         'dataBase64',
       );
     }
+    try {
+      // Decodes every pixel, strictly: a damaged photo could be neither compared nor reported.
+      await sharp(file.bytes, { failOn: 'warning', sequentialRead: true }).stats();
+    } catch (error) {
+      throw new InvalidInputError(
+        `${file.fileName} cannot be decoded without errors (${(error as Error).message}); a damaged ` +
+          'photo is refused, since no comparison or report could use it',
+        'dataBase64',
+      );
+    }
     const sha256 = sha256Of(file.bytes);
     const existing = this.findInCase(file.caseId, sha256);
     if (existing) {
