@@ -4,6 +4,7 @@
  * Data folder: XSSAB_DATA (the launcher passes --data through it), else the CLI's default, so the
  * app and `xssab` always share one folder; Electron's userData is pointed at it.
  */
+import '../../native-models/onnx/ort-offline.js'; // before onnxruntime-node loads: telemetry off
 import { app, BrowserWindow, ipcMain, net, protocol, screen, session } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

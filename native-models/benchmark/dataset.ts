@@ -56,7 +56,7 @@ export function readDataset(input: DatasetInput): Dataset {
   for (const pair of pairs) {
     if (pair.same && identities(pair.a) === undefined) {
       throw new DatasetError(
-        `genuine pair ${pair.a}, ${pair.b} (line ${pair.index + 2}) needs the identity of ${pair.a} ` +
+        `the genuine pair on line ${pair.index + 2} of ${input.pairs} needs the identity of its first image ` +
           'to pick patches from another person: give --labels, or keep the images in one folder per identity',
       );
     }
@@ -73,7 +73,7 @@ function lfwPairs(lines: string[], source: string): PairSpec[] {
     if (fields.length === 4)
       return { index, a: image(fields[0], fields[1]), b: image(fields[2], fields[3]), same: false };
     throw new DatasetError(
-      `${source} line ${index + 2}: expected "name n1 n2" or "name1 n1 name2 n2", got "${line}"`,
+      `${source} line ${index + 2}: expected "name n1 n2" or "name1 n1 name2 n2", got ${fields.length} field${fields.length === 1 ? '' : 's'}`,
     );
   });
 }
@@ -82,7 +82,7 @@ function csvPairs(lines: string[], source: string): PairSpec[] {
   const rows = csvRows(lines, source, ['a', 'b', 'same']);
   return rows.map((row, index) => {
     if (row.same !== '0' && row.same !== '1') {
-      throw new DatasetError(`${source} line ${index + 2}: same must be 0 or 1, got "${row.same}"`);
+      throw new DatasetError(`${source} line ${index + 2}: same must be 0 or 1`);
     }
     return { index, a: row.a, b: row.b, same: row.same === '1' };
   });
@@ -103,7 +103,9 @@ function csvRows(lines: string[], source: string, columns: string[]): Record<str
   const at = columns.map((column) => header.indexOf(column));
   const missing = columns.filter((_, i) => at[i] < 0);
   if (missing.length > 0) {
-    throw new DatasetError(`${source}: the header "${lines[0]}" lacks the column(s) ${missing.join(', ')}`);
+    throw new DatasetError(
+      `${source} lacks the column(s) ${missing.join(', ')}: its first line must name the columns ${columns.join(', ')}`,
+    );
   }
   return lines.slice(1).map((line, i) => {
     const fields = splitCsvLine(line);

@@ -1,3 +1,4 @@
+import '../onnx/ort-offline.js'; // before onnxruntime-node loads: telemetry off
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -34,6 +34,8 @@ export class ImageInputError extends Error {
 export interface ImageLimits {
   /** Largest accepted width × height (of one frame, after orientation). Default 80 megapixels. */
   maxPixels?: number;
+  /** Names a Buffer input in error messages (a path input names itself). */
+  name?: string;
 }
 
 export const DEFAULT_MAX_PIXELS = 80_000_000;
@@ -60,7 +62,7 @@ const ORIENTATIONS: Record<number, string> = {
  * what the pixels mean (colour space, bit depth, alpha, orientation, frames) is listed in `notes`.
  */
 export async function loadImage(input: string | Buffer, limits: ImageLimits = {}): Promise<DecodedImage> {
-  const source = typeof input === 'string' ? input : 'image';
+  const source = typeof input === 'string' ? input : (limits.name ?? 'image');
   const bytes = typeof input === 'string' ? readBytes(input) : input;
   if (bytes.length === 0) throw new ImageInputError('not-an-image', `${source} is empty (0 bytes)`);
   const maxPixels = limits.maxPixels ?? DEFAULT_MAX_PIXELS;
@@ -86,14 +88,23 @@ export async function loadImage(input: string | Buffer, limits: ImageLimits = {}
     );
   }
 
+  // failOn 'warning': libjpeg goes on decoding after "Corrupt JPEG data" and fills in guessed
+  // pixels, which can change a comparison's outcome; a damaged photo is refused instead.
   let decoded: { data: Buffer; info: OutputInfo };
   try {
-    decoded = await sharp(bytes, { failOn: 'error', limitInputPixels: maxPixels, autoOrient: true })
+    decoded = await sharp(bytes, { failOn: 'warning', limitInputPixels: maxPixels, autoOrient: true })
       .toColourspace('srgb')
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
   } catch (error) {
     const detail = (error as Error).message;
+    if (CORRUPT_DATA.test(detail)) {
+      throw new ImageInputError(
+        'corrupt',
+        `${source} has corrupt ${meta.format} data (${detail}); it is refused rather than decoded ` +
+          'with guessed pixels',
+      );
+    }
     if (isTruncated(bytes, meta.format, detail)) {
       throw new ImageInputError(
         'truncated',
@@ -143,6 +154,9 @@ function readBytes(path: string): Buffer {
 function megapixels(pixels: number): string {
   return (pixels / 1e6).toFixed(1);
 }
+
+/** libjpeg's warning for damaged entropy-coded data; it also says "premature end of data segment". */
+const CORRUPT_DATA = /Corrupt JPEG data/i;
 
 /** libvips names truncation for JPEG only; for PNG the file's missing end chunk tells. */
 function isTruncated(bytes: Buffer, format: string, detail: string): boolean {

@@ -34,8 +34,9 @@ export function parseManifest(text: string, source: string): ModelManifest {
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (error) {
-    throw new ManifestError(`${source} is not JSON: ${(error as Error).message}`);
+  } catch {
+    // V8's message quotes the start of the text; errors never quote a file's contents.
+    throw new ManifestError(`${source} is not valid JSON`);
   }
   const result = ModelManifestSchema.safeParse(json);
   if (!result.success) {

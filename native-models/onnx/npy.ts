@@ -28,7 +28,7 @@ export function decodeNpy(bytes: Uint8Array, source = 'array'): NpyArray {
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    throw new NpyFormatError(`${source}: malformed .npy header ${header.trim()}`);
+    throw new NpyFormatError(`${source}: malformed .npy header (it needs descr, fortran_order and shape)`);
   }
   if (fortran === 'True') throw new NpyFormatError(`${source}: Fortran-ordered arrays are not supported`);
   const shape = shapeText

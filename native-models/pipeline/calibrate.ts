@@ -33,7 +33,7 @@ export interface LabelledPair {
 export function readLabelledPairs(pairsCsv: string): LabelledPair[] {
   return parseCsv(readFileSync(pairsCsv, 'utf8'), ['a', 'b', 'same'], pairsCsv).map((row, i) => {
     if (row.same !== '0' && row.same !== '1')
-      throw new CsvError(`${pairsCsv} row ${i + 2}: same must be 0 or 1, got "${row.same}"`);
+      throw new CsvError(`${pairsCsv} row ${i + 2}: same must be 0 or 1`);
     return { a: row.a, b: row.b, same: row.same === '1' };
   });
 }

@@ -17,7 +17,8 @@ export function parseCsv(
   const missing = required.filter((c) => !header.includes(c));
   if (missing.length)
     throw new CsvError(
-      `${source} lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (header: ${header.join(',')})`,
+      `${source} lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: its first row must name ` +
+        `the columns (${required.join(',')}, …)`,
     );
   return body.map((fields, i) => {
     if (fields.length !== header.length) {

@@ -3,9 +3,11 @@
  * bytes. (The xSSAB Engine compiles its explanation graph on creation; scoring pairs does not
  * need it.)
  */
+import '../onnx/ort-offline.js'; // before onnxruntime-node loads: telemetry off
 import { readFileSync } from 'node:fs';
 import ort from 'onnxruntime-node';
 import { ModelIntegrityError, sha256Hex, type RegisteredModel } from '../registry/registry.js';
+import { checkEmbedding } from '../xssab/embedding-check.js';
 
 export class Embedder {
   private constructor(
@@ -29,8 +31,11 @@ export class Embedder {
     return new Embedder(model, session, batched);
   }
 
-  /** One embedding per normalised C×H×W tensor, in order. */
-  async embed(tensors: Float32Array[]): Promise<Float32Array[]> {
+  /**
+   * One embedding per normalised C×H×W tensor, in order; UnusableEmbeddingError for a NaN, infinite
+   * or zero one, naming the face by `names` (e.g. photo paths) or by position.
+   */
+  async embed(tensors: Float32Array[], names: string[] = []): Promise<Float32Array[]> {
     const groups = this.batched ? [tensors] : tensors.map((t) => [t]);
     const [height, width] = this.model.manifest.input.size;
     const size = 3 * height * width;
@@ -52,6 +57,9 @@ export class Embedder {
       const values = out[this.model.manifest.output.name].data as Float32Array;
       for (let i = 0; i < group.length; i++) embeddings.push(values.slice(i * dim, (i + 1) * dim));
     }
+    embeddings.forEach((embedding, i) =>
+      checkEmbedding(embedding, this.model.id, names[i] ?? `face ${i + 1} of ${tensors.length}`),
+    );
     return embeddings;
   }
 

@@ -90,6 +90,7 @@ export async function explainPhotoPair(
   const { Engine } = await import('../xssab/engine.js');
   const engine = await Engine.create({
     model: model.path,
+    name: model.id,
     preprocessing: preprocessingOf(model.manifest),
     threshold,
     ...(options.provider && { provider: options.provider }),

@@ -150,7 +150,7 @@ export class Verifier {
     const photo = await detectPhoto(path, this.detector);
     const prepared = await Promise.all(this.models.map((m) => prepareFace(photo, m.manifest, choice)));
     const embeddings = await Promise.all(
-      this.embedders.map(async (e, i) => (await e.embed([prepared[i].input.tensor]))[0]),
+      this.embedders.map(async (e, i) => (await e.embed([prepared[i].input.tensor], [path]))[0]),
     );
     const [first] = prepared;
     return {

@@ -3,6 +3,7 @@
  * [N,3,size,size], every operator between input and embedding differentiable by the autodiff, a
  * finite embedding for a black image), then a copy is stored with its manifest and provenance.
  */
+import '../onnx/ort-offline.js'; // before onnxruntime-node loads: telemetry off
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';

@@ -246,7 +246,12 @@ function readImportedManifest(dir: string): ImportedManifest {
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new ManifestError(`${file} is not JSON: ${(error as Error).message}`);
+    // V8's JSON message quotes the start of the text; errors never quote a file's contents.
+    throw new ManifestError(
+      error instanceof SyntaxError
+        ? `${file} is not valid JSON`
+        : `cannot read ${file}: ${(error as Error).message}`,
+    );
   }
   const parsed = ImportedManifestSchema.safeParse(json);
   if (!parsed.success) {
@@ -257,7 +262,17 @@ function readImportedManifest(dir: string): ImportedManifest {
 }
 
 function readCalibration(file: string): CalibrationRecord {
-  const parsed = CalibrationRecordSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ManifestError(
+      error instanceof SyntaxError
+        ? `${file} is not valid JSON`
+        : `cannot read ${file}: ${(error as Error).message}`,
+    );
+  }
+  const parsed = CalibrationRecordSchema.safeParse(json);
   if (!parsed.success)
     throw new ManifestError(`${file} is not a valid calibration record: ${parsed.error.message}`);
   return parsed.data;

@@ -5,6 +5,7 @@
  * down after its current batch) and a fresh one serves the next request. Workers are never
  * terminated: terminating one inside an ONNX Runtime run aborts the whole process.
  */
+import '../onnx/ort-offline.js'; // telemetry off in the real environment before a worker starts
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { EngineOptions, PairExplanation, PairInput } from './engine.js';

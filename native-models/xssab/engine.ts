@@ -2,14 +2,16 @@
  * The explanation engine: one ONNX Runtime session per batch size runs forward + xSSAB head +
  * backward + maps in a single call; a forward-only session gives embeddings.
  */
+import '../onnx/ort-offline.js'; // before onnxruntime-node loads: telemetry off
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import ort from 'onnxruntime-node';
 import { decodeModel, ModelFormatError, type ModelProto } from '../onnx/model-io.js';
 import { COMPILER_VERSION, IO, compileExplainer, type ExplanationMethod } from './compile.js';
+import { checkEmbedding, UnusableEmbeddingError } from './embedding-check.js';
 import { modelSignature, type ModelSignature } from './signature.js';
 import { loadAlignedFace, sha256Hex, tensorSha256, type Preprocessing } from './preprocess.js';
 import { chooseProvider, sessionOptions, type ProviderName } from './providers.js';
@@ -27,6 +29,8 @@ export interface EngineOptions {
   pairsPerBatch?: number;
   /** Folder for compiled graphs, keyed by model SHA-256 and compiler version; memory only when absent. */
   cacheDir?: string;
+  /** How errors name the model, e.g. its registry id (default: the file name). */
+  name?: string;
 }
 
 /** A face: an aligned crop on disk, or an already normalised C×H×W tensor. */
@@ -77,7 +81,9 @@ export class Engine {
   private forwardSession?: Promise<ort.InferenceSession>;
 
   private constructor(
-    private readonly options: Required<Omit<EngineOptions, 'cacheDir'>> & { cacheDir?: string },
+    private readonly options: Required<Omit<EngineOptions, 'cacheDir' | 'name'>> & { cacheDir?: string },
+    /** The model as errors name it. */
+    readonly modelName: string,
     /** The model file; its decoded proto's tensors are views of these bytes, so keeping both is free. */
     private readonly modelBytes: Uint8Array,
     private readonly modelProto: ModelProto,
@@ -104,6 +110,7 @@ export class Engine {
     const choice = chooseProvider(options.provider ?? 'cpu');
     const engine = new Engine(
       { provider: 'cpu', threads: 2, pairsPerBatch: 1, ...options },
+      options.name ?? basename(options.model),
       bytes,
       model,
       sha256Hex(bytes),
@@ -146,6 +153,7 @@ export class Engine {
 
       const scores = out[IO.scores].data as Float32Array;
       const products = out[IO.products].data as Float32Array;
+      if (!products.every(Number.isFinite)) await this.explainUnusable(faces, P);
       const maps = [IO.pos, IO.neg, IO.combined].map((name) => out[name].data as Float32Array);
       const mapsOf = (row: number): MapSet => {
         const [pos, neg, combined] = maps.map((m) => m.slice(row * plane, (row + 1) * plane));
@@ -174,20 +182,53 @@ export class Engine {
 
   /** Embeddings of faces (forward only), in one run when the model's batch axis is dynamic. */
   async embed(faces: FaceInput[]): Promise<{ embeddings: Float32Array[]; runMs: number }> {
+    const loaded = await Promise.all(faces.map((f) => this.load(f)));
+    const start = performance.now();
+    const embeddings = await this.forward(loaded.map((f) => f.tensor));
+    const runMs = performance.now() - start;
+    embeddings.forEach((embedding, i) =>
+      checkEmbedding(
+        embedding,
+        this.modelName,
+        faces.length === 1 ? 'the face' : `face ${i + 1} of ${faces.length}`,
+      ),
+    );
+    return { embeddings, runMs };
+  }
+
+  private async forward(tensors: Float32Array[]): Promise<Float32Array[]> {
     this.forwardSession ??= this.createSession(this.modelBytes);
     const session = await this.forwardSession;
-    const loaded = await Promise.all(faces.map((f) => this.load(f)));
     const batchDim = session.inputMetadata[0]?.isTensor ? session.inputMetadata[0].shape[0] : 1;
-    const groups = typeof batchDim === 'number' ? loaded.map((f) => [f]) : [loaded];
+    const groups = typeof batchDim === 'number' ? tensors.map((t) => [t]) : [tensors];
     const embeddings: Float32Array[] = [];
-    const start = performance.now();
     for (const group of groups) {
-      const out = await session.run({ [this.signature.input]: this.stack(group.map((f) => f.tensor)) });
+      const out = await session.run({ [this.signature.input]: this.stack(group) });
       const data = out[this.signature.embedding].data as Float32Array;
       for (let i = 0; i < group.length; i++)
         embeddings.push(data.slice(i * this.signature.dim, (i + 1) * this.signature.dim));
     }
-    return { embeddings, runMs: performance.now() - start };
+    return embeddings;
+  }
+
+  /**
+   * A NaN product means a NaN, infinite or zero-norm embedding (u = f/‖f‖); the forward pass of
+   * the batch's faces, laid out [A_1..A_P, B_1..B_P], tells which face, and the error says so.
+   */
+  private async explainUnusable(faces: { tensor: Float32Array }[], pairs: number): Promise<never> {
+    const embeddings = await this.forward(faces.map((f) => f.tensor));
+    embeddings.forEach((embedding, i) => {
+      const side = i < pairs ? 'A' : 'B';
+      checkEmbedding(
+        embedding,
+        this.modelName,
+        pairs === 1 ? `face ${side}` : `face ${side} of pair ${(i % pairs) + 1}`,
+      );
+    });
+    throw new UnusableEmbeddingError(
+      `model ${this.modelName} gave a finite embedding for every face but a non-finite cosine product; ` +
+        'no score or map can be computed',
+    );
   }
 
   /** Per-pixel plain-gradient maps of the cosine score (baseline for comparing explanation methods). */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
+import { ImageInputError } from '../face/image.js';
 
 /** How a model wants its input; a model registry can supply this object per model. */
 export interface Preprocessing {
@@ -36,12 +37,18 @@ export function tensorSha256(tensor: Float32Array): string {
 export async function loadAlignedFace(path: string, pre: Preprocessing): Promise<FaceTensor> {
   const file = await readFile(path);
   const { width, height } = pre.size;
-  const { data } = await sharp(file)
-    .removeAlpha()
-    .toColourspace('srgb')
-    .resize(width, height, { fit: 'fill' })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  let data: Buffer;
+  try {
+    // Strict like loadImage: a corruption warning refuses the crop instead of guessing pixels.
+    data = await sharp(file, { failOn: 'warning' })
+      .removeAlpha()
+      .toColourspace('srgb')
+      .resize(width, height, { fit: 'fill' })
+      .raw()
+      .toBuffer();
+  } catch (error) {
+    throw new ImageInputError('corrupt', `${path} cannot be decoded cleanly (${(error as Error).message})`);
+  }
   const rgb = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return { tensor: normalise(rgb, pre), sha256: sha256Hex(file), rgb };
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { crc32, deflateSync } from 'node:zlib';
@@ -73,6 +74,42 @@ describe('loadImage', () => {
     await rejectsWith(loadImage(jpeg.subarray(0, jpeg.length >> 1)), 'truncated', /truncated.*jpeg/);
     const png = readFileSync(fixture('alex_lacamoire_3.png'));
     await rejectsWith(loadImage(png.subarray(0, png.length >> 1)), 'truncated', /truncated.*png/);
+  });
+
+  it('refuses a JPEG with flipped bytes in its scan data as corrupt, naming the file', async () => {
+    const jpeg = readFileSync(fixture('obama_1.jpg'));
+    const scanStart = jpeg.indexOf(Buffer.from([0xff, 0xda]));
+    const flipped = Buffer.from(jpeg);
+    const at = scanStart + Math.floor((jpeg.length - scanStart) / 2);
+    for (let i = at; i < at + 8; i++) flipped[i] ^= 0x5a;
+    // Without strict decoding libjpeg fills in guessed pixels and the decode "succeeds".
+    assert.equal((await sharp(flipped, { failOn: 'error' }).raw().toBuffer()).length, 910 * 1137 * 3);
+    const folder = mkdtempSync(join(tmpdir(), 'xssab-corrupt-'));
+    try {
+      const path = join(folder, 'flipped.jpg');
+      writeFileSync(path, flipped);
+      await rejectsWith(
+        loadImage(path),
+        'corrupt',
+        /flipped\.jpg has corrupt jpeg data \(.*Corrupt JPEG data/,
+      );
+      await rejectsWith(
+        loadImage(flipped, { name: 'evidence 7' }),
+        'corrupt',
+        /^evidence 7 has corrupt jpeg/,
+      );
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a JPEG that lacks only its end marker as truncated, naming the file', async () => {
+    const jpeg = readFileSync(fixture('obama_1.jpg'));
+    await rejectsWith(
+      loadImage(jpeg.subarray(0, jpeg.length - 2), { name: 'probe.jpg' }),
+      'truncated',
+      /^probe\.jpg is truncated: the jpeg data ends early/,
+    );
   });
 
   it('converts CMYK to sRGB and says so', async () => {

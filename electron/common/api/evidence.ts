@@ -26,6 +26,18 @@ export const evidenceItemSchema = z.object({
 });
 export type EvidenceItem = z.infer<typeof evidenceItemSchema>;
 
+/**
+ * Whether an evidence item's stored file still hashes to its recorded SHA-256, as found when it
+ * was last read: `modified` and `missing` mean the data folder was altered outside the workstation.
+ */
+export const EVIDENCE_INTEGRITY_STATES = ['verified', 'modified', 'missing'] as const;
+export const evidenceIntegritySchema = z.object({
+  evidenceId: id,
+  state: z.enum(EVIDENCE_INTEGRITY_STATES),
+  checkedAt: isoTimestamp,
+});
+export type EvidenceIntegrity = z.infer<typeof evidenceIntegritySchema>;
+
 export const evidenceMethods = {
   'evidence.import': {
     params: z.object({
@@ -44,6 +56,11 @@ export const evidenceMethods = {
   'evidence.list': {
     params: z.object({ caseId: id }),
     result: z.object({ evidence: z.array(evidenceItemSchema) }),
+  },
+  'evidence.verify': {
+    /** Re-hashes every stored evidence file of the case now; changes nothing. */
+    params: z.object({ caseId: id }),
+    result: z.object({ items: z.array(evidenceIntegritySchema) }),
   },
   'evidence.read': {
     /** The stored bytes, re-hashed on every read: a file that no longer matches is an INTERNAL error. */

@@ -71,6 +71,7 @@ function implementations(workspace: Workspace, options: ApiHandlerOptions): Impl
       return item;
     },
     'evidence.list': ({ caseId }) => ({ evidence: workspace.evidence.list(caseId) }),
+    'evidence.verify': ({ caseId }) => ({ items: workspace.evidence.verifyCase(caseId) }),
     'evidence.read': ({ id }) => {
       const { item, bytes } = workspace.evidence.readContent(id);
       return { id, mediaType: item.mediaType, sha256: item.sha256, dataBase64: bytes.toString('base64') };

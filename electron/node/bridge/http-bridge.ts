@@ -151,7 +151,7 @@ export async function startHttpBridge(options: HttpBridgeOptions): Promise<HttpB
         });
       }
     }
-    const outcome = await options.handler.handle(decodeURIComponent(method), params);
+    const outcome = await options.handler.handle(decodeMethodName(method), params);
     if (outcome.ok) sendJson(response, 200, outcome.result);
     else sendJson(response, HTTP_STATUS_BY_ERROR_CODE[outcome.error.code], { error: outcome.error });
   }
@@ -221,6 +221,18 @@ export async function startHttpBridge(options: HttpBridgeOptions): Promise<HttpB
       await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
     },
   };
+}
+
+/** The method name of `/api/<method>`; malformed percent-encoding (`/api/%`) is the caller's error. */
+function decodeMethodName(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw new HttpFailure(400, {
+      code: 'VALIDATION',
+      message: 'the API method in the URL is not valid percent-encoding (POST /api/<method>)',
+    });
+  }
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {

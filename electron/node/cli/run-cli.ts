@@ -4,7 +4,7 @@
  * Global options, accepted anywhere on the line: `--data DIR` (also `--data=DIR`; else XSSAB_DATA,
  * else the default data folder) and `--help`/`-h`. Everything else, `--json` included, goes to the
  * command, which parses it (node:util parseArgs); parse errors and CliUsageError exit with 2,
- * other failures with 1.
+ * other failures with 1. A negative number is taken as an option's value (`--threshold -0.29`).
  */
 import { resolveDataDir } from '../store/data-folder.js';
 import { CliUsageError, type CliCommand, type CliIo } from './command.js';
@@ -33,6 +33,27 @@ export function splitGlobalOptions(argv: readonly string[]): GlobalOptions {
   }
   if (dataDir === '') throw new CliUsageError('--data needs a folder: --data DIR');
   return { dataDir, help, rest };
+}
+
+/** "-0.29", "-.5", "-1e-3": a negative number, not an option. */
+const NEGATIVE_NUMBER = /^-(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * `--threshold -0.29` → `--threshold=-0.29`: parseArgs takes a value starting with '-' only in the
+ * `=` form. No command has short options or negative positionals, so a negative number after a
+ * long option can only be that option's value.
+ */
+export function joinNegativeValues(args: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index];
+    const next = args[index + 1];
+    if (arg.startsWith('--') && !arg.includes('=') && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      joined.push(`${arg}=${next}`);
+      index += 1;
+    } else joined.push(arg);
+  }
+  return joined;
 }
 
 /** The command whose path matches the most leading words of args. */
@@ -97,7 +118,7 @@ export async function runCli(
   }
   const io: CliIo = { ...output, dataDir: resolveDataDir(globals.dataDir, env) };
   try {
-    return await command.run(globals.rest.slice(command.path.length), io);
+    return await command.run(joinNegativeValues(globals.rest.slice(command.path.length)), io);
   } catch (error) {
     if (error instanceof CliUsageError || isArgParseError(error)) {
       output.err(`xssab ${command.path.join(' ')}: ${error.message}\nUsage: ${command.usage}`);

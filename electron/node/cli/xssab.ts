@@ -1,4 +1,5 @@
 /** Entry of the `xssab` command (bin/xssab.mjs imports the compiled file). */
+import '../../../native-models/onnx/ort-offline.js'; // before onnxruntime-node loads: telemetry off
 import { commands } from './commands/index.js';
 import { runCli } from './run-cli.js';
 

@@ -3,6 +3,7 @@
  * why). Options: --data DIR (else XSSAB_DATA, else the default data folder), --port N (browser
  * mode; default any free port), --browser (browser mode even when Electron is available).
  */
+import '../../../native-models/onnx/ort-offline.js'; // before onnxruntime-node loads: telemetry off
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -421,7 +421,8 @@ function readSummary(out: string): BenchmarkSummaryRow[] {
   const path = join(out, 'summary.csv');
   if (!existsSync(path)) return [];
   const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
-  if (header !== SUMMARY_COLUMNS.join(',')) throw new Error(`${path} has an unknown header: ${header}`);
+  if (header !== SUMMARY_COLUMNS.join(','))
+    throw new Error(`${path} does not start with the summary header ${SUMMARY_COLUMNS.join(',')}`);
   return lines.map((line) => {
     const [method, fmrBestWorst, fmrRandom, fnmrBestWorst, fnmrRandom, auroc, ms] = line.split(',');
     const number = (cell: string) => (cell === '' ? null : Number(cell));

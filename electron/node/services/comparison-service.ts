@@ -9,7 +9,6 @@
  * included) leaves neither rows nor files behind.
  */
 import type { Database } from 'better-sqlite3';
-import { randomBytes } from 'node:crypto';
 import { chmodSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -26,7 +25,7 @@ import {
 import { resolveStoredPath } from '../store/data-folder.js';
 import type { AuditService } from './audit-service.js';
 import type { CaseService } from './case-service.js';
-import { READ_ONLY, readVerified, sha256Of } from './content-files.js';
+import { READ_ONLY, readVerified, sha256Of, temporaryTag } from './content-files.js';
 import type { AnalysisJob, FromAnalysisWorker, PhotoExplanationSummary } from './comparison-worker.js';
 import { ConflictError, IntegrityError, InvalidInputError, NotFoundError } from './errors.js';
 import type { EventHub } from './event-hub.js';
@@ -44,6 +43,8 @@ import {
 import { startWorkerJob } from './worker-job.js';
 
 export const ARTIFACTS_DIR = 'artifacts';
+/** An analysis's files are written to artifacts/.staging-<tag>/ until its row is recorded. */
+export const STAGING_PREFIX = '.staging-';
 
 export type NewDecision = ApiValidParams<'decisions.record'>;
 
@@ -53,6 +54,7 @@ const INPUT_ERRORS: Record<string, string | undefined> = {
   ImageInputError: 'pairId',
   ModelNotFoundError: 'modelId',
   MissingThresholdError: 'modelId',
+  UnusableEmbeddingError: 'modelId',
 };
 
 const MEDIA_TYPES: Record<string, string> = {
@@ -151,7 +153,7 @@ export class ComparisonService {
         total: ANALYSIS_STEPS,
         caseId: pair.caseId,
       });
-    const staging = join(this.dataDir, ARTIFACTS_DIR, `.staging-${randomBytes(6).toString('hex')}`);
+    const staging = join(this.dataDir, ARTIFACTS_DIR, `${STAGING_PREFIX}${temporaryTag()}`);
     try {
       progress('checking the evidence files against their SHA-256', 0);
       // readContent refuses a stored file that no longer hashes to its record.
@@ -267,6 +269,7 @@ export class ComparisonService {
     }
   }
 
+  /** The evidence item, after checking it belongs to the case and its file still matches its hash. */
   private evidenceOfCase(caseId: number, evidenceId: number, field: string): EvidenceItem {
     const item = this.evidence.get(evidenceId);
     if (item.caseId !== caseId) {
@@ -275,6 +278,7 @@ export class ComparisonService {
         field,
       );
     }
+    this.evidence.readContent(evidenceId);
     return item;
   }
 
@@ -338,6 +342,8 @@ export class ComparisonService {
           const analysisId = Number(lastInsertRowid);
           const relativeFolder = `${ARTIFACTS_DIR}/${analysisId}`;
           folder = resolveStoredPath(this.dataDir, relativeFolder);
+          // A folder under this new id is a crash's leftover (renamed, row never committed).
+          rmSync(folder, { recursive: true, force: true });
           renameSync(staging, folder);
           const insertArtifact = this.db.prepare(
             `INSERT INTO analysis_artifacts (analysis_id, role, stored_path, sha256, media_type)

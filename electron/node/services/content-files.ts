@@ -10,7 +10,23 @@ import { IntegrityError } from './errors.js';
 
 export const READ_ONLY = 0o444;
 
+export const PARTIAL_SUFFIX = '.partial';
+
+/**
+ * `<pid>-<random>`: names a temporary file or folder by the process writing it, so that start-up
+ * cleaning (leftovers.ts) removes only those of processes that no longer run.
+ */
+export const temporaryTag = (): string => `${process.pid}-${randomBytes(6).toString('hex')}`;
+
 export const sha256Of = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+export type FileIntegrity = 'verified' | 'modified' | 'missing';
+
+/** Whether the file is there and still hashes to `sha256`. */
+export function checkFile(path: string, sha256: string): FileIntegrity {
+  if (!existsSync(path)) return 'missing';
+  return sha256Of(readFileSync(path)) === sha256 ? 'verified' : 'modified';
+}
 
 /** The file's bytes, after checking they still hash to `sha256`; `subject` names the file in errors. */
 export function readVerified(path: string, sha256: string, subject: string): Buffer {
@@ -33,7 +49,7 @@ export function writeOnce(path: string, bytes: Buffer, sha256: string, subject: 
   }
   mkdirSync(dirname(path), { recursive: true });
   // Written beside the target and renamed, so a crash never leaves a partial file under the final name.
-  const temporary = `${path}.${randomBytes(6).toString('hex')}.partial`;
+  const temporary = `${path}.${temporaryTag()}${PARTIAL_SUFFIX}`;
   try {
     writeFileSync(temporary, bytes, { flag: 'wx', mode: READ_ONLY });
     renameSync(temporary, path);

@@ -1,10 +1,10 @@
 import type { Database } from 'better-sqlite3';
 import sharp from 'sharp';
-import { MAX_EVIDENCE_BYTES, type EvidenceItem } from '../../common/api.js';
+import { MAX_EVIDENCE_BYTES, type EvidenceIntegrity, type EvidenceItem } from '../../common/api.js';
 import { evidenceRelativePath, resolveStoredPath } from '../store/data-folder.js';
 import type { AuditService } from './audit-service.js';
 import type { CaseService } from './case-service.js';
-import { readVerified, sha256Of, writeOnce } from './content-files.js';
+import { checkFile, readVerified, sha256Of, writeOnce } from './content-files.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
 import { sniffImageType } from './image-type.js';
 import { toEvidenceItem, type EvidenceRow } from './rows.js';
@@ -54,6 +54,16 @@ export class EvidenceService {
     } catch (error) {
       throw new InvalidInputError(
         `${file.fileName} starts like ${mediaType} but cannot be read: ${(error as Error).message}`,
+        'dataBase64',
+      );
+    }
+    try {
+      // Decodes every pixel, strictly: a damaged photo could be neither compared nor reported.
+      await sharp(file.bytes, { failOn: 'warning', sequentialRead: true }).stats();
+    } catch (error) {
+      throw new InvalidInputError(
+        `${file.fileName} cannot be decoded without errors (${(error as Error).message}); a damaged ` +
+          'photo is refused, since no comparison or report could use it',
         'dataBase64',
       );
     }
@@ -131,6 +141,15 @@ export class EvidenceService {
     const item = this.get(id);
     const path = resolveStoredPath(this.dataDir, item.storedPath);
     return { item, bytes: readVerified(path, item.sha256, `stored file of evidence ${id}`) };
+  }
+
+  /** Re-hashes the stored file of every evidence item of the case. */
+  verifyCase(caseId: number): EvidenceIntegrity[] {
+    return this.list(caseId).map((item) => ({
+      evidenceId: item.id,
+      state: checkFile(resolveStoredPath(this.dataDir, item.storedPath), item.sha256),
+      checkedAt: new Date().toISOString(),
+    }));
   }
 
   private findInCase(caseId: number, sha256: string): EvidenceItem | null {

@@ -1,3 +1,4 @@
+import '../../../native-models/onnx/ort-offline.js'; // telemetry off in the real environment before a worker starts
 import { Worker } from 'node:worker_threads';
 import type { BenchmarkJob } from './benchmark-worker.js';
 import type { AnalysisJob } from './comparison-worker.js';

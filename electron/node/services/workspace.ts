@@ -11,6 +11,7 @@ import { CaseService } from './case-service.js';
 import { ComparisonService } from './comparison-service.js';
 import { EventHub } from './event-hub.js';
 import { EvidenceService } from './evidence-service.js';
+import { removeCrashLeftovers } from './leftovers.js';
 import { ReportService } from './report-service.js';
 
 /** Everything the backend needs for one data folder: database, services, event hub. */
@@ -51,6 +52,7 @@ export function osUserName(): string {
 export function openWorkspace(options: WorkspaceOptions): Workspace {
   mkdirSync(options.dataDir, { recursive: true });
   const db = openDatabase(databasePath(options.dataDir));
+  removeCrashLeftovers(options.dataDir, db);
   const audit = new AuditService(db);
   const cases = new CaseService(db, audit);
   const evidence = new EvidenceService(db, options.dataDir, cases, audit);

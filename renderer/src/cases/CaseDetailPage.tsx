@@ -45,16 +45,19 @@ function CaseNotFound() {
 function CaseDetail({ caseId }: { caseId: number }) {
   const detail = useApiQuery('cases.get', { id: caseId });
   const verification = useApiQuery('audit.verify', { caseId });
+  const evidenceIntegrity = useApiQuery('evidence.verify', { caseId });
   const [editing, setEditing] = useState(false);
   const [statusError, setStatusError] = useState<string | null>(null);
   const [savingStatus, setSavingStatus] = useState(false);
 
   const { reload: reloadDetail } = detail;
   const { reload: reloadVerification } = verification;
+  const { reload: reloadIntegrity } = evidenceIntegrity;
   const reload = useCallback(() => {
     reloadDetail();
     reloadVerification();
-  }, [reloadDetail, reloadVerification]);
+    reloadIntegrity();
+  }, [reloadDetail, reloadVerification, reloadIntegrity]);
   useCaseChanges(caseId, reload);
 
   async function changeStatus(status: CaseStatus) {
@@ -122,7 +125,12 @@ function CaseDetail({ caseId }: { caseId: number }) {
             </Alert>
           )}
           <CaseFieldsSection caseRecord={data} />
-          <EvidenceSection caseId={caseId} evidence={data.evidence} onImported={reload} />
+          <EvidenceSection
+            caseId={caseId}
+            evidence={data.evidence}
+            integrity={evidenceIntegrity}
+            onImported={reload}
+          />
           <ComparisonSection detail={data} onChanged={reload} />
           <CaseRecordSections detail={data} />
           <AuditTrailSection events={data.audit} verification={verification} />

@@ -4,19 +4,28 @@ import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import UploadFileOutlinedIcon from '@mui/icons-material/UploadFileOutlined';
-import { EVIDENCE_MEDIA_TYPES, MAX_EVIDENCE_BYTES, type EvidenceItem } from '../../../electron/common/api.js';
+import {
+  EVIDENCE_MEDIA_TYPES,
+  MAX_EVIDENCE_BYTES,
+  type ApiResult,
+  type EvidenceItem,
+} from '../../../electron/common/api.js';
 import { api } from '../api/client.js';
+import type { ApiQuery } from '../api/useApiQuery.js';
 import { EmptyState } from '../components/EmptyState.js';
 import { formatBytes, formatDateTime } from '../components/format.js';
 import { HashText } from '../components/HashText.js';
 import { RecordTable, type RecordColumn } from '../components/RecordTable.js';
 import { Section } from '../components/Section.js';
+import { EvidenceIntegrityChip } from './EvidenceIntegrityChip.js';
 import { EvidenceThumbnail } from './EvidenceThumbnail.js';
 import { readFileAsBase64 } from './readFileAsBase64.js';
 
 interface EvidenceSectionProps {
   caseId: number;
   evidence: EvidenceItem[];
+  /** The stored files re-hashed (evidence.verify), refreshed with the case. */
+  integrity: ApiQuery<ApiResult<'evidence.verify'>>;
   onImported: () => void;
 }
 
@@ -25,7 +34,7 @@ interface ImportOutcome {
   failures: { fileName: string; message: string }[];
 }
 
-const evidenceColumns: RecordColumn<EvidenceItem>[] = [
+const evidenceColumns = (integrity: EvidenceSectionProps['integrity']): RecordColumn<EvidenceItem>[] => [
   { header: '#', cell: (item) => item.id },
   { header: 'Preview', cell: (item) => <EvidenceThumbnail item={item} /> },
   {
@@ -39,6 +48,11 @@ const evidenceColumns: RecordColumn<EvidenceItem>[] = [
   {
     header: 'SHA-256',
     cell: (item) => <HashText hash={item.sha256} description={`SHA-256 of ${item.originalName}`} />,
+  },
+  {
+    header: 'Integrity',
+    cell: (item) => <EvidenceIntegrityChip evidenceId={item.id} query={integrity} />,
+    nowrap: true,
   },
   { header: 'Type', cell: (item) => item.mediaType, nowrap: true },
   {
@@ -92,7 +106,7 @@ async function importFiles(caseId: number, files: File[]): Promise<ImportOutcome
   return outcome;
 }
 
-export function EvidenceSection({ caseId, evidence, onImported }: EvidenceSectionProps) {
+export function EvidenceSection({ caseId, evidence, integrity, onImported }: EvidenceSectionProps) {
   const fileInput = useRef<HTMLInputElement>(null);
   const [importing, setImporting] = useState(false);
   const [outcome, setOutcome] = useState<ImportOutcome | null>(null);
@@ -143,7 +157,12 @@ export function EvidenceSection({ caseId, evidence, onImported }: EvidenceSectio
           description="Import the questioned and reference images (JPEG, PNG, WebP or TIFF). Each file is stored read-only and identified by its SHA-256 hash."
         />
       ) : (
-        <RecordTable label="Evidence" rows={evidence} rowKey={(item) => item.id} columns={evidenceColumns} />
+        <RecordTable
+          label="Evidence"
+          rows={evidence}
+          rowKey={(item) => item.id}
+          columns={evidenceColumns(integrity)}
+        />
       )}
     </Section>
   );
