@@ -104,20 +104,22 @@ function analyze(
     throw new Error(`'${spec.output}' does not depend on '${spec.wrt}' through differentiable operations`);
 
   const relevant = new Set([spec.output]);
-  const path: NodeProto[] = [];
+  const reversedPath: NodeProto[] = [];
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i];
     if (!(node.output ?? []).some((y) => relevant.has(y))) continue;
     const carrying = (node.input ?? []).filter((x) => active.has(x));
     if (carrying.length === 0) continue;
-    path.unshift(node);
+    reversedPath.push(node);
     for (const x of carrying) relevant.add(x);
   }
+  const path = reversedPath.reverse();
 
-  const unsupported: UnsupportedOperator[] = [];
+  const position = new Map(nodes.map((node, i) => [node, i]));
+  const unsupported = new Map<NodeProto, UnsupportedOperator>();
   const report = (node: NodeProto, reason: string): void => {
-    if (unsupported.some((u) => u.node === nodeName(node, nodes.indexOf(node)))) return;
-    unsupported.push({ opType: node.opType ?? '', node: nodeName(node, nodes.indexOf(node)), reason });
+    if (unsupported.has(node)) return;
+    unsupported.set(node, { opType: node.opType ?? '', node: nodeName(node, position.get(node)!), reason });
   };
   for (const node of path)
     if (!ruleFor(node))
@@ -180,7 +182,16 @@ function analyze(
       if (reason) report(node, reason);
     }
   }
-  return { opset, active, relevant, path, batched, inference, initializers, unsupported };
+  return {
+    opset,
+    active,
+    relevant,
+    path,
+    batched,
+    inference,
+    initializers,
+    unsupported: [...unsupported.values()],
+  };
 }
 
 function forwardView(
@@ -345,7 +356,9 @@ function emitBackward(
       if (!need) return;
       if (!dIn[i]) throw new Error(`internal: the ${node.opType} rule gave no gradient for input ${i}`);
       const x = node.input![i];
-      contributions.set(x, [...(contributions.get(x) ?? []), dIn[i]!]);
+      const parts = contributions.get(x);
+      if (parts) parts.push(dIn[i]!);
+      else contributions.set(x, [dIn[i]!]);
     });
   }
   emitted.push(makeNode('Identity', [cotangent(spec.wrt)!], [spec.gradient]));
