@@ -563,6 +563,12 @@ export const rules: Record<string, GradientRule> = {
       return ctx.op('Mul', [dY, slope]);
     }),
   },
+  // The shape input only ever comes from shape computations; dY is summed back over the broadcast axes.
+  Expand: {
+    check: (view, node) =>
+      view.valueOf(input(node, 1)) ? undefined : 'Expand shape is not a compile-time constant',
+    backward: (ctx, node, [dY]) => [ctx.unbroadcast(dY!, ctx.shapeOf(output(node)), input(node, 0))],
+  },
   Max: extremum,
   Min: extremum,
   Where: {

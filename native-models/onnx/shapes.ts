@@ -275,6 +275,7 @@ const shapeFunctions: Record<string, ShapeFunction> = {
   And: noValue,
   Or: noValue,
   Where: noValue,
+  Expand: (v) => ({ shapes: [broadcastShapes([v.shape(0), requireValue(v, 1, 'Expand shape')])] }),
   Constant: (v) => {
     const tensor = attribute(v.node, 'value');
     if (tensor && typeof tensor === 'object' && !Array.isArray(tensor)) {

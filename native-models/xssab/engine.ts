@@ -8,8 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import ort from 'onnxruntime-node';
-import { decodeModel, ModelFormatError, type ModelProto } from '../onnx/model-io.js';
+import { decodeModel, encodeModel, ModelFormatError, type ModelProto } from '../onnx/model-io.js';
 import { COMPILER_VERSION, IO, compileExplainer, type ExplanationMethod } from './compile.js';
+import { prepareForExplanation } from './prepare.js';
 import { modelSignature, type ModelSignature } from './signature.js';
 import { loadAlignedFace, sha256Hex, tensorSha256, type Preprocessing } from './preprocess.js';
 import { chooseProvider, sessionOptions, type ProviderName } from './providers.js';
@@ -78,7 +79,7 @@ export class Engine {
 
   private constructor(
     private readonly options: Required<Omit<EngineOptions, 'cacheDir'>> & { cacheDir?: string },
-    /** The model file; its decoded proto's tensors are views of these bytes, so keeping both is free. */
+    /** The model as run: the file's bytes, or the prepared copy's when preparation changed it. */
     private readonly modelBytes: Uint8Array,
     private readonly modelProto: ModelProto,
     readonly modelSha256: string,
@@ -93,7 +94,7 @@ export class Engine {
     const bytes = await readFile(options.model).catch(() => {
       throw new ModelFormatError(`model file not found: ${options.model}`);
     });
-    const model = decodeModel(bytes, options.model);
+    const { model, changes } = prepareForExplanation(decodeModel(bytes, options.model));
     const signature = modelSignature(model);
     const { width, height } = options.preprocessing.size;
     if (width !== signature.width || height !== signature.height) {
@@ -104,7 +105,7 @@ export class Engine {
     const choice = chooseProvider(options.provider ?? 'cpu');
     const engine = new Engine(
       { provider: 'cpu', threads: 2, pairsPerBatch: 1, ...options },
-      bytes,
+      changes.length ? encodeModel(model) : bytes,
       model,
       sha256Hex(bytes),
       signature,

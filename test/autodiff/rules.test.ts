@@ -646,6 +646,22 @@ const cases: Case[] = [
     build: (b, x) => b.node('Gather', [x, b.constant([], [1], 'int64')], { axis: 1 }),
   },
   {
+    name: 'Expand [N,3,1] to a constant [3,4] shape (broadcast over N as well)',
+    opset: 13,
+    dims: [2, 3, 1],
+    build: (b, x) => b.node('Mul', [b.node('Expand', [x, ints(b, [3, 4])]), weights(b, [3, 4], 1)]),
+  },
+  {
+    name: 'Expand to Shape(x): F.normalize as PyTorch exports it (ReduceL2, Clip, Expand, Div)',
+    opset: 13,
+    dims: [2, 5],
+    build: (b, x) => {
+      const norm = b.node('ReduceL2', [x], { axes: [1], keepdims: 1 });
+      const clamped = b.node('Clip', [norm, scalar(b, 1e-12), '']);
+      return b.node('Div', [x, b.node('Expand', [clamped, b.node('Shape', [x])])]);
+    },
+  },
+  {
     name: 'Expand of ConstantOfShape and Equal paths carry no gradient',
     opset: 13,
     dims: [2, 3],
