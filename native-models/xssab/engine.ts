@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import ort from 'onnxruntime-node';
 import { decodeModel, encodeModel, ModelFormatError, type ModelProto } from '../onnx/model-io.js';
 import { COMPILER_VERSION, IO, compileExplainer, type ExplanationMethod } from './compile.js';
+import { withFlipAveraging } from './flip-averaging.js';
 import { prepareForExplanation } from './prepare.js';
 import { modelSignature, type ModelSignature } from './signature.js';
 import { loadAlignedFace, sha256Hex, tensorSha256, type Preprocessing } from './preprocess.js';
@@ -28,6 +29,8 @@ export interface EngineOptions {
   pairsPerBatch?: number;
   /** Folder for compiled graphs, keyed by model SHA-256 and compiler version; memory only when absent. */
   cacheDir?: string;
+  /** Embed (and explain) the mean of the face's and its mirror image's normalised embeddings. */
+  flipAveraging?: boolean;
 }
 
 /** A face: an aligned crop on disk, or an already normalised C×H×W tensor. */
@@ -51,6 +54,8 @@ export interface PairExplanation {
   bound: number;
   dim: number;
   model: { path: string; sha256: string };
+  /** Whether the embeddings were flip-averaged (EngineOptions.flipAveraging). */
+  flipAveraging: boolean;
   /** SHA-256 of each input file, or of its tensor bytes when given as a tensor. */
   inputs: { a: string; b: string };
   provider: ProviderName;
@@ -94,7 +99,9 @@ export class Engine {
     const bytes = await readFile(options.model).catch(() => {
       throw new ModelFormatError(`model file not found: ${options.model}`);
     });
-    const { model, changes } = prepareForExplanation(decodeModel(bytes, options.model));
+    const prepared = prepareForExplanation(decodeModel(bytes, options.model));
+    const model = options.flipAveraging ? withFlipAveraging(prepared.model) : prepared.model;
+    const changed = options.flipAveraging || prepared.changes.length > 0;
     const signature = modelSignature(model);
     const { width, height } = options.preprocessing.size;
     if (width !== signature.width || height !== signature.height) {
@@ -104,8 +111,8 @@ export class Engine {
     }
     const choice = chooseProvider(options.provider ?? 'cpu');
     const engine = new Engine(
-      { provider: 'cpu', threads: 2, pairsPerBatch: 1, ...options },
-      changes.length ? encodeModel(model) : bytes,
+      { provider: 'cpu', threads: 2, pairsPerBatch: 1, flipAveraging: false, ...options },
+      changed ? encodeModel(model) : bytes,
       model,
       sha256Hex(bytes),
       signature,
@@ -159,6 +166,7 @@ export class Engine {
           bound: this.bound,
           dim: this.signature.dim,
           model: { path: this.options.model, sha256: this.modelSha256 },
+          flipAveraging: this.options.flipAveraging,
           inputs: { a: faces[i].sha256, b: faces[P + i].sha256 },
           provider: this.provider,
           stability: this.stability(products.subarray(i * this.signature.dim, (i + 1) * this.signature.dim)),
@@ -249,7 +257,7 @@ export class Engine {
   }
 
   private compiledGraph(pairs: number, method: ExplanationMethod): Uint8Array {
-    const key = `${this.modelSha256}-${method}-p${pairs}-v${COMPILER_VERSION}`;
+    const key = `${this.modelSha256}-${method}${this.options.flipAveraging ? '-flip' : ''}-p${pairs}-v${COMPILER_VERSION}`;
     const file = this.options.cacheDir ? join(this.options.cacheDir, `${key}.onnx`) : undefined;
     if (file && existsSync(file)) return readFileSync(file);
     const bytes = compileExplainer(this.modelProto, pairs, method);
