@@ -210,12 +210,19 @@ function makeBatchDynamic(
     );
   });
 
+  // A shape constant no node reads any more would only make ONNX Runtime warn.
+  const read = new Set([...nodes.flatMap((n) => n.input ?? []), ...graph.output!.map((o) => o.name)]);
+  graph.node = nodes.filter((n) => n.opType !== 'Constant' || read.has(n.output?.[0] ?? ''));
+  graph.initializer = graph.initializer!.filter(
+    (t) => read.has(t.name!) || graph.input!.some((i) => i.name === t.name),
+  );
+
   const probes: ShapeInference[] = PROBE_BATCHES.map((batch) =>
     inferShapes(graph, defaultOpset(model), new Map([[image.name!, [batch, ...sample]]])),
   );
   const batchFirst = (name: string): boolean =>
     probes.every((p, i) => p.shapes.get(name)?.[0] === PROBE_BATCHES[i]);
-  for (const [index, node] of nodes.entries()) {
+  for (const [index, node] of graph.node.entries()) {
     if (!(node.input ?? []).some((x) => dependsOnImage.has(x))) continue;
     const failure = probes[0].failures.get(node);
     if (failure) {
