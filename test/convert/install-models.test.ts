@@ -22,7 +22,7 @@ describe('model manifests', () => {
     const manifests = readShippedManifests();
     assert.deepEqual(
       manifests.map((m) => m.id),
-      ['blazeface-back-256', 'blazeface-front-128', 'dlib-resnet34', 'mobileface'],
+      ['blazeface-back-256', 'blazeface-front-128', 'dlib-resnet34', 'fr-feature', 'mobileface'],
     );
     for (const m of manifests) {
       const pin = PINNED_PACKAGES.find((p) => p.name === m.source.package)!;

@@ -52,13 +52,14 @@ function writeModel(
 const ARCFACE_INPUT = { size: 112, mean: 127.5, std: 127.5, color: 'rgb' } as const;
 
 describe('shipped models', () => {
-  it('lists both recognition models with verified hashes, and hands them out by id', () => {
+  it('lists the three recognition models with verified hashes, and hands them out by id', () => {
     const registry = new ModelRegistry({ dataDir: freshDataDir() });
     const models = registry.listModels();
     assert.deepEqual(
       models.map((m) => [m.id, m.origin, m.status]),
       [
         ['dlib-resnet34', 'shipped', 'verified'],
+        ['fr-feature', 'shipped', 'verified'],
         ['mobileface', 'shipped', 'verified'],
       ],
     );
@@ -72,7 +73,7 @@ describe('shipped models', () => {
     assert.equal(registry.getModel().id, DEFAULT_MODEL_ID);
     assert.throws(
       () => registry.getModel('facenet'),
-      (e: Error) => e instanceof ModelNotFoundError && /known: dlib-resnet34, mobileface/.test(e.message),
+      (e: Error) => e instanceof ModelNotFoundError && /known: dlib-resnet34, fr-feature, mobileface/.test(e.message),
     );
   });
 
@@ -143,7 +144,7 @@ describe('importModel', () => {
     assert.equal(model.manifest.threshold?.calibration.n, 0);
     assert.deepEqual(
       registry.listModels().map((m) => m.id),
-      ['dlib-resnet34', 'mobileface', 'lab-mobilefacenet'],
+      ['dlib-resnet34', 'fr-feature', 'mobileface', 'lab-mobilefacenet'],
     );
 
     await assert.rejects(
