@@ -90,9 +90,11 @@ function implementations(workspace: Workspace, options: ApiHandlerOptions): Impl
       caseChanged(caseId);
       return pair;
     },
-    'analyses.run': async ({ pairId, modelId, actor }) => ({
+    'analyses.run': async ({ pairId, modelId, flipAveraging, actor }) => ({
       // job.finished tells the UI that the case changed.
-      analysisId: await workspace.comparisons.runAnalysis(pairId, modelId, actorOf({ actor })),
+      analysisId: await workspace.comparisons.runAnalysis(pairId, modelId, actorOf({ actor }), {
+        flipAveraging,
+      }),
     }),
     'analyses.get': ({ analysisId }) => workspace.comparisons.analysis(analysisId),
     'analyses.artifact': ({ analysisId, role }) => {
