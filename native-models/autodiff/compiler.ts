@@ -1,7 +1,7 @@
 import { defaultOpset, onnx, type ModelProto, type NodeProto, type TensorProto } from '../onnx/model-io.js';
 import { makeNode, makeTensor, toNumber, type Attributes } from '../onnx/graph-builder.js';
 import { inferShapes, type ShapeInference } from '../onnx/shapes.js';
-import { rules, type GradientRule, type RuleContext } from './rules.js';
+import { rules, shapeRule, type GradientRule, type RuleContext } from './rules.js';
 
 export interface InputGradientSpec {
   /** Graph input to differentiate with respect to, batch axis first (e.g. 'input', [N,C,H,W]). */
@@ -43,9 +43,11 @@ const PROBE_BATCHES = [2, 3] as const;
 const nodeName = (node: NodeProto, index: number): string =>
   node.name || `#${index} (${node.output?.[0] ?? node.opType})`;
 
+/** The operator's gradient rule; undefined for other domains and for operators with a shape rule only. */
 function ruleFor(node: NodeProto): GradientRule | undefined {
   if (node.domain && node.domain !== 'ai.onnx') return undefined;
-  return Object.hasOwn(rules, node.opType ?? '') ? rules[node.opType!] : undefined;
+  const rule = Object.hasOwn(rules, node.opType ?? '') ? rules[node.opType!] : undefined;
+  return rule?.backward ? { ...rule, backward: rule.backward } : undefined;
 }
 
 /** Everything known about the forward graph before emitting: which values carry gradient, shapes, problems. */
@@ -141,7 +143,7 @@ function analyze(
         );
         if (known.every((d) => d > 0)) inputShapes.set(value.name!, known);
       }
-      return inferShapes(graph, opset, inputShapes);
+      return inferShapes(graph, opset, inputShapes, shapeRule);
     });
     inference = probes[0];
     const dependsOnWrt = new Set([spec.wrt]);

@@ -22,6 +22,7 @@ import {
   type NodeProto,
   type ValueInfoProto,
 } from '../onnx/model-io.js';
+import { shapeRule } from '../autodiff/rules.js';
 import { inferShapes, type ShapeInference } from '../onnx/shapes.js';
 
 /** The oldest operator set the explainer compiles for; older models are upgraded to it. */
@@ -218,7 +219,7 @@ function makeBatchDynamic(
   );
 
   const probes: ShapeInference[] = PROBE_BATCHES.map((batch) =>
-    inferShapes(graph, defaultOpset(model), new Map([[image.name!, [batch, ...sample]]])),
+    inferShapes(graph, defaultOpset(model), new Map([[image.name!, [batch, ...sample]]]), shapeRule),
   );
   const batchFirst = (name: string): boolean =>
     probes.every((p, i) => p.shapes.get(name)?.[0] === PROBE_BATCHES[i]);
@@ -268,7 +269,12 @@ function inferEmbeddingSize(
 ): void {
   const declared = embedding.type?.tensorType?.shape?.dim ?? [];
   if (declared.length === 2 && staticDim(embedding, 1) !== undefined) return;
-  const inferred = inferShapes(model.graph!, defaultOpset(model), new Map([[image.name!, [1, ...sample]]]));
+  const inferred = inferShapes(
+    model.graph!,
+    defaultOpset(model),
+    new Map([[image.name!, [1, ...sample]]]),
+    shapeRule,
+  );
   const shape = inferred.shapes.get(embedding.name!);
   if (!shape || shape.length !== 2) return;
   const was =
