@@ -52,7 +52,7 @@ function writeModel(
 const ARCFACE_INPUT = { size: 112, mean: 127.5, std: 127.5, color: 'rgb' } as const;
 
 describe('shipped models', () => {
-  it('lists the three recognition models with verified hashes, and hands them out by id', () => {
+  it('lists the shipped recognition models with verified hashes, and hands them out by id', () => {
     const registry = new ModelRegistry({ dataDir: freshDataDir() });
     const models = registry.listModels();
     assert.deepEqual(
@@ -60,6 +60,7 @@ describe('shipped models', () => {
       [
         ['dlib-resnet34', 'shipped', 'verified'],
         ['fr-feature', 'shipped', 'verified'],
+        ['fusion-arcface', 'shipped', 'verified'],
         ['mobileface', 'shipped', 'verified'],
       ],
     );
@@ -73,7 +74,9 @@ describe('shipped models', () => {
     assert.equal(registry.getModel().id, DEFAULT_MODEL_ID);
     assert.throws(
       () => registry.getModel('facenet'),
-      (e: Error) => e instanceof ModelNotFoundError && /known: dlib-resnet34, fr-feature, mobileface/.test(e.message),
+      (e: Error) =>
+        e instanceof ModelNotFoundError &&
+        /known: dlib-resnet34, fr-feature, fusion-arcface, mobileface/.test(e.message),
     );
   });
 
@@ -144,7 +147,7 @@ describe('importModel', () => {
     assert.equal(model.manifest.threshold?.calibration.n, 0);
     assert.deepEqual(
       registry.listModels().map((m) => m.id),
-      ['dlib-resnet34', 'fr-feature', 'mobileface', 'lab-mobilefacenet'],
+      ['dlib-resnet34', 'fr-feature', 'fusion-arcface', 'mobileface', 'lab-mobilefacenet'],
     );
 
     await assert.rejects(

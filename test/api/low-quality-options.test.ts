@@ -1,13 +1,14 @@
 /**
- * analyses.run with flipAveraging: the option reaches the engine through the worker and is
- * recorded in the analysis parameters; without it the analysis is the plain one.
+ * The options for low-quality probes, per analysis: flipAveraging reaches the engine through the
+ * worker and is recorded in the analysis parameters; the fused model is chosen like any model and
+ * scores the mean of its members' scores.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { xssabParametersSchema } from '../../electron/common/api.js';
 import { fixturePhotoBase64, HandlerHarness } from './handler-harness.js';
 
-const api = new HandlerHarness({ folderPrefix: 'xssab-flip-', actor: 'flip-tester' });
+const api = new HandlerHarness({ folderPrefix: 'xssab-low-quality-', actor: 'low-quality-tester' });
 const { call, failure } = api;
 
 before(() => api.open());
@@ -45,4 +46,30 @@ test('analyses.run records flip averaging per analysis, and it changes the score
   });
   assert.equal(wrongType.code, 'VALIDATION');
   assert.match(wrongType.message, /flipAveraging/);
+});
+
+test('analyses.run with the fused model scores the mean of its members’ analyses', async () => {
+  const created = await call('cases.create', { caseNumber: 'FUSION-1', title: 'Fused models' });
+  const [a, b] = await Promise.all(
+    ['biden_1.jpg', 'biden_2.jpg'].map(async (fileName) =>
+      call('evidence.import', {
+        caseId: created.id,
+        fileName,
+        dataBase64: await fixturePhotoBase64(fileName),
+      }),
+    ),
+  );
+  const pair = await call('pairs.create', { caseId: created.id, evidenceAId: a.id, evidenceBId: b.id });
+  const scores: Record<string, number> = {};
+  for (const modelId of ['fr-feature', 'mobileface', 'fusion-arcface']) {
+    const { analysisId } = await call('analyses.run', { pairId: pair.id, modelId });
+    const analysis = await call('analyses.get', { analysisId });
+    assert.equal(analysis.modelId, modelId);
+    scores[modelId] = analysis.score!;
+  }
+  const mean = (scores['fr-feature'] + scores.mobileface) / 2;
+  assert.ok(
+    Math.abs(scores['fusion-arcface'] - mean) < 1e-5,
+    `fused ${scores['fusion-arcface']} vs mean ${mean}`,
+  );
 });
