@@ -4,6 +4,7 @@
  * scores the mean of its members' scores.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { xssabParametersSchema } from '../../electron/common/api.js';
 import { fixturePhotoBase64, HandlerHarness } from './handler-harness.js';
@@ -39,6 +40,12 @@ test('analyses.run records flip averaging per analysis, and it changes the score
   assert.equal(flipped.modelSha256, plain.modelSha256);
   assert.ok(flipped.score !== null && plain.score !== null);
   assert.notEqual(flipped.score, plain.score);
+
+  // The report says which analysis was flip-averaged.
+  const exported = await call('reports.export', { caseId: created.id });
+  const pdf = Buffer.from((await call('reports.read', { reportId: exported.reportId })).dataBase64, 'base64');
+  const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf, encoding: 'utf8' });
+  assert.equal(text.match(/Test-time augmentation\s+horizontal flip/g)?.length, 1);
 
   const wrongType = await failure('analyses.run', {
     pairId: pair.id,
