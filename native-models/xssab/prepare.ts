@@ -28,12 +28,18 @@ import { inferShapes, type ShapeInference } from '../onnx/shapes.js';
 /** The oldest operator set the explainer compiles for; older models are upgraded to it. */
 export const MIN_OPSET = 11;
 
-/** Operators whose opset 9/10 form differs from opset 11 in a way this module does not rewrite. */
-const NOT_UPGRADED: Record<string, string> = {
-  Upsample: 'Upsample was removed in opset 10; its Resize equivalent is not differentiated',
-  Resize: 'Resize changed its inputs in opset 11 and is not differentiated',
-  TopK: 'TopK takes k as an input from opset 10; not rewritten',
-  Scatter: 'Scatter was replaced by ScatterElements in opset 11; not rewritten',
+/**
+ * Operators whose form before opset `until` differs from opset 11 in a way this module does not
+ * rewrite, with the reason.
+ */
+const NOT_UPGRADED: Record<string, { until: number; reason: string }> = {
+  Upsample: {
+    until: 12,
+    reason: 'Upsample was removed in opset 10; its Resize equivalent is not differentiated',
+  },
+  Resize: { until: 11, reason: 'Resize changed its inputs in opset 11 and is not differentiated' },
+  TopK: { until: 10, reason: 'TopK takes k as an input from opset 10; not rewritten' },
+  Scatter: { until: 12, reason: 'Scatter was replaced by ScatterElements in opset 11; not rewritten' },
 };
 
 /** A model the explainer cannot be given, with every reason (node and why). */
@@ -130,8 +136,8 @@ function upgradeOpset(model: ModelProto, fresh: (hint: string) => string, change
     const [x] = node.input ?? [];
     const base = node.name || node.output?.[0] || op;
     let replacement: NodeProto | undefined;
-    if (op in NOT_UPGRADED) {
-      problems.push(`${nodeLabel(node, index)}: ${NOT_UPGRADED[op]}`);
+    if (Object.hasOwn(NOT_UPGRADED, op) && from < NOT_UPGRADED[op].until) {
+      problems.push(`${nodeLabel(node, index)}: ${NOT_UPGRADED[op].reason}`);
     } else if (op === 'Pad') {
       const mode = stringAttribute(node, 'mode', 'constant');
       const pads = int64(`${base}/pads`, intsAttribute(node, 'pads') ?? []);
