@@ -1,7 +1,7 @@
 import { defaultOpset, onnx, type ModelProto, type NodeProto, type TensorProto } from '../onnx/model-io.js';
 import { makeNode, makeTensor, toNumber, type Attributes } from '../onnx/graph-builder.js';
 import { inferShapes, type ShapeInference } from '../onnx/shapes.js';
-import { rules, type GradientRule, type RuleContext } from './rules.js';
+import { rules, shapeRule, type GradientRule, type RuleContext } from './rules.js';
 
 export interface InputGradientSpec {
   /** Graph input to differentiate with respect to, batch axis first (e.g. 'input', [N,C,H,W]). */
@@ -43,9 +43,11 @@ const PROBE_BATCHES = [2, 3] as const;
 const nodeName = (node: NodeProto, index: number): string =>
   node.name || `#${index} (${node.output?.[0] ?? node.opType})`;
 
+/** The operator's gradient rule; undefined for other domains and for operators with a shape rule only. */
 function ruleFor(node: NodeProto): GradientRule | undefined {
   if (node.domain && node.domain !== 'ai.onnx') return undefined;
-  return Object.hasOwn(rules, node.opType ?? '') ? rules[node.opType!] : undefined;
+  const rule = Object.hasOwn(rules, node.opType ?? '') ? rules[node.opType!] : undefined;
+  return rule?.backward ? { ...rule, backward: rule.backward } : undefined;
 }
 
 /** Everything known about the forward graph before emitting: which values carry gradient, shapes, problems. */
@@ -104,20 +106,22 @@ function analyze(
     throw new Error(`'${spec.output}' does not depend on '${spec.wrt}' through differentiable operations`);
 
   const relevant = new Set([spec.output]);
-  const path: NodeProto[] = [];
+  const reversedPath: NodeProto[] = [];
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i];
     if (!(node.output ?? []).some((y) => relevant.has(y))) continue;
     const carrying = (node.input ?? []).filter((x) => active.has(x));
     if (carrying.length === 0) continue;
-    path.unshift(node);
+    reversedPath.push(node);
     for (const x of carrying) relevant.add(x);
   }
+  const path = reversedPath.reverse();
 
-  const unsupported: UnsupportedOperator[] = [];
+  const position = new Map(nodes.map((node, i) => [node, i]));
+  const unsupported = new Map<NodeProto, UnsupportedOperator>();
   const report = (node: NodeProto, reason: string): void => {
-    if (unsupported.some((u) => u.node === nodeName(node, nodes.indexOf(node)))) return;
-    unsupported.push({ opType: node.opType ?? '', node: nodeName(node, nodes.indexOf(node)), reason });
+    if (unsupported.has(node)) return;
+    unsupported.set(node, { opType: node.opType ?? '', node: nodeName(node, position.get(node)!), reason });
   };
   for (const node of path)
     if (!ruleFor(node))
@@ -139,7 +143,7 @@ function analyze(
         );
         if (known.every((d) => d > 0)) inputShapes.set(value.name!, known);
       }
-      return inferShapes(graph, opset, inputShapes);
+      return inferShapes(graph, opset, inputShapes, shapeRule);
     });
     inference = probes[0];
     const dependsOnWrt = new Set([spec.wrt]);
@@ -180,7 +184,16 @@ function analyze(
       if (reason) report(node, reason);
     }
   }
-  return { opset, active, relevant, path, batched, inference, initializers, unsupported };
+  return {
+    opset,
+    active,
+    relevant,
+    path,
+    batched,
+    inference,
+    initializers,
+    unsupported: [...unsupported.values()],
+  };
 }
 
 function forwardView(
@@ -345,7 +358,9 @@ function emitBackward(
       if (!need) return;
       if (!dIn[i]) throw new Error(`internal: the ${node.opType} rule gave no gradient for input ${i}`);
       const x = node.input![i];
-      contributions.set(x, [...(contributions.get(x) ?? []), dIn[i]!]);
+      const parts = contributions.get(x);
+      if (parts) parts.push(dIn[i]!);
+      else contributions.set(x, [dIn[i]!]);
     });
   }
   emitted.push(makeNode('Identity', [cotangent(spec.wrt)!], [spec.gradient]));

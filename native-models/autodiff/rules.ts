@@ -1,21 +1,34 @@
 import type { NodeProto, TensorProto } from '../onnx/model-io.js';
 import { onnx } from '../onnx/model-io.js';
 import {
+  attribute,
   intsAttribute,
   isFloatType,
   numberAttribute,
   stringAttribute,
+  tensorDims,
   tensorValues,
 } from '../onnx/graph-builder.js';
 import type { Attributes } from '../onnx/graph-builder.js';
 import {
   axesOf,
+  broadcastShapes,
+  convKernel,
+  elementwise,
+  noValue,
   normalizeAxis,
   padAmounts,
+  pooled,
+  reducedShape,
+  requireValue,
+  reshapeTarget,
+  sameShape,
+  sliceInputs,
   sliceLength,
   sliceRanges,
   splitSizes,
   windowGeometry,
+  type ShapeFunction,
   type WindowGeometry,
 } from '../onnx/shapes.js';
 
@@ -65,6 +78,20 @@ export interface GradientRule {
    * Must return a cotangent for every input i with `needs[i]`.
    */
   backward: (ctx: RuleContext, node: NodeProto, dOut: Cotangents, needs: boolean[]) => Cotangents;
+}
+
+/**
+ * One operator: its shape rule (output shapes, and the values of small shape tensors, from the
+ * inputs') beside its gradient rule. Operators without `backward` have their shapes inferred but
+ * cannot be differentiated.
+ */
+export interface OperatorRule extends Partial<GradientRule> {
+  shape: ShapeFunction;
+}
+
+/** The shape rule of an operator type, for shape inference. */
+export function shapeRule(opType: string): ShapeFunction | undefined {
+  return Object.hasOwn(rules, opType) ? rules[opType].shape : undefined;
 }
 
 const inputs = (node: NodeProto): string[] => node.input ?? [];
@@ -509,40 +536,76 @@ function transposed(ctx: RuleContext, x: string): string {
   return ctx.op('Transpose', [x], { perm: [...Array(rank - 2).keys(), rank - 1, rank - 2] });
 }
 
-export const rules: Record<string, GradientRule> = {
-  Identity: identity,
-  Dropout: identity,
-  Neg: unary((ctx, _, dY) => ctx.op('Neg', [dY])),
-  Relu: { backward: positivePart() },
-  LeakyRelu: { backward: positivePart((ctx, node) => ctx.scalar(numberAttribute(node, 'alpha', 0.01))) },
-  PRelu: { check: constantInputs(1), backward: positivePart((_, node) => input(node, 1)) },
-  Sigmoid: unary((ctx, node, dY) => {
-    const y = ctx.forward(output(node));
-    return ctx.op('Mul', [dY, ctx.op('Mul', [y, ctx.op('Sub', [ctx.scalar(1), y])])]);
-  }),
-  Tanh: unary((ctx, node, dY) => {
-    const y = ctx.forward(output(node));
-    return ctx.op('Mul', [dY, ctx.op('Sub', [ctx.scalar(1), ctx.op('Mul', [y, y])])]);
-  }),
-  Exp: unary((ctx, node, dY) => ctx.op('Mul', [dY, ctx.forward(output(node))])),
-  Log: unary((ctx, node, dY) => ctx.op('Div', [dY, ctx.forward(input(node, 0))])),
-  Sqrt: unary((ctx, node, dY) =>
-    ctx.op('Div', [ctx.op('Mul', [dY, ctx.scalar(0.5)]), ctx.forward(output(node))]),
-  ),
-  Abs: unary((ctx, node, dY) => ctx.op('Mul', [dY, ctx.op('Sign', [ctx.forward(input(node, 0))])])),
+export const rules: Record<string, OperatorRule> = {
+  Identity: { shape: sameShape, ...identity },
+  Dropout: { shape: sameShape, ...identity },
+  Neg: { shape: sameShape, ...unary((ctx, _, dY) => ctx.op('Neg', [dY])) },
+  Relu: {
+    shape: sameShape,
+    backward: positivePart(),
+  },
+  LeakyRelu: {
+    shape: sameShape,
+    backward: positivePart((ctx, node) => ctx.scalar(numberAttribute(node, 'alpha', 0.01))),
+  },
+  PRelu: {
+    shape: sameShape,
+    check: constantInputs(1),
+    backward: positivePart((_, node) => input(node, 1)),
+  },
+  Sigmoid: {
+    shape: sameShape,
+    ...unary((ctx, node, dY) => {
+      const y = ctx.forward(output(node));
+      return ctx.op('Mul', [dY, ctx.op('Mul', [y, ctx.op('Sub', [ctx.scalar(1), y])])]);
+    }),
+  },
+  Tanh: {
+    shape: sameShape,
+    ...unary((ctx, node, dY) => {
+      const y = ctx.forward(output(node));
+      return ctx.op('Mul', [dY, ctx.op('Sub', [ctx.scalar(1), ctx.op('Mul', [y, y])])]);
+    }),
+  },
+  Exp: { shape: sameShape, ...unary((ctx, node, dY) => ctx.op('Mul', [dY, ctx.forward(output(node))])) },
+  Log: { shape: sameShape, ...unary((ctx, node, dY) => ctx.op('Div', [dY, ctx.forward(input(node, 0))])) },
+  Sqrt: {
+    shape: sameShape,
+    ...unary((ctx, node, dY) =>
+      ctx.op('Div', [ctx.op('Mul', [dY, ctx.scalar(0.5)]), ctx.forward(output(node))]),
+    ),
+  },
+  Abs: {
+    shape: sameShape,
+    ...unary((ctx, node, dY) => ctx.op('Mul', [dY, ctx.op('Sign', [ctx.forward(input(node, 0))])])),
+  },
   // Unclipped exactly where the output equals the input: bounds included, as torch.clamp.
   Clip: {
+    shape: sameShape,
     check: constantInputs(1, 2),
     backward: (ctx, node, [dY]) => {
       const kept = ctx.op('Equal', [ctx.forward(input(node, 0)), ctx.forward(output(node))]);
       return [ctx.op('Where', [kept, dY!, ctx.scalar(0)])];
     },
   },
-  Add: { backward: broadcasting((_, __, dY) => dY) },
-  Sum: { backward: broadcasting((_, __, dY) => dY) },
-  Sub: { backward: broadcasting((ctx, _, dY, i) => (i === 0 ? dY : ctx.op('Neg', [dY]))) },
-  Mul: { backward: broadcasting((ctx, node, dY, i) => ctx.op('Mul', [dY, ctx.forward(input(node, 1 - i))])) },
+  Add: {
+    shape: elementwise((a, b) => a + b),
+    backward: broadcasting((_, __, dY) => dY),
+  },
+  Sum: {
+    shape: noValue,
+    backward: broadcasting((_, __, dY) => dY),
+  },
+  Sub: {
+    shape: elementwise((a, b) => a - b),
+    backward: broadcasting((ctx, _, dY, i) => (i === 0 ? dY : ctx.op('Neg', [dY]))),
+  },
+  Mul: {
+    shape: elementwise((a, b) => a * b),
+    backward: broadcasting((ctx, node, dY, i) => ctx.op('Mul', [dY, ctx.forward(input(node, 1 - i))])),
+  },
   Div: {
+    shape: elementwise((a, b) => Math.trunc(a / b)),
     backward: broadcasting((ctx, node, dY, i) => {
       const b = ctx.forward(input(node, 1));
       if (i === 0) return ctx.op('Div', [dY, b]);
@@ -550,6 +613,7 @@ export const rules: Record<string, GradientRule> = {
     }),
   },
   Pow: {
+    shape: noValue,
     check: constantInputs(1),
     backward: broadcasting((ctx, node, dY) => {
       const x = ctx.forward(input(node, 0));
@@ -563,9 +627,17 @@ export const rules: Record<string, GradientRule> = {
       return ctx.op('Mul', [dY, slope]);
     }),
   },
-  Max: extremum,
-  Min: extremum,
+  // The shape input only ever comes from shape computations; dY is summed back over the broadcast axes.
+  Expand: {
+    shape: (v) => ({ shapes: [broadcastShapes([v.shape(0), requireValue(v, 1, 'Expand shape')])] }),
+    check: (view, node) =>
+      view.valueOf(input(node, 1)) ? undefined : 'Expand shape is not a compile-time constant',
+    backward: (ctx, node, [dY]) => [ctx.unbroadcast(dY!, ctx.shapeOf(output(node)), input(node, 0))],
+  },
+  Max: { shape: noValue, ...extremum },
+  Min: { shape: noValue, ...extremum },
   Where: {
+    shape: noValue,
     check: constantInputs(0),
     backward: broadcasting((ctx, node, dY, i) => {
       const zero = ctx.scalar(0);
@@ -573,6 +645,13 @@ export const rules: Record<string, GradientRule> = {
     }),
   },
   MatMul: {
+    shape: (v) => {
+      const a = v.shape(0);
+      const b = v.shape(1);
+      if (a.length < 2 || b.length < 2) throw new Error('MatMul with a 1-D operand');
+      const batch = broadcastShapes([a.slice(0, -2), b.slice(0, -2)]);
+      return { shapes: [[...batch, a[a.length - 2], b[b.length - 1]]] };
+    },
     check: (view, node) =>
       inputs(node).some((x) => view.shapeOf(x).length < 2) ? 'MatMul with a 1-D operand' : undefined,
     backward: (ctx, node, [dY], needs) => {
@@ -604,6 +683,13 @@ export const rules: Record<string, GradientRule> = {
     },
   },
   Gemm: {
+    shape: (v) => {
+      const a = v.shape(0);
+      const b = v.shape(1);
+      const m = numberAttribute(v.node, 'transA', 0) ? a[1] : a[0];
+      const n = numberAttribute(v.node, 'transB', 0) ? b[0] : b[1];
+      return { shapes: [[m, n]] };
+    },
     check: firstReason(constantInputs(1), (_, node) =>
       numberAttribute(node, 'transA', 0) ? 'Gemm with transA = 1 puts the batch axis of A last' : undefined,
     ),
@@ -622,6 +708,11 @@ export const rules: Record<string, GradientRule> = {
     },
   },
   Conv: {
+    shape: (v) => {
+      const x = v.shape(0);
+      const kernel = convKernel(v);
+      return { shapes: [[x[0], v.shape(1)[0], ...windowGeometry(v.node, x.slice(2), kernel).output]] };
+    },
     check: constantInputs(1, 2),
     backward: (ctx, node, [dY]) => {
       const [x, w] = inputs(node);
@@ -633,6 +724,7 @@ export const rules: Record<string, GradientRule> = {
   },
   // Inference mode: dX = dY · scale / sqrt(var + ε) per channel.
   BatchNormalization: {
+    shape: (v) => ({ shapes: [v.shape(0)] }),
     check: firstReason(constantInputs(1, 2, 3, 4), (_, node) =>
       numberAttribute(node, 'training_mode', 0) === 1 ? 'BatchNormalization in training mode' : undefined,
     ),
@@ -660,20 +752,33 @@ export const rules: Record<string, GradientRule> = {
       return [ctx.op('Mul', [dY!, factor])];
     },
   },
-  MaxPool: maxPool,
-  AveragePool: averagePool,
-  GlobalAveragePool: unary((ctx, node, dY) => {
-    const shape = ctx.shapeOf(input(node, 0));
-    const area = product(shape.slice(2));
-    const spread = [1, ...shape.slice(1)];
-    return ctx.op('Expand', [
-      ctx.op('Mul', [dY, ctx.scalar(1 / area)]),
-      ctx.constant(spread, [spread.length], 'int64'),
-    ]);
-  }),
-  ReduceSum: spreadReduction(13, false),
-  ReduceMean: spreadReduction(18, true),
+  MaxPool: {
+    shape: (v) => {
+      const out = pooled(v, v.shape(0)[1], intsAttribute(v.node, 'kernel_shape') ?? []);
+      return { shapes: (v.node.output ?? []).map(() => out) };
+    },
+    ...maxPool,
+  },
+  AveragePool: {
+    shape: (v) => ({ shapes: [pooled(v, v.shape(0)[1], intsAttribute(v.node, 'kernel_shape') ?? [])] }),
+    ...averagePool,
+  },
+  GlobalAveragePool: {
+    shape: (v) => ({ shapes: [v.shape(0).map((d, i) => (i < 2 ? d : 1))] }),
+    ...unary((ctx, node, dY) => {
+      const shape = ctx.shapeOf(input(node, 0));
+      const area = product(shape.slice(2));
+      const spread = [1, ...shape.slice(1)];
+      return ctx.op('Expand', [
+        ctx.op('Mul', [dY, ctx.scalar(1 / area)]),
+        ctx.constant(spread, [spread.length], 'int64'),
+      ]);
+    }),
+  },
+  ReduceSum: { shape: reducedShape(13), ...spreadReduction(13, false) },
+  ReduceMean: { shape: reducedShape(18), ...spreadReduction(18, true) },
   ReduceL2: {
+    shape: reducedShape(18),
     check: reductionCheck(18),
     backward: (ctx, node, [dY]) => {
       const r = reduction(ctx, node, 18);
@@ -684,16 +789,74 @@ export const rules: Record<string, GradientRule> = {
       return [ctx.op('Div', [ctx.op('Mul', [ctx.forward(input(node, 0)), g]), norm])];
     },
   },
-  Flatten: reshapeBack,
-  Reshape: reshapeBack,
-  Squeeze: reshapeBack,
-  Unsqueeze: reshapeBack,
-  Transpose: unary((ctx, node, dY) => {
-    const rank = ctx.shapeOf(input(node, 0)).length;
-    const perm = intsAttribute(node, 'perm') ?? [...Array(rank).keys()].reverse();
-    return ctx.op('Transpose', [dY], { perm: perm.map((_, i) => perm.indexOf(i)) });
-  }),
+  Flatten: {
+    shape: (v) => {
+      const shape = v.shape(0);
+      const axis = numberAttribute(v.node, 'axis', 1);
+      const a = axis < 0 ? axis + shape.length : axis;
+      return { shapes: [[product(shape.slice(0, a)), product(shape.slice(a))]] };
+    },
+    ...reshapeBack,
+  },
+  Reshape: {
+    shape: (v) => {
+      const target = requireValue(v, 1, 'Reshape shape');
+      return {
+        shapes: [reshapeTarget(v.shape(0), target, numberAttribute(v.node, 'allowzero', 0) === 1)],
+        values: [v.value(0)],
+      };
+    },
+    ...reshapeBack,
+  },
+  Squeeze: {
+    shape: (v) => {
+      const shape = v.shape(0);
+      const axes = axesOf(v.node, v.opset >= 13 && v.has(1) ? requireValue(v, 1, 'Squeeze axes') : undefined);
+      const removed = new Set(
+        axes
+          ? axes.map((a) => normalizeAxis(a, shape.length))
+          : shape.flatMap((d, i) => (d === 1 ? [i] : [])),
+      );
+      return { shapes: [shape.filter((_, i) => !removed.has(i))], values: [v.value(0)] };
+    },
+    ...reshapeBack,
+  },
+  Unsqueeze: {
+    shape: (v) => {
+      const shape = v.shape(0);
+      const axes = axesOf(v.node, v.opset >= 13 ? requireValue(v, 1, 'Unsqueeze axes') : undefined) ?? [];
+      const rank = shape.length + axes.length;
+      const inserted = new Set(axes.map((a) => normalizeAxis(a, rank)));
+      const out: number[] = [];
+      let next = 0;
+      for (let i = 0; i < rank; i++) out.push(inserted.has(i) ? 1 : shape[next++]);
+      return { shapes: [out], values: [v.value(0)] };
+    },
+    ...reshapeBack,
+  },
+  Transpose: {
+    shape: (v) => {
+      const shape = v.shape(0);
+      const perm = intsAttribute(v.node, 'perm') ?? shape.map((_, i) => shape.length - 1 - i);
+      return { shapes: [perm.map((p) => shape[p])] };
+    },
+    ...unary((ctx, node, dY) => {
+      const rank = ctx.shapeOf(input(node, 0)).length;
+      const perm = intsAttribute(node, 'perm') ?? [...Array(rank).keys()].reverse();
+      return ctx.op('Transpose', [dY], { perm: perm.map((_, i) => perm.indexOf(i)) });
+    }),
+  },
   Concat: {
+    shape: (v) => {
+      const count = (v.node.input ?? []).length;
+      const shapes = Array.from({ length: count }, (_, i) => v.shape(i));
+      const axis = normalizeAxis(numberAttribute(v.node, 'axis', 0), shapes[0].length);
+      const out = [...shapes[0]];
+      out[axis] = shapes.reduce((sum, s) => sum + s[axis], 0);
+      const values = Array.from({ length: count }, (_, i) => v.value(i));
+      const joined = out.length === 1 && values.every((x) => x) ? values.flatMap((x) => x!) : undefined;
+      return { shapes: [out], values: [joined] };
+    },
     backward: (ctx, node, [dY], needs) => {
       const rank = ctx.shapeOf(input(node, 0)).length;
       const axis = normalizeAxis(numberAttribute(node, 'axis', 0), rank);
@@ -706,6 +869,19 @@ export const rules: Record<string, GradientRule> = {
     },
   },
   Split: {
+    shape: (v) => {
+      const shape = v.shape(0);
+      const axis = normalizeAxis(numberAttribute(v.node, 'axis', 0), shape.length);
+      const outputs = (v.node.output ?? []).length;
+      const sizes = splitSizes(
+        v.node,
+        v.opset,
+        shape[axis],
+        outputs,
+        v.has(1) ? requireValue(v, 1, 'Split sizes') : undefined,
+      );
+      return { shapes: sizes.map((size) => shape.map((d, i) => (i === axis ? size : d))) };
+    },
     backward: (ctx, node, dOut) => {
       const shape = ctx.shapeOf(input(node, 0));
       const axis = normalizeAxis(numberAttribute(node, 'axis', 0), shape.length);
@@ -733,10 +909,50 @@ export const rules: Record<string, GradientRule> = {
       return [placed.length === 1 ? placed[0] : ctx.op('Sum', placed)];
     },
   },
-  Slice: slice,
-  Pad: pad,
-  Gather: gather,
+  Slice: {
+    shape: (v) => {
+      const shape = v.shape(0);
+      const { starts, ends, axes, steps } = sliceInputs(v);
+      const ranges = sliceRanges(shape, starts, ends, axes, steps);
+      const out = shape.map((d, axis) => (ranges.has(axis) ? sliceLength(ranges.get(axis)!) : d));
+      const data = v.value(0);
+      if (data && shape.length === 1 && ranges.has(0)) {
+        const [start, , step] = ranges.get(0)!;
+        return { shapes: [out], values: [Array.from({ length: out[0] }, (_, i) => data[start + i * step])] };
+      }
+      return { shapes: [out] };
+    },
+    ...slice,
+  },
+  Pad: {
+    shape: (v) => {
+      const shape = v.shape(0);
+      const { begin, end } = padAmounts(
+        shape.length,
+        requireValue(v, 1, 'Pad pads'),
+        v.has(3) ? requireValue(v, 3, 'Pad axes') : undefined,
+      );
+      return { shapes: [shape.map((d, i) => d + begin[i] + end[i])] };
+    },
+    ...pad,
+  },
+  Gather: {
+    shape: (v) => {
+      const data = v.shape(0);
+      const indices = v.shape(1);
+      const axis = normalizeAxis(numberAttribute(v.node, 'axis', 0), data.length);
+      const out = [...data.slice(0, axis), ...indices, ...data.slice(axis + 1)];
+      const values = v.value(0);
+      const index = v.value(1);
+      if (values && index && data.length === 1) {
+        return { shapes: [out], values: [index.map((i) => values[i < 0 ? i + data[0] : i])] };
+      }
+      return { shapes: [out] };
+    },
+    ...gather,
+  },
   Cast: {
+    shape: sameShape,
     stopsGradient: (node) => !isFloatType(numberAttribute(node, 'to', 0)),
     // The compiler works in float32: a cast to another float type is undone on the way back.
     backward: (ctx, node, [dY]) => [
@@ -745,16 +961,56 @@ export const rules: Record<string, GradientRule> = {
         : ctx.op('Cast', [dY!], { to: onnx.TensorProto.DataType.FLOAT }),
     ],
   },
-  Shape: noGradient,
-  Constant: noGradient,
-  ConstantOfShape: noGradient,
-  Sign: noGradient,
-  Equal: noGradient,
-  Less: noGradient,
-  Greater: noGradient,
-  LessOrEqual: noGradient,
-  GreaterOrEqual: noGradient,
-  Not: noGradient,
-  And: noGradient,
-  Or: noGradient,
+  Shape: {
+    shape: (v) => {
+      const shape = v.shape(0);
+      const rank = shape.length;
+      const clampAxis = (a: number): number => Math.min(Math.max(a < 0 ? a + rank : a, 0), rank);
+      const start = clampAxis(numberAttribute(v.node, 'start', 0));
+      const end = clampAxis(numberAttribute(v.node, 'end', rank));
+      const value = shape.slice(start, Math.max(start, end));
+      return { shapes: [[value.length]], values: [value] };
+    },
+    ...noGradient,
+  },
+  Constant: {
+    shape: (v) => {
+      const tensor = attribute(v.node, 'value');
+      if (tensor && typeof tensor === 'object' && !Array.isArray(tensor)) {
+        const dims = tensorDims(tensor);
+        return { shapes: [dims], values: [product(dims) <= 64 ? tensorValues(tensor) : undefined] };
+      }
+      const scalar = attribute(v.node, 'value_float') ?? attribute(v.node, 'value_int');
+      if (typeof scalar === 'number') return { shapes: [[]], values: [[scalar]] };
+      const list = attribute(v.node, 'value_floats') ?? attribute(v.node, 'value_ints');
+      if (Array.isArray(list)) return { shapes: [[list.length]], values: [list] };
+      throw new Error('Constant without a numeric value');
+    },
+    ...noGradient,
+  },
+  ConstantOfShape: {
+    shape: (v) => {
+      const shape = requireValue(v, 0, 'ConstantOfShape shape');
+      const tensor = attribute(v.node, 'value');
+      const fill =
+        tensor && typeof tensor === 'object' && !Array.isArray(tensor) ? tensorValues(tensor)[0] : 0;
+      return {
+        shapes: [shape],
+        values: [product(shape) <= 64 ? Array<number>(product(shape)).fill(fill) : undefined],
+      };
+    },
+    ...noGradient,
+  },
+  Sign: { shape: sameShape, ...noGradient },
+  Equal: { shape: noValue, ...noGradient },
+  Less: { shape: noValue, ...noGradient },
+  Greater: { shape: noValue, ...noGradient },
+  LessOrEqual: { shape: noValue, ...noGradient },
+  GreaterOrEqual: { shape: noValue, ...noGradient },
+  Not: { shape: sameShape, ...noGradient },
+  And: { shape: noValue, ...noGradient },
+  Or: { shape: noValue, ...noGradient },
+  GlobalMaxPool: { shape: (v) => ({ shapes: [v.shape(0).map((d, i) => (i < 2 ? d : 1))] }) },
+  ReduceMax: { shape: reducedShape(18) },
+  ReduceMin: { shape: reducedShape(18) },
 };

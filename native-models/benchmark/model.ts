@@ -4,6 +4,7 @@ import type { RgbImage } from '../face/image.js';
 import { cropResize } from '../face/image.js';
 import { modelPaths, readShippedManifests } from '../manifests/load.js';
 import { readModel } from '../onnx/model-io.js';
+import { prepareForExplanation } from '../xssab/prepare.js';
 import { modelSignature } from '../xssab/signature.js';
 import { Engine } from '../xssab/engine.js';
 import { normalise, type Preprocessing } from '../xssab/preprocess.js';
@@ -26,7 +27,7 @@ export interface OpenedBenchModel extends BenchModel {
 
 /** ArcFace-style input: RGB, (pixel − 127.5) / 127.5, at the model's own input size. */
 export function onnxFileSpec(path: string): BenchModelSpec {
-  const { width, height } = modelSignature(readModel(path));
+  const { width, height } = modelSignature(prepareForExplanation(readModel(path)).model);
   return {
     id: basename(path, '.onnx'),
     path,

@@ -20,6 +20,12 @@ export const ModelSourceSchema = z.strictObject({
   files: z.array(z.strictObject({ path: name, sha256 })).min(1),
 });
 
+/** A composite of shipped models (xssab/fusion.ts), built at install from their files. */
+export const FusionSourceSchema = z.strictObject({
+  /** Ids of the fused shipped models, in the composite's order. */
+  fusion: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/)).min(2),
+});
+
 export const OnnxFileSchema = z.strictObject({
   /** File name in native-models/models/. */
   file: z.string().regex(/^[A-Za-z0-9._-]+\.onnx$/),
@@ -67,7 +73,7 @@ const common = {
   /** Stable identifier; also the ONNX file's base name. */
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
   name,
-  source: ModelSourceSchema,
+  source: z.union([ModelSourceSchema, FusionSourceSchema]),
   onnx: OnnxFileSchema,
   licence: name,
   notes: z.string(),

@@ -1,6 +1,5 @@
 import type { GraphProto, NodeProto } from './model-io.js';
 import {
-  attribute,
   intsAttribute,
   numberAttribute,
   stringAttribute,
@@ -9,9 +8,10 @@ import {
 } from './graph-builder.js';
 
 /**
- * Static shape inference for the operators the autodiff compiler handles, with
- * evaluation of the small integer tensors that shape computations pass around
- * (Shape → Gather → Concat → Reshape and constant axes/pads/starts inputs).
+ * Static shape inference, with evaluation of the small integer tensors that shape
+ * computations pass around (Shape → Gather → Concat → Reshape and constant
+ * axes/pads/starts inputs). Each operator's shape rule sits beside its gradient rule
+ * in autodiff/rules.ts; this file holds the helpers those rules share and the walk.
  */
 export interface ShapeInference {
   shapes: Map<string, number[]>;
@@ -89,7 +89,7 @@ export function normalizeAxis(axis: number, rank: number): number {
 
 const product = (dims: number[]): number => dims.reduce((a, b) => a * b, 1);
 
-interface NodeView {
+export interface NodeView {
   node: NodeProto;
   opset: number;
   /** Shape of input i; throws when unknown. */
@@ -99,14 +99,15 @@ interface NodeView {
   has(i: number): boolean;
 }
 
-interface Inferred {
+export interface Inferred {
   shapes: number[][];
   values?: (number[] | undefined)[];
 }
 
-type ShapeFunction = (v: NodeView) => Inferred;
+/** An operator's shape rule (kept beside its gradient rule in autodiff/rules.ts). */
+export type ShapeFunction = (v: NodeView) => Inferred;
 
-function requireValue(v: NodeView, i: number, what: string): number[] {
+export function requireValue(v: NodeView, i: number, what: string): number[] {
   const value = v.value(i);
   if (!value) throw new Error(`${what} (input '${v.node.input?.[i]}') is not a compile-time constant`);
   return value;
@@ -117,12 +118,12 @@ export function axesOf(node: NodeProto, inputAxes: number[] | undefined): number
   return intsAttribute(node, 'axes') ?? inputAxes;
 }
 
-const sameShape: ShapeFunction = (v) => ({
+export const sameShape: ShapeFunction = (v) => ({
   shapes: (v.node.output ?? []).map(() => v.shape(0)),
   values: [v.value(0)],
 });
 
-function elementwise(op: (a: number, b: number) => number): ShapeFunction {
+export function elementwise(op: (a: number, b: number) => number): ShapeFunction {
   return (v) => {
     const count = (v.node.input ?? []).length;
     const shapes = Array.from({ length: count }, (_, i) => v.shape(i));
@@ -143,9 +144,9 @@ function elementwise(op: (a: number, b: number) => number): ShapeFunction {
   };
 }
 
-const noValue = elementwise(() => Number.NaN);
+export const noValue = elementwise(() => Number.NaN);
 
-function reduce(axesFromInputOpset: number): ShapeFunction {
+export function reducedShape(axesFromInputOpset: number): ShapeFunction {
   return (v) => {
     const shape = v.shape(0);
     const fromInput = v.opset >= axesFromInputOpset && v.has(1) ? requireValue(v, 1, 'axes') : undefined;
@@ -196,7 +197,12 @@ export function sliceLength([start, end, step]: [number, number, number]): numbe
   return Math.max(0, Math.ceil((end - start) / step));
 }
 
-function sliceInputs(v: NodeView): { starts: number[]; ends: number[]; axes?: number[]; steps?: number[] } {
+export function sliceInputs(v: NodeView): {
+  starts: number[];
+  ends: number[];
+  axes?: number[];
+  steps?: number[];
+} {
   return {
     starts: requireValue(v, 1, 'Slice starts'),
     ends: requireValue(v, 2, 'Slice ends'),
@@ -221,7 +227,7 @@ export function padAmounts(
   return { begin, end };
 }
 
-function reshapeTarget(input: number[], target: number[], allowZero: boolean): number[] {
+export function reshapeTarget(input: number[], target: number[], allowZero: boolean): number[] {
   const out = target.map((d, i) => (d === 0 && !allowZero ? input[i] : d));
   const inferred = out.indexOf(-1);
   if (inferred >= 0) out[inferred] = product(input) / product(out.filter((_, i) => i !== inferred));
@@ -231,204 +237,15 @@ function reshapeTarget(input: number[], target: number[], allowZero: boolean): n
   return out;
 }
 
-function convKernel(v: NodeView): number[] {
+export function convKernel(v: NodeView): number[] {
   return intsAttribute(v.node, 'kernel_shape') ?? v.shape(1).slice(2);
 }
 
-function pooled(v: NodeView, channels: number, kernel: number[]): number[] {
+export function pooled(v: NodeView, channels: number, kernel: number[]): number[] {
   const x = v.shape(0);
   const geometry = windowGeometry(v.node, x.slice(2), kernel, numberAttribute(v.node, 'ceil_mode', 0) === 1);
   return [x[0], channels, ...geometry.output];
 }
-
-const shapeFunctions: Record<string, ShapeFunction> = {
-  Identity: sameShape,
-  Dropout: sameShape,
-  Relu: sameShape,
-  LeakyRelu: sameShape,
-  PRelu: sameShape,
-  Sigmoid: sameShape,
-  Tanh: sameShape,
-  Exp: sameShape,
-  Log: sameShape,
-  Sqrt: sameShape,
-  Abs: sameShape,
-  Neg: sameShape,
-  Sign: sameShape,
-  Not: sameShape,
-  Clip: sameShape,
-  Cast: sameShape,
-  BatchNormalization: (v) => ({ shapes: [v.shape(0)] }),
-  Add: elementwise((a, b) => a + b),
-  Sub: elementwise((a, b) => a - b),
-  Mul: elementwise((a, b) => a * b),
-  Div: elementwise((a, b) => Math.trunc(a / b)),
-  Pow: noValue,
-  Max: noValue,
-  Min: noValue,
-  Sum: noValue,
-  Equal: noValue,
-  Less: noValue,
-  Greater: noValue,
-  LessOrEqual: noValue,
-  GreaterOrEqual: noValue,
-  And: noValue,
-  Or: noValue,
-  Where: noValue,
-  Constant: (v) => {
-    const tensor = attribute(v.node, 'value');
-    if (tensor && typeof tensor === 'object' && !Array.isArray(tensor)) {
-      const dims = tensorDims(tensor);
-      return { shapes: [dims], values: [product(dims) <= 64 ? tensorValues(tensor) : undefined] };
-    }
-    const scalar = attribute(v.node, 'value_float') ?? attribute(v.node, 'value_int');
-    if (typeof scalar === 'number') return { shapes: [[]], values: [[scalar]] };
-    const list = attribute(v.node, 'value_floats') ?? attribute(v.node, 'value_ints');
-    if (Array.isArray(list)) return { shapes: [[list.length]], values: [list] };
-    throw new Error('Constant without a numeric value');
-  },
-  ConstantOfShape: (v) => {
-    const shape = requireValue(v, 0, 'ConstantOfShape shape');
-    const tensor = attribute(v.node, 'value');
-    const fill = tensor && typeof tensor === 'object' && !Array.isArray(tensor) ? tensorValues(tensor)[0] : 0;
-    return {
-      shapes: [shape],
-      values: [product(shape) <= 64 ? Array<number>(product(shape)).fill(fill) : undefined],
-    };
-  },
-  Shape: (v) => {
-    const shape = v.shape(0);
-    const rank = shape.length;
-    const clampAxis = (a: number): number => Math.min(Math.max(a < 0 ? a + rank : a, 0), rank);
-    const start = clampAxis(numberAttribute(v.node, 'start', 0));
-    const end = clampAxis(numberAttribute(v.node, 'end', rank));
-    const value = shape.slice(start, Math.max(start, end));
-    return { shapes: [[value.length]], values: [value] };
-  },
-  Gather: (v) => {
-    const data = v.shape(0);
-    const indices = v.shape(1);
-    const axis = normalizeAxis(numberAttribute(v.node, 'axis', 0), data.length);
-    const out = [...data.slice(0, axis), ...indices, ...data.slice(axis + 1)];
-    const values = v.value(0);
-    const index = v.value(1);
-    if (values && index && data.length === 1) {
-      return { shapes: [out], values: [index.map((i) => values[i < 0 ? i + data[0] : i])] };
-    }
-    return { shapes: [out] };
-  },
-  Unsqueeze: (v) => {
-    const shape = v.shape(0);
-    const axes = axesOf(v.node, v.opset >= 13 ? requireValue(v, 1, 'Unsqueeze axes') : undefined) ?? [];
-    const rank = shape.length + axes.length;
-    const inserted = new Set(axes.map((a) => normalizeAxis(a, rank)));
-    const out: number[] = [];
-    let next = 0;
-    for (let i = 0; i < rank; i++) out.push(inserted.has(i) ? 1 : shape[next++]);
-    return { shapes: [out], values: [v.value(0)] };
-  },
-  Squeeze: (v) => {
-    const shape = v.shape(0);
-    const axes = axesOf(v.node, v.opset >= 13 && v.has(1) ? requireValue(v, 1, 'Squeeze axes') : undefined);
-    const removed = new Set(
-      axes ? axes.map((a) => normalizeAxis(a, shape.length)) : shape.flatMap((d, i) => (d === 1 ? [i] : [])),
-    );
-    return { shapes: [shape.filter((_, i) => !removed.has(i))], values: [v.value(0)] };
-  },
-  Reshape: (v) => {
-    const target = requireValue(v, 1, 'Reshape shape');
-    return {
-      shapes: [reshapeTarget(v.shape(0), target, numberAttribute(v.node, 'allowzero', 0) === 1)],
-      values: [v.value(0)],
-    };
-  },
-  Flatten: (v) => {
-    const shape = v.shape(0);
-    const axis = numberAttribute(v.node, 'axis', 1);
-    const a = axis < 0 ? axis + shape.length : axis;
-    return { shapes: [[product(shape.slice(0, a)), product(shape.slice(a))]] };
-  },
-  Transpose: (v) => {
-    const shape = v.shape(0);
-    const perm = intsAttribute(v.node, 'perm') ?? shape.map((_, i) => shape.length - 1 - i);
-    return { shapes: [perm.map((p) => shape[p])] };
-  },
-  Concat: (v) => {
-    const count = (v.node.input ?? []).length;
-    const shapes = Array.from({ length: count }, (_, i) => v.shape(i));
-    const axis = normalizeAxis(numberAttribute(v.node, 'axis', 0), shapes[0].length);
-    const out = [...shapes[0]];
-    out[axis] = shapes.reduce((sum, s) => sum + s[axis], 0);
-    const values = Array.from({ length: count }, (_, i) => v.value(i));
-    const joined = out.length === 1 && values.every((x) => x) ? values.flatMap((x) => x!) : undefined;
-    return { shapes: [out], values: [joined] };
-  },
-  Split: (v) => {
-    const shape = v.shape(0);
-    const axis = normalizeAxis(numberAttribute(v.node, 'axis', 0), shape.length);
-    const outputs = (v.node.output ?? []).length;
-    const sizes = splitSizes(
-      v.node,
-      v.opset,
-      shape[axis],
-      outputs,
-      v.has(1) ? requireValue(v, 1, 'Split sizes') : undefined,
-    );
-    return { shapes: sizes.map((size) => shape.map((d, i) => (i === axis ? size : d))) };
-  },
-  Slice: (v) => {
-    const shape = v.shape(0);
-    const { starts, ends, axes, steps } = sliceInputs(v);
-    const ranges = sliceRanges(shape, starts, ends, axes, steps);
-    const out = shape.map((d, axis) => (ranges.has(axis) ? sliceLength(ranges.get(axis)!) : d));
-    const data = v.value(0);
-    if (data && shape.length === 1 && ranges.has(0)) {
-      const [start, , step] = ranges.get(0)!;
-      return { shapes: [out], values: [Array.from({ length: out[0] }, (_, i) => data[start + i * step])] };
-    }
-    return { shapes: [out] };
-  },
-  Pad: (v) => {
-    const shape = v.shape(0);
-    const { begin, end } = padAmounts(
-      shape.length,
-      requireValue(v, 1, 'Pad pads'),
-      v.has(3) ? requireValue(v, 3, 'Pad axes') : undefined,
-    );
-    return { shapes: [shape.map((d, i) => d + begin[i] + end[i])] };
-  },
-  Conv: (v) => {
-    const x = v.shape(0);
-    const kernel = convKernel(v);
-    return { shapes: [[x[0], v.shape(1)[0], ...windowGeometry(v.node, x.slice(2), kernel).output]] };
-  },
-  MaxPool: (v) => {
-    const out = pooled(v, v.shape(0)[1], intsAttribute(v.node, 'kernel_shape') ?? []);
-    return { shapes: (v.node.output ?? []).map(() => out) };
-  },
-  AveragePool: (v) => ({ shapes: [pooled(v, v.shape(0)[1], intsAttribute(v.node, 'kernel_shape') ?? [])] }),
-  GlobalAveragePool: (v) => ({ shapes: [v.shape(0).map((d, i) => (i < 2 ? d : 1))] }),
-  GlobalMaxPool: (v) => ({ shapes: [v.shape(0).map((d, i) => (i < 2 ? d : 1))] }),
-  ReduceSum: reduce(13),
-  ReduceMean: reduce(18),
-  ReduceL2: reduce(18),
-  ReduceMax: reduce(18),
-  ReduceMin: reduce(18),
-  MatMul: (v) => {
-    const a = v.shape(0);
-    const b = v.shape(1);
-    if (a.length < 2 || b.length < 2) throw new Error('MatMul with a 1-D operand');
-    const batch = broadcastShapes([a.slice(0, -2), b.slice(0, -2)]);
-    return { shapes: [[...batch, a[a.length - 2], b[b.length - 1]]] };
-  },
-  Gemm: (v) => {
-    const a = v.shape(0);
-    const b = v.shape(1);
-    const m = numberAttribute(v.node, 'transA', 0) ? a[1] : a[0];
-    const n = numberAttribute(v.node, 'transB', 0) ? b[0] : b[1];
-    return { shapes: [[m, n]] };
-  },
-};
 
 /** Sizes of a Split's outputs: from the attribute (opset < 13), the input, or equal parts. */
 export function splitSizes(
@@ -453,6 +270,7 @@ export function inferShapes(
   graph: GraphProto,
   opset: number,
   inputShapes: Map<string, number[]>,
+  shapeRule: (opType: string) => ShapeFunction | undefined,
 ): ShapeInference {
   const shapes = new Map(inputShapes);
   const values = new Map<string, number[]>();
@@ -464,7 +282,7 @@ export function inferShapes(
   }
   for (const node of graph.node ?? []) {
     const inputs = node.input ?? [];
-    const fn = shapeFunctions[node.opType ?? ''];
+    const fn = shapeRule(node.opType ?? '');
     if (!fn || (node.domain && node.domain !== 'ai.onnx')) {
       failures.set(node, `no shape inference for ${node.opType}`);
       continue;

@@ -41,6 +41,8 @@ export interface PhotoExplainOptions {
   threads?: number;
   /** Folder for the engine's compiled graphs. */
   cacheDir?: string;
+  /** Average each face's embedding with its mirror image's (low-quality probes). */
+  flipAveraging?: boolean;
 }
 
 export interface PhotoExplanation {
@@ -96,6 +98,7 @@ export async function explainPhotoPair(
     ...(options.provider && { provider: options.provider }),
     ...(options.threads && { threads: options.threads }),
     ...(options.cacheDir && { cacheDir: options.cacheDir }),
+    ...(options.flipAveraging && { flipAveraging: true }),
   });
   const engineLoadMs = performance.now() - start;
   try {
@@ -253,6 +256,7 @@ export function describePhotoExplanation({ model, a, b, result, warnings, timing
     decision: result.score >= result.threshold ? 'match' : 'non-match',
     bound: result.bound,
     dim: result.dim,
+    flipAveraging: result.flipAveraging,
     model: { id: model.id, name: model.name, path: model.path, sha256: model.sha256 },
     photos: { a: photo(a), b: photo(b) },
     provider: result.provider,

@@ -1,14 +1,14 @@
 /**
  * Lab import of a recognition model: the file is checked (readable ONNX, one image input
- * [N,3,size,size], every operator between input and embedding differentiable by the autodiff, a
- * finite embedding for a black image), then a copy is stored with its manifest and provenance.
+ * [N,3,size,size]), prepared for explanation (opset upgrade, dynamic batch, embedding size), and a
+ * real explanation of a probe pair is run on the copy to be stored, so that import refuses exactly
+ * what `explain` cannot do; then the copy is stored with its manifest and provenance.
  */
 import '../onnx/ort-offline.js'; // before onnxruntime-node loads: telemetry off
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
-import ort from 'onnxruntime-node';
-import { findUnsupportedOperators } from '../autodiff/compiler.js';
+import { UnsupportedOperatorError } from '../autodiff/compiler.js';
 import type { AlignmentSchema } from '../manifests/schema.js';
 import {
   decodeModel,
@@ -17,6 +17,8 @@ import {
   summarizeModel,
   type ModelProto,
 } from '../onnx/model-io.js';
+import { Engine } from '../xssab/engine.js';
+import { ModelPreparationError, prepareForExplanation } from '../xssab/prepare.js';
 import { importedModelsDir, sha256Hex, type ModelRegistry, type RegisteredModel } from './registry.js';
 import { ImportedManifestSchema, SUPPLIED_THRESHOLD_METHOD, type ImportedManifest } from './schema.js';
 import type { z } from 'zod';
@@ -116,71 +118,14 @@ export async function importModel(
 
   const changes = pinInputShape(model, size);
   try {
-    const unsupported = findUnsupportedOperators(
-      model,
-      { wrt: input.name, output: output.name },
-      { inputShape: [1, 3, size, size] },
-    );
-    if (unsupported.length) {
-      throw new ModelImportError(
-        unsupported.map(
-          (u) => `the autodiff cannot differentiate ${u.opType} node '${u.node}' (${u.reason})`,
-        ),
-        source,
-      );
-    }
+    const prepared = prepareForExplanation(model);
+    model = prepared.model;
+    changes.push(...prepared.changes);
   } catch (error) {
-    if (error instanceof ModelImportError) throw error;
-    throw new ModelImportError(
-      [`its embedding cannot be differentiated with respect to its input: ${(error as Error).message}`],
-      source,
-    );
+    if (error instanceof ModelPreparationError) throw new ModelImportError(error.problems, source);
+    throw error;
   }
-
-  const bytes = changes.length ? encodeModel(model) : original;
-  const dim = await testForward(bytes, input.name, output.name, size, mean, std, source);
-  if (output.shape[1] !== dim) changes.push(...pinOutputShape(model, dim));
   const stored = changes.length ? encodeModel(model) : original;
-
-  const manifest: ImportedManifest = ImportedManifestSchema.parse({
-    id,
-    name,
-    kind: 'recognition',
-    onnx: { file: 'model.onnx', sha256: sha256Hex(stored), opset: summary.opset },
-    input: {
-      name: input.name,
-      size: [size, size],
-      layout: 'NCHW',
-      channels: 3,
-      color: options.color,
-      mean,
-      std,
-    },
-    output: { name: output.name, embeddingSize: dim },
-    alignment: { template: options.alignment ?? 'arcface-112', cropSize: size },
-    threshold:
-      options.threshold === undefined
-        ? null
-        : {
-            value: options.threshold,
-            metric: 'cosine',
-            calibration: {
-              method: SUPPLIED_THRESHOLD_METHOD,
-              dataset: 'none (not fitted here)',
-              n: 0,
-              provisional: true,
-            },
-          },
-    licence: options.licence ?? 'not stated at import',
-    notes: `Imported by the lab from ${source}.`,
-    provenance: {
-      originalPath: source,
-      originalSha256: sha256Hex(original),
-      importedAt: new Date().toISOString(),
-      importedBy: userInfo().username,
-      changes,
-    },
-  });
 
   // Written under a temporary name and renamed, so a failed import leaves no half model behind.
   const root = importedModelsDir(registry.dataDir);
@@ -188,6 +133,50 @@ export async function importModel(
   mkdirSync(staging, { recursive: true });
   try {
     writeFileSync(join(staging, 'model.onnx'), stored);
+    const dim = await probeExplanation(
+      join(staging, 'model.onnx'),
+      { size, mean, std, color: options.color },
+      source,
+    );
+    const manifest: ImportedManifest = ImportedManifestSchema.parse({
+      id,
+      name,
+      kind: 'recognition',
+      onnx: { file: 'model.onnx', sha256: sha256Hex(stored), opset: summary.opset },
+      input: {
+        name: input.name,
+        size: [size, size],
+        layout: 'NCHW',
+        channels: 3,
+        color: options.color,
+        mean,
+        std,
+      },
+      output: { name: output.name, embeddingSize: dim },
+      alignment: { template: options.alignment ?? 'arcface-112', cropSize: size },
+      threshold:
+        options.threshold === undefined
+          ? null
+          : {
+              value: options.threshold,
+              metric: 'cosine',
+              calibration: {
+                method: SUPPLIED_THRESHOLD_METHOD,
+                dataset: 'none (not fitted here)',
+                n: 0,
+                provisional: true,
+              },
+            },
+      licence: options.licence ?? 'not stated at import',
+      notes: `Imported by the lab from ${source}.`,
+      provenance: {
+        originalPath: source,
+        originalSha256: sha256Hex(original),
+        importedAt: new Date().toISOString(),
+        importedBy: userInfo().username,
+        changes,
+      },
+    });
     writeFileSync(join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     renameSync(staging, join(root, id));
   } finally {
@@ -224,37 +213,57 @@ function pinInputShape(model: ModelProto, size: number): string[] {
   return pinned.length ? [`input ${value.name} dims pinned: ${pinned.join(', ')}`] : [];
 }
 
-function pinOutputShape(model: ModelProto, dim: number): string[] {
-  const value = model.graph!.output![0];
-  const d = value.type!.tensorType!.shape!.dim![1];
-  const was = d.dimParam || '?';
-  d.dimParam = '';
-  d.dimValue = dim;
-  return [`output ${value.name} embedding size pinned: ${was} → ${dim}`];
-}
-
-/** Runs the model on a black image; returns the embedding size, refusing NaN, ∞ or an all-zero embedding. */
-async function testForward(
-  bytes: Uint8Array,
-  inputName: string,
-  outputName: string,
-  size: number,
-  mean: Triple,
-  std: Triple,
+/**
+ * Explains a black image against a smooth grey ramp with the engine exactly as `explain` will
+ * run the stored file, so import refuses what explanation cannot do. Returns the embedding size;
+ * refuses NaN, ∞ or an all-zero embedding of the black image.
+ */
+async function probeExplanation(
+  path: string,
+  input: { size: number; mean: Triple; std: Triple; color: 'rgb' | 'bgr' },
   source: string,
 ): Promise<number> {
+  const { size, mean, std } = input;
   const plane = size * size;
-  const data = new Float32Array(3 * plane);
-  for (let c = 0; c < 3; c++) data.fill((0 - mean[c]) / std[c], c * plane, (c + 1) * plane);
-  let session: ort.InferenceSession;
+  const image = (pixel: (row: number, column: number) => number): Float32Array => {
+    const data = new Float32Array(3 * plane);
+    for (let c = 0; c < 3; c++)
+      for (let i = 0; i < plane; i++)
+        data[c * plane + i] = (pixel(Math.floor(i / size), i % size) - mean[c]) / std[c];
+    return data;
+  };
+  const black = image(() => 0);
+  const ramp = image((row, column) => (255 * (row + column)) / (2 * size));
+  let engine: Engine;
   try {
-    session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
+    engine = await Engine.create({
+      model: path,
+      preprocessing: { size: { width: size, height: size }, mean, std, color: input.color, layout: 'nchw' },
+      threshold: 0,
+      threads: 1,
+    });
   } catch (error) {
-    throw new ModelImportError([`ONNX Runtime cannot load it: ${firstLine(error)}`], source);
+    if (error instanceof UnsupportedOperatorError) {
+      throw new ModelImportError(
+        error.operators.map(
+          (u) => `the autodiff cannot differentiate ${u.opType} node '${u.node}' (${u.reason})`,
+        ),
+        source,
+      );
+    }
+    if (error instanceof ModelPreparationError) throw new ModelImportError(error.problems, source);
+    if (error instanceof ModelFormatError) throw new ModelImportError([error.message], source);
+    throw new ModelImportError(
+      [`its explanation graph cannot be built or loaded: ${firstLine(error)}`],
+      source,
+    );
   }
   try {
-    const out = await session.run({ [inputName]: new ort.Tensor('float32', data, [1, 3, size, size]) });
-    const embedding = out[outputName].data as Float32Array;
+    const {
+      embeddings: [embedding],
+    } = await engine.embed([{ tensor: black }]).catch((error: unknown) => {
+      throw new ModelImportError([`the test forward on a black image failed: ${firstLine(error)}`], source);
+    });
     if (embedding.length === 0)
       throw new ModelImportError(['the test forward on a black image gave an empty embedding'], source);
     if (!embedding.every(Number.isFinite)) {
@@ -269,12 +278,17 @@ async function testForward(
         source,
       );
     }
-    return embedding.length;
-  } catch (error) {
-    if (error instanceof ModelImportError) throw error;
-    throw new ModelImportError([`the test forward on a black image failed: ${firstLine(error)}`], source);
+    const [probe] = await engine
+      .explain([{ a: { tensor: black }, b: { tensor: ramp } }])
+      .catch((error: unknown) => {
+        throw new ModelImportError([`the probe explanation failed: ${firstLine(error)}`], source);
+      });
+    const maps = [probe.a.pos, probe.a.neg, probe.b.pos, probe.b.neg];
+    if (!Number.isFinite(probe.score) || !maps.every((m) => m.every(Number.isFinite)))
+      throw new ModelImportError(['the probe explanation gave a non-finite score or map'], source);
+    return engine.signature.dim;
   } finally {
-    await session.release();
+    await engine.dispose();
   }
 }
 

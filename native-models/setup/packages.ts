@@ -71,4 +71,18 @@ export const BLAZEFACE: PinnedPackage = {
   ],
 };
 
-export const PINNED_PACKAGES: readonly PinnedPackage[] = [HUMAN_MODELS, FACE_API, BLAZEFACE];
+export const FACEPLUGIN: PinnedPackage = {
+  name: 'faceplugin-face-recognition-js',
+  version: '0.0.1',
+  integrity:
+    'sha512-shriXjd4zJHEwhK1jHK+bWo8Vv6Vu9B/w6RRsd4AFtNM/jaI2vhuOamOSMl9qQmLd8WlQ7dgqN+3C2iOi5pXWw==',
+  files: [
+    {
+      path: 'model/fr_feature.onnx',
+      sha256: '87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581',
+    },
+    { path: 'LICENSE', sha256: 'ceb7e9130f684a8e335940a09ccfb81c2fa18f6aa54975d656c54bb7992aee1a' },
+  ],
+};
+
+export const PINNED_PACKAGES: readonly PinnedPackage[] = [HUMAN_MODELS, FACE_API, BLAZEFACE, FACEPLUGIN];

@@ -9,9 +9,11 @@ import { randomUUID } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import ort from 'onnxruntime-node';
-import { decodeModel, ModelFormatError, type ModelProto } from '../onnx/model-io.js';
+import { decodeModel, encodeModel, ModelFormatError, type ModelProto } from '../onnx/model-io.js';
 import { COMPILER_VERSION, IO, compileExplainer, type ExplanationMethod } from './compile.js';
 import { checkEmbedding, UnusableEmbeddingError } from './embedding-check.js';
+import { withFlipAveraging } from './flip-averaging.js';
+import { prepareForExplanation } from './prepare.js';
 import { modelSignature, type ModelSignature } from './signature.js';
 import { loadAlignedFace, sha256Hex, tensorSha256, type Preprocessing } from './preprocess.js';
 import { chooseProvider, sessionOptions, type ProviderName } from './providers.js';
@@ -31,6 +33,8 @@ export interface EngineOptions {
   cacheDir?: string;
   /** How errors name the model, e.g. its registry id (default: the file name). */
   name?: string;
+  /** Embed (and explain) the mean of the face's and its mirror image's normalised embeddings. */
+  flipAveraging?: boolean;
 }
 
 /** A face: an aligned crop on disk, or an already normalised C×H×W tensor. */
@@ -54,6 +58,8 @@ export interface PairExplanation {
   bound: number;
   dim: number;
   model: { path: string; sha256: string };
+  /** Whether the embeddings were flip-averaged (EngineOptions.flipAveraging). */
+  flipAveraging: boolean;
   /** SHA-256 of each input file, or of its tensor bytes when given as a tensor. */
   inputs: { a: string; b: string };
   provider: ProviderName;
@@ -84,7 +90,7 @@ export class Engine {
     private readonly options: Required<Omit<EngineOptions, 'cacheDir' | 'name'>> & { cacheDir?: string },
     /** The model as errors name it. */
     readonly modelName: string,
-    /** The model file; its decoded proto's tensors are views of these bytes, so keeping both is free. */
+    /** The model as run: the file's bytes, or the prepared copy's when preparation changed it. */
     private readonly modelBytes: Uint8Array,
     private readonly modelProto: ModelProto,
     readonly modelSha256: string,
@@ -99,7 +105,9 @@ export class Engine {
     const bytes = await readFile(options.model).catch(() => {
       throw new ModelFormatError(`model file not found: ${options.model}`);
     });
-    const model = decodeModel(bytes, options.model);
+    const prepared = prepareForExplanation(decodeModel(bytes, options.model));
+    const model = options.flipAveraging ? withFlipAveraging(prepared.model) : prepared.model;
+    const changed = options.flipAveraging || prepared.changes.length > 0;
     const signature = modelSignature(model);
     const { width, height } = options.preprocessing.size;
     if (width !== signature.width || height !== signature.height) {
@@ -109,9 +117,9 @@ export class Engine {
     }
     const choice = chooseProvider(options.provider ?? 'cpu');
     const engine = new Engine(
-      { provider: 'cpu', threads: 2, pairsPerBatch: 1, ...options },
+      { provider: 'cpu', threads: 2, pairsPerBatch: 1, flipAveraging: false, ...options },
       options.name ?? basename(options.model),
-      bytes,
+      changed ? encodeModel(model) : bytes,
       model,
       sha256Hex(bytes),
       signature,
@@ -166,6 +174,7 @@ export class Engine {
           bound: this.bound,
           dim: this.signature.dim,
           model: { path: this.options.model, sha256: this.modelSha256 },
+          flipAveraging: this.options.flipAveraging,
           inputs: { a: faces[i].sha256, b: faces[P + i].sha256 },
           provider: this.provider,
           stability: this.stability(products.subarray(i * this.signature.dim, (i + 1) * this.signature.dim)),
@@ -289,7 +298,7 @@ export class Engine {
   }
 
   private compiledGraph(pairs: number, method: ExplanationMethod): Uint8Array {
-    const key = `${this.modelSha256}-${method}-p${pairs}-v${COMPILER_VERSION}`;
+    const key = `${this.modelSha256}-${method}${this.options.flipAveraging ? '-flip' : ''}-p${pairs}-v${COMPILER_VERSION}`;
     const file = this.options.cacheDir ? join(this.options.cacheDir, `${key}.onnx`) : undefined;
     if (file && existsSync(file)) return readFileSync(file);
     const bytes = compileExplainer(this.modelProto, pairs, method);

@@ -2,7 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GraphBuilder, makeTensor, type Attributes } from '../../native-models/onnx/graph-builder.js';
 import { onnx } from '../../native-models/onnx/model-io.js';
-import { checkGradient, random, vjp } from './harness.js';
+import * as ort from 'onnxruntime-node';
+import { rules, shapeRule } from '../../native-models/autodiff/rules.js';
+import { inferShapes } from '../../native-models/onnx/shapes.js';
+import { checkGradient, random, randomValues, session, vjp } from './harness.js';
 
 /**
  * One finite-difference check per rule variant: a tiny model x → y built by `build`,
@@ -646,6 +649,22 @@ const cases: Case[] = [
     build: (b, x) => b.node('Gather', [x, b.constant([], [1], 'int64')], { axis: 1 }),
   },
   {
+    name: 'Expand [N,3,1] to a constant [3,4] shape (broadcast over N as well)',
+    opset: 13,
+    dims: [2, 3, 1],
+    build: (b, x) => b.node('Mul', [b.node('Expand', [x, ints(b, [3, 4])]), weights(b, [3, 4], 1)]),
+  },
+  {
+    name: 'Expand to Shape(x): F.normalize as PyTorch exports it (ReduceL2, Clip, Expand, Div)',
+    opset: 13,
+    dims: [2, 5],
+    build: (b, x) => {
+      const norm = b.node('ReduceL2', [x], { axes: [1], keepdims: 1 });
+      const clamped = b.node('Clip', [norm, scalar(b, 1e-12), '']);
+      return b.node('Div', [x, b.node('Expand', [clamped, b.node('Shape', [x])])]);
+    },
+  },
+  {
     name: 'Expand of ConstantOfShape and Equal paths carry no gradient',
     opset: 13,
     dims: [2, 3],
@@ -664,15 +683,74 @@ for (const c of cases) {
     const b = new GraphBuilder(c.opset);
     const x = b.input('x', ['N', ...c.dims.slice(1)]);
     const y = c.build(b, x);
-    const { relativeError } = await checkGradient(b.build([y]), c.dims, {
+    const model = b.build([y]);
+    const { relativeError, analytic } = await checkGradient(model, c.dims, {
       output: y,
       gap: c.gap,
       distinct: c.distinct,
       step: c.step ?? (c.distinct ? 2e-3 : undefined),
     });
     assert.ok(relativeError < (c.tolerance ?? 2e-3), `relative error ${relativeError}`);
+    assert.equal(
+      analytic.length,
+      c.dims.reduce((p, d) => p * d, 1),
+    );
+
+    // The shape rules agree with ONNX Runtime on every value of the case.
+    const inferred = inferShapes(model.graph!, c.opset, new Map([['x', c.dims]]), shapeRule);
+    assert.deepEqual([...inferred.failures.values()], []);
+    const values = (model.graph!.node ?? []).flatMap((n) => n.output ?? []).filter((name) => name);
+    const probe = await session(b.build(values));
+    try {
+      const run = await probe.run({ x: new ort.Tensor('float32', randomValues(analytic.length, 3), c.dims) });
+      for (const name of values)
+        assert.deepEqual(inferred.shapes.get(name), [...run[name].dims], `shape of ${name}`);
+    } finally {
+      await probe.release();
+    }
   });
 }
+
+/** Operators whose outputs never carry gradient: their case is that the compiler stops at them. */
+const NO_GRADIENT = [
+  'Shape',
+  'Constant',
+  'ConstantOfShape',
+  'Sign',
+  'Equal',
+  'Less',
+  'Greater',
+  'LessOrEqual',
+  'GreaterOrEqual',
+  'Not',
+  'And',
+  'Or',
+];
+/** Operators with a shape rule only (inferred, never differentiated). */
+const SHAPE_ONLY = ['GlobalMaxPool', 'ReduceMax', 'ReduceMin'];
+
+test('every operator has a shape rule beside its gradient rule, and each gradient rule a finite-difference case', () => {
+  const covered = new Set<string>();
+  for (const c of cases) {
+    const b = new GraphBuilder(c.opset);
+    c.build(b, b.input('x', ['N', ...c.dims.slice(1)]));
+    for (const node of b.nodes) covered.add(node.opType!);
+  }
+  for (const [op, rule] of Object.entries(rules)) {
+    assert.equal(typeof rule.shape, 'function', `${op} has a shape rule`);
+    if (SHAPE_ONLY.includes(op)) {
+      assert.equal(rule.backward, undefined, `${op} is listed as shape-only`);
+      continue;
+    }
+    assert.equal(typeof rule.backward, 'function', `${op} has a gradient rule`);
+    if (!NO_GRADIENT.includes(op)) assert.ok(covered.has(op), `${op} has a finite-difference case`);
+  }
+  assert.deepEqual(
+    [...NO_GRADIENT, ...SHAPE_ONLY].filter((op) => !Object.hasOwn(rules, op)),
+    [],
+    'the lists name only operators of the table',
+  );
+});
 
 test('MaxPool ties send the gradient to the first maximum of the window, as PyTorch', async () => {
   const b = new GraphBuilder(13);

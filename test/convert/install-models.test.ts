@@ -22,10 +22,23 @@ describe('model manifests', () => {
     const manifests = readShippedManifests();
     assert.deepEqual(
       manifests.map((m) => m.id),
-      ['blazeface-back-256', 'blazeface-front-128', 'dlib-resnet34', 'mobileface'],
+      [
+        'blazeface-back-256',
+        'blazeface-front-128',
+        'dlib-resnet34',
+        'fr-feature',
+        'fusion-arcface',
+        'mobileface',
+      ],
     );
     for (const m of manifests) {
-      const pin = PINNED_PACKAGES.find((p) => p.name === m.source.package)!;
+      assert.ok(Object.hasOwn(MODEL_BUILDS, m.id), `no build for ${m.id}`);
+      if ('fusion' in m.source) {
+        for (const id of m.source.fusion)
+          assert.ok(manifests.some((x) => x.id === id && x.kind === 'recognition'));
+        continue;
+      }
+      const pin = PINNED_PACKAGES.find((p) => p.name === (m.source as { package: string }).package)!;
       assert.equal(m.source.version, pin.version);
       assert.equal(m.source.integrity, pin.integrity);
       for (const file of m.source.files)
@@ -33,7 +46,6 @@ describe('model manifests', () => {
           pin.files.some((f) => f.path === file.path && f.sha256 === file.sha256),
           file.path,
         );
-      assert.ok(MODEL_BUILDS[m.id], `no build for ${m.id}`);
     }
   });
 

@@ -83,7 +83,7 @@ test('verify of two photos with --all-models reports each model, its threshold a
   const result = JSON.parse(run.stdout);
   assert.deepEqual(
     result.scores.map((s: { id: string }) => s.id),
-    ['dlib-resnet34', 'mobileface'],
+    ['dlib-resnet34', 'fr-feature', 'fusion-arcface', 'mobileface'],
   );
   for (const s of result.scores) {
     assert.match(s.sha256, /^[0-9a-f]{64}$/);
@@ -139,9 +139,15 @@ test('models import, list and a tampered import refused by verify', async () => 
   const models = JSON.parse(listed.stdout).models;
   assert.deepEqual(
     models.map((m: { id: string; status: string }) => `${m.id}:${m.status}`),
-    ['dlib-resnet34:verified', 'mobileface:verified', 'lab-iresnet:verified'],
+    [
+      'dlib-resnet34:verified',
+      'fr-feature:verified',
+      'fusion-arcface:verified',
+      'mobileface:verified',
+      'lab-iresnet:verified',
+    ],
   );
-  assert.equal(models[2].provenance.importedBy.length > 0, true);
+  assert.equal(models[4].provenance.importedBy.length > 0, true);
   assert.match(
     (await xssab('models', 'list')).stdout,
     /\* dlib-resnet34 +shipped +150×150 rgb → 128-d +0\.9148 \(provisional, n=120\) +AUC 1\.0000/,
@@ -163,7 +169,7 @@ test('models import, list and a tampered import refused by verify', async () => 
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /cannot import .*labels\.csv: it is not a readable ONNX model/);
 
-  const path = models[2].path as string;
+  const path = models[4].path as string;
   const bytes = readFileSync(path);
   bytes[200] ^= 0x10;
   writeFileSync(path, bytes);

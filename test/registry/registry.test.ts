@@ -52,13 +52,15 @@ function writeModel(
 const ARCFACE_INPUT = { size: 112, mean: 127.5, std: 127.5, color: 'rgb' } as const;
 
 describe('shipped models', () => {
-  it('lists both recognition models with verified hashes, and hands them out by id', () => {
+  it('lists the shipped recognition models with verified hashes, and hands them out by id', () => {
     const registry = new ModelRegistry({ dataDir: freshDataDir() });
     const models = registry.listModels();
     assert.deepEqual(
       models.map((m) => [m.id, m.origin, m.status]),
       [
         ['dlib-resnet34', 'shipped', 'verified'],
+        ['fr-feature', 'shipped', 'verified'],
+        ['fusion-arcface', 'shipped', 'verified'],
         ['mobileface', 'shipped', 'verified'],
       ],
     );
@@ -72,7 +74,9 @@ describe('shipped models', () => {
     assert.equal(registry.getModel().id, DEFAULT_MODEL_ID);
     assert.throws(
       () => registry.getModel('facenet'),
-      (e: Error) => e instanceof ModelNotFoundError && /known: dlib-resnet34, mobileface/.test(e.message),
+      (e: Error) =>
+        e instanceof ModelNotFoundError &&
+        /known: dlib-resnet34, fr-feature, fusion-arcface, mobileface/.test(e.message),
     );
   });
 
@@ -143,7 +147,7 @@ describe('importModel', () => {
     assert.equal(model.manifest.threshold?.calibration.n, 0);
     assert.deepEqual(
       registry.listModels().map((m) => m.id),
-      ['dlib-resnet34', 'mobileface', 'lab-mobilefacenet'],
+      ['dlib-resnet34', 'fr-feature', 'fusion-arcface', 'mobileface', 'lab-mobilefacenet'],
     );
 
     await assert.rejects(
@@ -158,13 +162,13 @@ describe('importModel', () => {
 
   it('pins dynamic input and output dims in the stored copy and says so', async () => {
     const registry = new ModelRegistry({ dataDir: freshDataDir() });
-    const path = writeModel('dynamic', ['Exp'], ['N', 3, 'H', 'W'], ['N', 'd']);
+    const path = writeModel('dynamic', ['Sigmoid'], ['N', 3, 'H', 'W'], ['N', 'd']);
     const model = await importModel(registry, path, { size: 64, mean: 0, std: 1, color: 'bgr' });
     assert.equal(model.id, 'dynamic');
     assert.ok('provenance' in model.manifest);
     assert.deepEqual(model.manifest.provenance.changes, [
       'input input dims pinned: H H → 64, W W → 64',
-      'output embedding embedding size pinned: d → 3',
+      "embedding size of 'embedding' inferred: d → 3",
     ]);
     assert.notEqual(model.sha256, model.manifest.provenance.originalSha256);
     assert.deepEqual(model.manifest.input.size, [64, 64]);
@@ -224,6 +228,63 @@ describe('importModel', () => {
       registry.listModels().filter((m) => m.origin === 'imported'),
       [],
       'a refused import leaves nothing behind',
+    );
+  });
+});
+
+describe('importModel of third-party exports (test/fixtures/import)', () => {
+  const fixture = (file: string) => join('test/fixtures/import', file);
+
+  it('imports the L2-normalised, opset-9 and static-batch exports; each stored copy is what explains', async () => {
+    const registry = new ModelRegistry({ dataDir: freshDataDir() });
+    const expected: Record<string, { dim: number; change: RegExp }> = {
+      'mobilefacenet-l2norm.onnx': { dim: 128, change: /^embedding size of 'embedding' inferred/ },
+      'opset9.onnx': { dim: 64, change: /^opset 9 → 11/ },
+      'static-batch.onnx': { dim: 64, change: /^batch axis of 'input' made dynamic/ },
+    };
+    for (const [file, { dim, change }] of Object.entries(expected)) {
+      const model = await importModel(registry, fixture(file), ARCFACE_INPUT);
+      assert.equal(model.manifest.output.embeddingSize, dim, file);
+      assert.ok('provenance' in model.manifest);
+      assert.equal(model.manifest.provenance.originalSha256, sha256Hex(readFileSync(fixture(file))));
+      assert.equal(model.manifest.provenance.changes.length, 1, file);
+      assert.match(model.manifest.provenance.changes[0], change);
+      assert.equal(model.sha256, sha256Hex(readFileSync(model.path)));
+    }
+  });
+
+  it('refuses a batch-1 model whose batch cannot be freed, naming the node, and keeps nothing', async () => {
+    const registry = new ModelRegistry({ dataDir: freshDataDir() });
+    // The sample is stacked with a constant image along axis 0, then flattened into one row.
+    const model = makeModel({
+      opset: 13,
+      nodes: [
+        makeNode('Concat', ['input', 'grey'], ['stacked'], { axis: 0 }, 'stack'),
+        makeNode('ReduceMean', ['stacked'], ['means'], { axes: [2, 3], keepdims: 0 }),
+        makeNode('Reshape', ['means', 'row'], ['embedding']),
+      ],
+      inputs: [makeValueInfo('input', [1, 3, 16, 16])],
+      outputs: [makeValueInfo('embedding', [1, 6])],
+      initializers: [
+        makeTensor('grey', [1, 3, 16, 16], new Float32Array(768).fill(0.5)),
+        makeTensor('row', [2], [1, -1], 'int64'),
+      ],
+    });
+    const path = join(scratch, 'stacked.onnx');
+    writeFileSync(path, encodeModel(model));
+    await assert.rejects(
+      importModel(registry, path, { size: 16, mean: 0, std: 255, color: 'rgb' }),
+      (e: Error) => {
+        assert.ok(e instanceof ModelImportError);
+        assert.deepEqual(e.problems, [
+          "the batch axis is fixed to 1 and cannot be made dynamic: Concat node 'stack' does not keep the batch first in 'stacked' (at batch 2 it is [3, 3, 16, 16])",
+        ]);
+        return true;
+      },
+    );
+    assert.deepEqual(
+      registry.listModels().filter((m) => m.origin === 'imported'),
+      [],
     );
   });
 });

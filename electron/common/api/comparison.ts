@@ -109,6 +109,8 @@ export const xssabParametersSchema = z.object({
   /** Per-dimension split: threshold / dim. */
   bound: z.number(),
   dim: z.int(),
+  /** Embeddings averaged with the mirror image's (absent in analyses from before the option). */
+  flipAveraging: z.boolean().optional(),
 });
 export type XssabParameters = z.infer<typeof xssabParametersSchema>;
 
@@ -156,7 +158,13 @@ export const comparisonMethods = {
      * with jobId analysisJobId(pairId) report its stages. CONFLICT while the pair is being analysed;
      * VALIDATION when a photo shows no face (nothing is stored then).
      */
-    params: z.object({ pairId: id, modelId: requiredText(128).optional(), actor: actorParam }),
+    params: z.object({
+      pairId: id,
+      modelId: requiredText(128).optional(),
+      /** Test-time flip averaging, for low-quality probes: the explanation covers both orientations. */
+      flipAveraging: z.boolean().optional(),
+      actor: actorParam,
+    }),
     result: z.object({ analysisId: id }),
   },
   'analyses.get': {

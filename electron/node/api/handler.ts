@@ -92,9 +92,11 @@ function implementations(workspace: Workspace, options: ApiHandlerOptions): Impl
       caseChanged(caseId);
       return pair;
     },
-    'analyses.run': async ({ pairId, modelId, actor }) => {
+    'analyses.run': async ({ pairId, modelId, flipAveraging, actor }) => {
       // job.finished tells the UI that the case changed.
-      const analysisId = await workspace.comparisons.runAnalysis(pairId, modelId, actorOf({ actor }));
+      const analysisId = await workspace.comparisons.runAnalysis(pairId, modelId, actorOf({ actor }), {
+        flipAveraging,
+      });
       // With a calibration of the model, the analysis gets its likelihood ratio at once.
       if (workspace.calibrations.assessAnalysis(analysisId, undefined, actorOf({ actor })))
         caseChanged(workspace.comparisons.pair(pairId).caseId);

@@ -316,6 +316,14 @@ class ReportWriter {
         `minimum gap ${result.stability.minGap.toExponential(2)} to the bound ${parameters.bound.toExponential(3)}; ` +
           `${count(result.stability.nearBound, 'dimension')} within 1e-4 of it (of ${parameters.dim})`,
       ],
+      ...(parameters.flipAveraging
+        ? [
+            [
+              'Test-time augmentation',
+              "horizontal flip: mean of the face's and its mirror image's normalised embeddings; the maps explain that mean",
+            ] satisfies Row,
+          ]
+        : []),
       ['Execution provider', analysis.provider],
       ['Input A SHA-256', analysis.inputASha256, 'mono'],
       ['Input B SHA-256', analysis.inputBSha256, 'mono'],

@@ -137,7 +137,12 @@ export class ComparisonService {
    * Runs xSSAB on the pair and stores the analysis; resolves with its id. Progress goes out as
    * job.progress events (jobId analysisJobId(pairId)), the end as job.finished.
    */
-  async runAnalysis(pairId: number, modelId: string | undefined, actor: string): Promise<number> {
+  async runAnalysis(
+    pairId: number,
+    modelId: string | undefined,
+    actor: string,
+    options: { flipAveraging?: boolean } = {},
+  ): Promise<number> {
     const pair = this.pair(pairId);
     if (this.running.has(pairId)) {
       throw new ConflictError(`pair ${pairId} is being analysed already; wait for that analysis`);
@@ -164,7 +169,13 @@ export class ComparisonService {
         b: resolveStoredPath(this.dataDir, b.storedPath),
       };
       const summary = await runWorker(
-        { dataDir: this.dataDir, ...(modelId !== undefined && { modelId }), ...paths, out: staging },
+        {
+          dataDir: this.dataDir,
+          ...(modelId !== undefined && { modelId }),
+          ...(options.flipAveraging && { flipAveraging: true }),
+          ...paths,
+          out: staging,
+        },
         (stage) => progress(stage, 1),
         (message) => message.replaceAll(paths.a, evidenceLabel(a)).replaceAll(paths.b, evidenceLabel(b)),
       );
@@ -303,6 +314,7 @@ export class ComparisonService {
       faceSelection: 'largest',
       bound: summary.bound,
       dim: summary.dim,
+      flipAveraging: summary.flipAveraging,
     };
     const photo = (side: 'a' | 'b') => {
       const { sha256, width, height, notes, faces, faceIndex, inputSha256 } = summary.photos[side];

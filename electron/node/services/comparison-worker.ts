@@ -18,6 +18,8 @@ export interface AnalysisJob {
   b: string;
   /** Folder the maps are written to. */
   out: string;
+  /** Flip-averaged embeddings (EngineOptions.flipAveraging). */
+  flipAveraging?: boolean;
 }
 
 export type PhotoExplanationSummary = Awaited<ReturnType<typeof writePhotoExplanation>>;
@@ -38,6 +40,7 @@ try {
     a: job.a,
     b: job.b,
     ...(job.modelId !== undefined && { model: job.modelId }),
+    ...(job.flipAveraging && { flipAveraging: true }),
   });
   send({ type: 'progress', stage: 'writing the maps and overlays' });
   send({ type: 'done', summary: await writePhotoExplanation(explained, job.out) });

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { readModel } from '../../../../native-models/onnx/model-io.js';
 import type { Preprocessing } from '../../../../native-models/xssab/preprocess.js';
 import type { ProviderName } from '../../../../native-models/xssab/providers.js';
+import { prepareForExplanation } from '../../../../native-models/xssab/prepare.js';
 import { modelSignature } from '../../../../native-models/xssab/signature.js';
 import { CliUsageError } from '../command.js';
 import { channelOption, choiceOption, numberOption, positiveIntOption, requireOptions } from '../options.js';
@@ -48,7 +49,7 @@ export function modelRun(values: {
   requireOptions(values, ['model'], '--model PATH.onnx is required');
   const color = choiceOption('color', values.color, ['rgb', 'bgr']);
   const runtime = runtimeFlags(values);
-  const { width, height } = modelSignature(readModel(values.model));
+  const { width, height } = modelSignature(prepareForExplanation(readModel(values.model)).model);
   return {
     model: resolve(values.model),
     preprocessing: {
