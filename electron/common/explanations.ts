@@ -22,10 +22,10 @@ export interface ExplanationMethodInfo {
 
 export const EXPLANATION_METHODS: Record<BenchmarkMethod, ExplanationMethodInfo> = {
   xssab: {
-    label: 'xSSAB combined (as published)',
+    label: 'xSSAB',
     signed: true,
     deviation: null,
-    description: 'positive minus negative xSSAB map (Huber et al., WACV 2024)',
+    description: 'the combined xSSAB map, positive minus negative, as published (Huber et al., WACV 2024)',
   },
   'xssab-decision': {
     label: 'xSSAB by decision',
@@ -35,14 +35,14 @@ export const EXPLANATION_METHODS: Record<BenchmarkMethod, ExplanationMethodInfo>
     description: 'the xSSAB map of the arguments that carried the decision',
   },
   ig: {
-    label: 'integrated gradients (signed)',
+    label: 'Integrated gradients',
     signed: true,
     deviation:
       'not in the paper: integrated gradients of the positive and negative partial scores from a mid-grey face, summed over colour channels',
     description: 'signed attributions that add up to the change of the score from a neutral face to this one',
   },
   gradient: {
-    label: 'plain gradient',
+    label: 'Gradient',
     signed: false,
     deviation: null,
     description: 'channel mean of |∂score/∂pixel|',
@@ -53,7 +53,7 @@ export const EXPLANATION_METHODS: Record<BenchmarkMethod, ExplanationMethodInfo>
     deviation: null,
     description: 'correlation of the score with random occlusions (black box)',
   },
-  random: { label: 'random map', signed: true, deviation: null, description: 'uniform random values' },
+  random: { label: 'Random map', signed: true, deviation: null, description: 'uniform random values' },
 };
 
 /** The benchmark method whose figures validate each map variant an analysis shows. */
