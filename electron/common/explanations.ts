@@ -1,3 +1,5 @@
+import type { Interval, ModelValidation } from './api/benchmarks.js';
+
 /**
  * The one list of explanation methods and map variants: the benchmark, the API, the UI and the
  * report all take their names and descriptions from here.
@@ -65,3 +67,40 @@ export const MAP_VARIANT_METHOD: Record<MapVariant, BenchmarkMethod> = {
 
 /** The map shown first when a model has no validation record: the published xSSAB map. */
 export const PUBLISHED_MAP_VARIANT: MapVariant = 'combined';
+
+/** The variant an analysis shows first for a model: the one its validation record validated, else the published map. */
+export function defaultMapVariant(validation: ModelValidation | null | undefined): MapVariant {
+  const method = validation?.benchmark.defaultMethod;
+  const variant = MAP_VARIANTS.find((v) => MAP_VARIANT_METHOD[v] === method);
+  return variant ?? PUBLISHED_MAP_VARIANT;
+}
+
+const interval = (v: Interval) => `${v.value.toFixed(2)} [${v.low.toFixed(2)}, ${v.high.toFixed(2)}]`;
+
+/**
+ * One sentence on how far a map variant of a model can be relied on, for the UI and the report, e.g.
+ * "For this model the integrated-gradients map localises manipulated regions with AUROC 0.71
+ * [0.66, 0.75] on 45 pairs; …; sanity check passed."
+ */
+export function validationStatement(
+  validation: ModelValidation | null | undefined,
+  variant: MapVariant,
+): string {
+  if (!validation) return 'Explanations not validated for this model.';
+  const method = MAP_VARIANT_METHOD[variant];
+  const figures = validation.benchmark.methods.find((m) => m.method === method);
+  const sanity = validation.sanity.passed[method];
+  if (!figures)
+    return `Explanations validated without the ${EXPLANATION_METHODS[method].label} map: not validated.`;
+  const { pairs } = validation.benchmark;
+  const parts = [
+    `For this model the ${EXPLANATION_METHODS[method].label} map localises manipulated regions with AUROC ` +
+      (figures.localisationAuroc ? interval(figures.localisationAuroc) : '(not measured)') +
+      ` on ${pairs.genuine + pairs.impostor} pairs (${validation.dataset.description})`,
+    `restoring pixels in its order ${figures.beatsRandom.fmr && figures.beatsRandom.fnmr ? 'beats' : 'does not beat'} random replacement on both error rates` +
+      ` (FMR area ${figures.aucFmr ? interval(figures.aucFmr) : '–'} against ${validation.benchmark.random.aucFmr ? interval(validation.benchmark.random.aucFmr) : '–'},` +
+      ` FNMR area ${figures.aucFnmr ? interval(figures.aucFnmr) : '–'} against ${validation.benchmark.random.aucFnmr ? interval(validation.benchmark.random.aucFnmr) : '–'})`,
+    sanity === undefined ? 'sanity check not run' : sanity ? 'sanity check passed' : 'sanity check failed',
+  ];
+  return `${parts.join('; ')}.`;
+}

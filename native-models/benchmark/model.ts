@@ -4,7 +4,9 @@ import { ARCFACE_112, type AlignTarget } from '../face/align.js';
 import type { RgbImage } from '../face/image.js';
 import { modelPaths, readShippedManifests } from '../manifests/load.js';
 import { readModel } from '../onnx/model-io.js';
+import type { RecognitionManifest } from '../manifests/schema.js';
 import { alignTargetOf } from '../pipeline/photo.js';
+import type { ImportedManifest } from '../registry/schema.js';
 import { DEFAULT_MODEL_ID } from '../registry/registry.js';
 import { modelSignature } from '../xssab/signature.js';
 import { Engine } from '../xssab/engine.js';
@@ -36,7 +38,8 @@ export interface IntegratedGradientsSettings {
   smoothing: number;
 }
 
-export const DEFAULT_IG_SETTINGS: IntegratedGradientsSettings = { steps: DEFAULT_IG_STEPS, smoothing: 0 };
+/** Smoothing chosen on the tuning split of the fixtures (test/fixtures/face-splits), never on the held-out one. */
+export const DEFAULT_IG_SETTINGS: IntegratedGradientsSettings = { steps: DEFAULT_IG_STEPS, smoothing: 4 };
 
 /** ArcFace-style input: RGB, (pixel − 127.5) / 127.5, the ArcFace template scaled to the model's input size. */
 export function onnxFileSpec(path: string): BenchModelSpec {
@@ -122,6 +125,11 @@ export function resolveModelSpec(model: string = DEFAULT_MODEL_ID): BenchModelSp
   }
   const path = join(modelPaths().models, manifest.onnx.file);
   if (!existsSync(path)) throw new UnknownModelError(`${path} is missing (run \`npm run models\`)`);
+  return manifestSpec(manifest, path);
+}
+
+/** A recognition model from its manifest (shipped or imported) and the path of its verified file. */
+export function manifestSpec(manifest: RecognitionManifest | ImportedManifest, path: string): BenchModelSpec {
   const [height, width] = manifest.input.size;
   return {
     id: manifest.id,

@@ -22,7 +22,7 @@ import {
   type ExplanationMethod,
   type MethodName,
 } from './methods.js';
-import { DEFAULT_IG_SETTINGS, openBenchModel, resolveModelSpec } from './model.js';
+import { DEFAULT_IG_SETTINGS, openBenchModel, resolveModelSpec, type BenchModelSpec } from './model.js';
 import {
   makePatchedPair,
   memoizeAligner,
@@ -56,8 +56,8 @@ export interface PatchBenchOptions {
   methods: MethodName[];
   /** At most this many pairs, alternately genuine and impostor (see selectPairs). */
   limit?: number;
-  /** Model registry id or .onnx path; default the registry's default model. */
-  model?: string;
+  /** Shipped model id, .onnx path, or a registry model's spec; default the registry's default model. */
+  model?: string | BenchModelSpec;
   /** CorrRISE occlusion masks per pair (default 500). */
   masks?: number;
   seed?: number;
@@ -131,7 +131,7 @@ export async function runPatchBenchmark(
   const out = resolve(options.out);
   mkdirSync(out, { recursive: true });
 
-  const spec = resolveModelSpec(options.model);
+  const spec = typeof options.model === 'object' ? options.model : resolveModelSpec(options.model);
   const ig = {
     steps: options.igSteps ?? DEFAULT_IG_SETTINGS.steps,
     smoothing: options.igSmoothing ?? DEFAULT_IG_SETTINGS.smoothing,
@@ -303,7 +303,7 @@ async function benchPair(
   }
   const randomOrder = permutation(mask.length, mulberry32(pairSeed(seed, spec.index, 'random-replacement')));
   series.push(...replacementSeries(patched, original, randomOrder));
-  series.push(...replacementSeries(patched, original, patchPixelsFirst(mask)));
+  series.push(...replacementSeries(patched, original, patchPixelsFirst(randomOrder, mask)));
 
   const embeddings = await embedBatched(model, series);
   const scores = embeddings.map((e) => cosine(e, partnerEmbedding));
@@ -314,10 +314,15 @@ async function benchPair(
   return record;
 }
 
-/** The oracle's order: every patch pixel, then the rest (which the patches left unchanged), each in pixel order. */
-function patchPixelsFirst(mask: Uint8Array): Int32Array {
-  const order = Int32Array.from(mask.keys());
-  return order.sort((i, j) => mask[j] - mask[i] || i - j);
+/**
+ * The oracle's order: random replacement's order with every patch pixel moved ahead of the rest
+ * (which the patches left unchanged), so it differs from random replacement only by knowing the patches.
+ */
+function patchPixelsFirst(randomOrder: Int32Array, mask: Uint8Array): Int32Array {
+  return Int32Array.from([
+    ...randomOrder.filter((i) => mask[i] === 1),
+    ...randomOrder.filter((i) => mask[i] === 0),
+  ]);
 }
 
 interface Curve {

@@ -80,6 +80,38 @@ export const benchmarkSummarySchema = z.object({
   warnings: z.array(z.string()),
 });
 export type BenchmarkSummary = z.infer<typeof benchmarkSummarySchema>;
+
+const perVariant = z.partialRecord(benchmarkMethodSchema, z.number());
+
+/** The cascading model-randomisation check (Adebayo et al., 2018) of a model's maps. */
+export const sanityCheckSchema = z.object({
+  seed: z.int(),
+  pairs: z.int().positive(),
+  /** Weight layers (Conv, Gemm, MatMul) of the model. */
+  layers: z.int().positive(),
+  /** Per stage, more layers randomised from the top: the maps' mean rank correlation and SSIM with the original ones. */
+  stages: z.array(
+    z.object({ layers: z.int().positive(), deepest: z.string(), spearman: perVariant, ssim: perVariant }),
+  ),
+  /** Per map variant: the fully randomised model's maps no longer follow the original ones. */
+  passed: z.partialRecord(benchmarkMethodSchema, z.boolean()),
+});
+export type SanityCheck = z.infer<typeof sanityCheckSchema>;
+
+/**
+ * How valid a model's explanation maps are, stored with the model in the registry
+ * (`xssab models validate`): the benchmark summary on a labelled set and the sanity check.
+ */
+export const modelValidationSchema = z.strictObject({
+  modelId: z.string().min(1),
+  modelSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  date: z.iso.datetime(),
+  /** The labelled set, as given, and what it is. */
+  dataset: z.strictObject({ pairs: z.string(), labels: z.string().nullable(), description: z.string() }),
+  benchmark: benchmarkSummarySchema,
+  sanity: sanityCheckSchema,
+});
+export type ModelValidation = z.infer<typeof modelValidationSchema>;
 export type BenchmarkSampleImage = z.infer<typeof benchmarkSampleImageSchema>;
 
 /** What a run is started with; paths are on the workstation running the backend. */

@@ -48,7 +48,7 @@ export async function writeSamples(
   const seed = options.seed ?? DEFAULT_SEED;
   const masks = options.masks ?? DEFAULT_CORRRISE_MASKS;
 
-  const spec = resolveModelSpec(options.model);
+  const spec = typeof options.model === 'object' ? options.model : resolveModelSpec(options.model);
   const model = await openBenchModel(spec, {
     steps: options.igSteps ?? DEFAULT_IG_SETTINGS.steps,
     smoothing: options.igSmoothing ?? DEFAULT_IG_SETTINGS.smoothing,

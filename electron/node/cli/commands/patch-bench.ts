@@ -52,7 +52,7 @@ export function summaryTable(summary: BenchmarkSummary): string[] {
     'areas under the curve (lower is better; * = 95 % interval below random replacement), localisation AUROC (higher is better)',
     `${'method'.padEnd(15)} ${'FMR area'.padEnd(23)} ${'FNMR area'.padEnd(23)} ${'AUROC'.padEnd(22)} ms/image`,
     ...rows,
-    fixed('random', summary.random),
+    fixed('random repl.', summary.random),
     fixed('oracle', summary.oracle),
     `default map: ${summary.defaultMethod ?? 'none validated (the published xSSAB map stays the default)'}`,
     ...(deviations.length ? ['deviations from the published method:', ...deviations] : []),
@@ -65,7 +65,7 @@ export const patchBenchCommand: CliCommand = {
   summary: 'Explanation validity benchmark: patch pairs, replace pixels in map order, measure FMR/FNMR',
   usage:
     'xssab patch-bench --root DIR --pairs pairs.txt|pairs.csv [--labels labels.csv] [--model ID|PATH.onnx] [--threshold T] ' +
-    `[--methods ${METHOD_NAMES.join(',')}] [--limit N] [--masks 500] [--ig-steps 16] [--ig-smoothing 0] [--seed S] --out DIR [--json]`,
+    `[--methods ${METHOD_NAMES.join(',')}] [--limit N] [--masks 500] [--ig-steps 16] [--ig-smoothing 4] [--seed S] --out DIR [--json]`,
   async run(args, io) {
     const { values } = parseArgs({
       args,
