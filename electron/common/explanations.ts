@@ -65,6 +65,40 @@ export const MAP_VARIANT_METHOD: Record<MapVariant, BenchmarkMethod> = {
   ig: 'ig',
 };
 
+/**
+ * Facial regions of the region summary (native-models/face/regions.ts), laid out from the
+ * alignment landmarks; `other` is hair, ears and background.
+ */
+export const FACE_REGIONS = [
+  'right_eye',
+  'left_eye',
+  'right_brow',
+  'left_brow',
+  'nose',
+  'mouth',
+  'right_cheek',
+  'left_cheek',
+  'chin',
+  'forehead',
+  'other',
+] as const;
+export type FaceRegion = (typeof FACE_REGIONS)[number];
+
+/** Right and left are the subject's, as in the landmarks. */
+export const FACE_REGION_LABELS: Record<FaceRegion, string> = {
+  right_eye: 'Right eye',
+  left_eye: 'Left eye',
+  right_brow: 'Right brow',
+  left_brow: 'Left brow',
+  nose: 'Nose',
+  mouth: 'Mouth',
+  right_cheek: 'Right cheek',
+  left_cheek: 'Left cheek',
+  chin: 'Chin',
+  forehead: 'Forehead',
+  other: 'Other (hair, ears, background)',
+};
+
 /** The map shown first when a model has no validation record: the published xSSAB map. */
 export const PUBLISHED_MAP_VARIANT: MapVariant = 'combined';
 

@@ -10,7 +10,7 @@ import type { ImportedManifest } from '../registry/schema.js';
 import { DEFAULT_MODEL_ID } from '../registry/registry.js';
 import { modelSignature } from '../xssab/signature.js';
 import { Engine } from '../xssab/engine.js';
-import { DEFAULT_IG_STEPS, smoothMap } from '../xssab/integrated-gradients.js';
+import { DEFAULT_IG_SMOOTHING, DEFAULT_IG_STEPS, smoothMap } from '../xssab/integrated-gradients.js';
 import { normalise, type Preprocessing } from '../xssab/preprocess.js';
 import type { BenchModel } from './methods.js';
 
@@ -38,8 +38,10 @@ export interface IntegratedGradientsSettings {
   smoothing: number;
 }
 
-/** Smoothing chosen on the tuning split of the fixtures (test/fixtures/face-splits), never on the held-out one. */
-export const DEFAULT_IG_SETTINGS: IntegratedGradientsSettings = { steps: DEFAULT_IG_STEPS, smoothing: 4 };
+export const DEFAULT_IG_SETTINGS: IntegratedGradientsSettings = {
+  steps: DEFAULT_IG_STEPS,
+  smoothing: DEFAULT_IG_SMOOTHING,
+};
 
 /** ArcFace-style input: RGB, (pixel − 127.5) / 127.5, the ArcFace template scaled to the model's input size. */
 export function onnxFileSpec(path: string): BenchModelSpec {

@@ -16,6 +16,7 @@ import {
 } from '../../../electron/common/api.js';
 import { HashText } from '../components/HashText.js';
 import { ArtifactImage } from './ArtifactImage.js';
+import { ExplanationPanel } from './ExplanationPanel.js';
 import { formatScore } from './labels.js';
 
 const mapLabels: Record<MapKind, string> = {
@@ -141,6 +142,7 @@ export function AnalysisView({ analysis, names }: AnalysisViewProps) {
           </Box>
         ))}
       </Box>
+      {result.success && <ExplanationPanel analysis={analysis} result={result.data} names={names} />}
     </Box>
   );
 }
