@@ -205,9 +205,18 @@ test('explain of two photographs with a registered model writes maps over the cr
   assert.equal(result.decision, 'match');
   assert.equal(result.calibration.n, 120);
   assert.equal(result.photos.a.faces, 1);
-  assert.equal(Object.keys(result.maps).length, 6);
+  // pos, neg, combined and the integrated-gradients map of each side
+  assert.equal(Object.keys(result.maps).length, 8);
+  assert.equal(result.integratedGradients.smoothing, 4);
+  assert.equal(result.regions.a.length, 11);
+  assert.match(
+    result.explanations.statement,
+    /^For this model the xSSAB map localises manipulated regions with AUROC/,
+  );
   for (const file of [
     'a.crop.png',
+    'a.ig.npy',
+    'b.ig.photo.png',
     'b.combined.npy',
     'b.combined.png',
     'b.combined.photo.png',
