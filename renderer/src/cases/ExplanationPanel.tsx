@@ -22,7 +22,7 @@ function defaultMapRole(
 }
 
 /**
- * Beside the xSSAB maps: how far the model's maps are validated, the validated default map first
+ * Beside the xSSAB maps: how far the model's maps are validated, the validated default map
  * when it is not the published combined map (which stays in the table above), the
  * integrated-gradients map of both faces and the region summary of each.
  */
