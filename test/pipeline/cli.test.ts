@@ -273,3 +273,33 @@ test('bench --pipeline times every stage of the photo path', async () => {
     assert.ok(report.pairMs[stage] > 0, stage);
   assert.ok(report.pairMs.total >= report.pairMs.detect + report.pairMs.explain);
 });
+
+test('models list says how far each model’s explanations are validated; models validate names what it lacks', async () => {
+  const list = await xssab('models', 'list', '--json');
+  assert.equal(list.code, 0, list.stderr);
+  const { models } = JSON.parse(list.stdout) as {
+    models: { id: string; explanations: { validated: boolean; defaultMap: string; statement: string } }[];
+  };
+  for (const id of ['dlib-resnet34', 'mobileface']) {
+    const { explanations } = models.find((m) => m.id === id)!;
+    assert.equal(explanations.validated, true, `${id} ships a validation record`);
+    assert.equal(explanations.defaultMap, 'combined');
+    assert.match(explanations.statement, /on 45 pairs \(held-out identities/);
+  }
+  const human = await xssab('models', 'list');
+  assert.match(human.stdout, /explanations/);
+  assert.match(human.stdout, /default map: combined/);
+
+  const missing = await xssab(
+    'models',
+    'validate',
+    '--model',
+    'mobileface',
+    '--root',
+    FACES,
+    '--out',
+    dataDir,
+  );
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /--pairs/);
+});
