@@ -36,7 +36,8 @@ export default tseslint.config(
   {
     files: ['electron/node/**/*.ts', 'native-models/**/*.ts'],
     rules: forbid(
-      ['electron', '**/main/**', '**/preload/**', '**/renderer/**'],
+      // '/electron': the Electron package itself, not the project's electron/common (the API contract).
+      ['/electron', '**/main/**', '**/preload/**', '**/renderer/**'],
       'plain Node code must not depend on Electron or the renderer',
     ),
   },

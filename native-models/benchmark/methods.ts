@@ -1,16 +1,35 @@
+import {
+  BENCHMARK_METHODS,
+  EXPLANATION_METHODS,
+  type BenchmarkMethod,
+} from '../../electron/common/explanations.js';
 import type { RgbImage } from '../face/image.js';
 import { mulberry32, pairSeed } from './rng.js';
 
-/** What the benchmark needs of a face-recognition model and its explainer; images are aligned faces. */
+/** The xSSAB maps of image A against B (width × height of A, row-major) and the pair's score. */
+export interface XssabMapsOfA {
+  score: number;
+  pos: Float32Array;
+  neg: Float32Array;
+  combined: Float32Array;
+}
+
+/**
+ * What the benchmark needs of a face-recognition model and its explainer; images are aligned
+ * faces, maps are of image A, and `threshold` splits the xSSAB arguments.
+ */
 export interface BenchModel {
   /** Embeddings of the images, in order (batched by the caller). */
   embed(images: RgbImage[]): Promise<Float32Array[]>;
-  /** A map of image A of the pair (width × height of A, row-major), from the xSSAB engine. */
-  explainA(a: RgbImage, b: RgbImage, kind: 'xssab' | 'gradient'): Promise<Float32Array>;
+  xssabMaps(a: RgbImage, b: RgbImage, threshold: number): Promise<XssabMapsOfA>;
+  /** Channel mean of |∂s/∂x|. */
+  gradientMap(a: RgbImage, b: RgbImage): Promise<Float32Array>;
+  /** Signed integrated-gradients map (attributions of s⁺ and s⁻ summed per pixel). */
+  integratedGradientsMap(a: RgbImage, b: RgbImage, threshold: number): Promise<Float32Array>;
 }
 
-export const METHOD_NAMES = ['xssab', 'gradient', 'corrrise', 'random'] as const;
-export type MethodName = (typeof METHOD_NAMES)[number];
+export const METHOD_NAMES = BENCHMARK_METHODS;
+export type MethodName = BenchmarkMethod;
 
 export interface ExplainInput {
   a: RgbImage;
@@ -63,21 +82,44 @@ export async function embedBatched(
   return out;
 }
 
+/**
+ * `threshold` is the one the benchmark decides with: it splits the xSSAB arguments and says
+ * whether a pair is accepted (for the decision variant).
+ */
 export function createMethod(
   name: MethodName,
   model: BenchModel,
   seed: number,
-  corrRise: CorrRiseOptions = { masks: DEFAULT_CORRRISE_MASKS },
+  {
+    threshold,
+    corrRise = { masks: DEFAULT_CORRRISE_MASKS },
+  }: { threshold: number; corrRise?: CorrRiseOptions },
 ): ExplanationMethod {
+  const signed = EXPLANATION_METHODS[name].signed;
   switch (name) {
     case 'xssab':
-      return { name, signed: true, explainA: ({ a, b }) => model.explainA(a, b, 'xssab') };
+      return {
+        name,
+        signed,
+        explainA: async ({ a, b }) => (await model.xssabMaps(a, b, threshold)).combined,
+      };
+    case 'xssab-decision':
+      return {
+        name,
+        signed,
+        async explainA({ a, b }) {
+          const { score, pos, neg } = await model.xssabMaps(a, b, threshold);
+          return score >= threshold ? pos : neg.map((v) => -v);
+        },
+      };
+    case 'ig':
+      return { name, signed, explainA: ({ a, b }) => model.integratedGradientsMap(a, b, threshold) };
     case 'gradient':
-      return { name, signed: false, explainA: ({ a, b }) => model.explainA(a, b, 'gradient') };
+      return { name, signed, explainA: ({ a, b }) => model.gradientMap(a, b) };
     case 'corrrise':
-      return { name, signed: true, explainA: (input) => corrRiseMap(model, input, seed, corrRise) };
+      return { name, signed, explainA: (input) => corrRiseMap(model, input, seed, corrRise) };
     case 'random':
-      return { name, signed: true, explainA: (input) => Promise.resolve(randomMap(input, seed)) };
+      return { name, signed, explainA: (input) => Promise.resolve(randomMap(input, seed)) };
   }
 }
 

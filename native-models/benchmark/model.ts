@@ -1,20 +1,27 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { ARCFACE_112, type AlignTarget } from '../face/align.js';
 import type { RgbImage } from '../face/image.js';
-import { cropResize } from '../face/image.js';
 import { modelPaths, readShippedManifests } from '../manifests/load.js';
 import { readModel } from '../onnx/model-io.js';
 import { prepareForExplanation } from '../xssab/prepare.js';
+import type { RecognitionManifest } from '../manifests/schema.js';
+import { alignTargetOf } from '../pipeline/photo.js';
+import type { ImportedManifest } from '../registry/schema.js';
+import { DEFAULT_MODEL_ID } from '../registry/registry.js';
 import { modelSignature } from '../xssab/signature.js';
 import { Engine } from '../xssab/engine.js';
+import { DEFAULT_IG_SMOOTHING, DEFAULT_IG_STEPS, smoothMap } from '../xssab/integrated-gradients.js';
 import { normalise, type Preprocessing } from '../xssab/preprocess.js';
 import type { BenchModel } from './methods.js';
 
-/** A model as the benchmark names and feeds it. */
+/** A model as the benchmark names, aligns and feeds it. */
 export interface BenchModelSpec {
   id: string;
   path: string;
   preprocessing: Preprocessing;
+  /** The crop the model was trained on: benchmark faces are aligned to it, at the model's input size. */
+  alignment: AlignTarget;
   /** The model's own decision threshold on the cosine score, when it declares one. */
   threshold?: number;
 }
@@ -25,98 +32,92 @@ export interface OpenedBenchModel extends BenchModel {
   close(): Promise<void>;
 }
 
-/** ArcFace-style input: RGB, (pixel − 127.5) / 127.5, at the model's own input size. */
+export interface IntegratedGradientsSettings {
+  /** Path steps, all run as one batch (default DEFAULT_IG_STEPS). */
+  steps: number;
+  /** Gaussian smoothing of the map in pixels; 0 keeps the raw attributions. */
+  smoothing: number;
+}
+
+export const DEFAULT_IG_SETTINGS: IntegratedGradientsSettings = {
+  steps: DEFAULT_IG_STEPS,
+  smoothing: DEFAULT_IG_SMOOTHING,
+};
+
+/** ArcFace-style input: RGB, (pixel − 127.5) / 127.5, the ArcFace template scaled to the model's input size. */
 export function onnxFileSpec(path: string): BenchModelSpec {
   const { width, height } = modelSignature(prepareForExplanation(readModel(path)).model);
+  const scale = width / ARCFACE_112.width;
+  const template = Object.fromEntries(
+    Object.entries(ARCFACE_112.template).map(([k, p]) => [k, { x: p.x * scale, y: p.y * scale }]),
+  ) as unknown as AlignTarget['template'];
   return {
     id: basename(path, '.onnx'),
     path,
     preprocessing: { size: { width, height }, mean: 127.5, std: 127.5, color: 'rgb', layout: 'nchw' },
+    alignment:
+      width === ARCFACE_112.width && height === ARCFACE_112.height
+        ? ARCFACE_112
+        : { name: `${ARCFACE_112.name}@${width}`, width, height, template },
   };
 }
 
-/**
- * The engine behind the benchmark's model interface. Benchmark images are 112×112 aligned faces; a
- * model of another input size gets them resized, and its maps are resized back.
- */
-export async function openBenchModel(spec: BenchModelSpec, threshold: number): Promise<OpenedBenchModel> {
+/** The engine behind the benchmark's model interface; images come aligned at the model's input size. */
+export async function openBenchModel(
+  spec: BenchModelSpec,
+  ig: IntegratedGradientsSettings = DEFAULT_IG_SETTINGS,
+): Promise<OpenedBenchModel> {
   const engine = await Engine.create({
     model: spec.path,
     preprocessing: spec.preprocessing,
-    threshold,
+    // Only a default: every call below passes the benchmark's own threshold.
+    threshold: spec.threshold ?? 0,
     threads: 1,
   });
   const { width, height } = spec.preprocessing.size;
-  const toInput = async (image: RgbImage) => {
-    const sized =
-      image.width === width && image.height === height
-        ? image
-        : await cropResize(image, { x: 0, y: 0, width: image.width, height: image.height }, width, height);
-    return { tensor: normalise(sized.rgb, spec.preprocessing) };
+  const toInput = (image: RgbImage) => {
+    if (image.width !== width || image.height !== height) {
+      throw new RangeError(`${spec.id} takes ${width}×${height} faces; got ${image.width}×${image.height}`);
+    }
+    return { tensor: normalise(image.rgb, spec.preprocessing) };
   };
-  const pairInput = async (a: RgbImage, b: RgbImage) => ({ a: await toInput(a), b: await toInput(b) });
-  const backToImage = (map: Float32Array, image: RgbImage) =>
-    image.width === width && image.height === height
-      ? map
-      : resizeBilinear(map, width, height, image.width, image.height);
+  const pairInput = (a: RgbImage, b: RgbImage) => ({ a: toInput(a), b: toInput(b) });
 
-  // Compile and start both explanation graphs now, so the first pair's timings are not start-up.
+  // Compile and start the explanation graphs now, so the first pair's timings are not start-up.
   const warm = { rgb: new Uint8Array(width * height * 3).fill(128), width, height };
-  await engine.explain([await pairInput(warm, warm)]);
-  await engine.gradientMaps(await pairInput(warm, warm));
+  await engine.explain([pairInput(warm, warm)]);
+  await engine.gradientMaps(pairInput(warm, warm));
 
   return {
     id: spec.id,
     sha256: engine.modelSha256,
     async embed(images) {
-      return (await engine.embed(await Promise.all(images.map(toInput)))).embeddings;
+      return (await engine.embed(images.map(toInput))).embeddings;
     },
-    async explainA(a, b, kind) {
-      const input = await pairInput(a, b);
-      const map =
-        kind === 'xssab'
-          ? (await engine.explain([input]))[0].a.combined
-          : (await engine.gradientMaps(input)).a;
-      return backToImage(map, a);
+    async xssabMaps(a, b, threshold) {
+      const [explained] = await engine.explain([pairInput(a, b)], { threshold });
+      return { score: explained.score, ...explained.a };
+    },
+    async gradientMap(a, b) {
+      return (await engine.gradientMaps(pairInput(a, b))).a;
+    },
+    async integratedGradientsMap(a, b, threshold) {
+      const { signed } = await engine.integratedGradients(pairInput(a, b), { steps: ig.steps, threshold });
+      return smoothMap(signed, width, height, ig.smoothing);
     },
     close: () => engine.dispose(),
   };
-}
-
-/** Bilinear resampling of a single-channel map, pixel centres aligned. */
-export function resizeBilinear(
-  map: Float32Array,
-  width: number,
-  height: number,
-  outWidth: number,
-  outHeight: number,
-): Float32Array {
-  const out = new Float32Array(outWidth * outHeight);
-  const clamp = (v: number, max: number) => Math.min(Math.max(v, 0), max);
-  for (let y = 0; y < outHeight; y++) {
-    const sy = clamp(((y + 0.5) * height) / outHeight - 0.5, height - 1);
-    const y0 = Math.floor(sy);
-    const y1 = Math.min(y0 + 1, height - 1);
-    const fy = sy - y0;
-    for (let x = 0; x < outWidth; x++) {
-      const sx = clamp(((x + 0.5) * width) / outWidth - 0.5, width - 1);
-      const x0 = Math.floor(sx);
-      const x1 = Math.min(x0 + 1, width - 1);
-      const fx = sx - x0;
-      const top = map[y0 * width + x0] * (1 - fx) + map[y0 * width + x1] * fx;
-      const bottom = map[y1 * width + x0] * (1 - fx) + map[y1 * width + x1] * fx;
-      out[y * outWidth + x] = top * (1 - fy) + bottom * fy;
-    }
-  }
-  return out;
 }
 
 export class UnknownModelError extends Error {
   override name = 'UnknownModelError';
 }
 
-/** A model named by an .onnx path, or by the id of a shipped recognition model (its manifest gives the rest). */
-export function resolveModelSpec(model: string): BenchModelSpec {
+/**
+ * A model named by an .onnx path, or by the id of a shipped recognition model (its manifest gives
+ * the rest); the registry's default model when none is named.
+ */
+export function resolveModelSpec(model: string = DEFAULT_MODEL_ID): BenchModelSpec {
   if (existsSync(model)) return onnxFileSpec(model);
   const recognition = readShippedManifests().filter((m) => m.kind === 'recognition');
   const manifest = recognition.find((m) => m.id === model);
@@ -127,6 +128,11 @@ export function resolveModelSpec(model: string): BenchModelSpec {
   }
   const path = join(modelPaths().models, manifest.onnx.file);
   if (!existsSync(path)) throw new UnknownModelError(`${path} is missing (run \`npm run models\`)`);
+  return manifestSpec(manifest, path);
+}
+
+/** A recognition model from its manifest (shipped or imported) and the path of its verified file. */
+export function manifestSpec(manifest: RecognitionManifest | ImportedManifest, path: string): BenchModelSpec {
   const [height, width] = manifest.input.size;
   return {
     id: manifest.id,
@@ -138,6 +144,7 @@ export function resolveModelSpec(model: string): BenchModelSpec {
       color: manifest.input.color,
       layout: 'nchw',
     },
+    alignment: alignTargetOf(manifest),
     threshold: manifest.threshold?.value,
   };
 }

@@ -3,15 +3,15 @@ import type { RgbImage } from '../face/image.js';
 import type { Dataset, PairSpec } from './dataset.js';
 import {
   PATCH_COUNT,
-  PATCH_SIZE,
   pastePatches,
+  patchSizeFor,
   patchMask,
   placePatches,
   type PatchPosition,
 } from './patches.js';
 import { mulberry32, pairSeed } from './rng.js';
 
-/** The largest face of a photo, aligned to the 112×112 ArcFace template. */
+/** The largest face of a photo, aligned to the benchmarked model's template. */
 export interface AlignedFace {
   face: RgbImage;
   /** SHA-256 (hex) of the photo file. */
@@ -58,7 +58,7 @@ export function memoizeAligner(align: AlignLargestFace): AlignLargestFace {
 }
 
 /**
- * As in the paper: 27 patches of 16×16 pixels at seeded random positions pasted into aligned A; an
+ * As in the paper: 27 patches of 16×16 pixels (on a 112-pixel crop; scaled to others) at seeded random positions pasted into aligned A; an
  * impostor pair takes them from B at the same positions, a genuine pair from a seeded random image
  * of a different identity (the next draw when that image shows no face).
  */
@@ -94,7 +94,8 @@ export async function makePatchedPair(
   }
   const { width, height } = a.face;
   const seed = pairSeed(globalSeed, spec.index, 'patches');
-  const positions = placePatches(seed, width, height, PATCH_COUNT, PATCH_SIZE);
+  const patchSize = patchSizeFor(width);
+  const positions = placePatches(seed, width, height, PATCH_COUNT, patchSize);
   return {
     spec,
     seed,
@@ -102,8 +103,8 @@ export async function makePatchedPair(
     source: source.file,
     original: a.face,
     partner: b.face,
-    patched: pastePatches(a.face, source.face.face, positions, PATCH_SIZE),
-    mask: patchMask(width, height, positions, PATCH_SIZE),
+    patched: pastePatches(a.face, source.face.face, positions, patchSize),
+    mask: patchMask(width, height, positions, patchSize),
     sha256: { a: a.sha256, b: b.sha256, source: source.face.sha256 },
   };
 }

@@ -5,6 +5,11 @@ import { mulberry32 } from './rng.js';
 export const PATCH_COUNT = 27;
 export const PATCH_SIZE = 16;
 
+/** The paper's patch side scaled to a crop of another width, so patches cover the same share of the face. */
+export function patchSizeFor(width: number): number {
+  return Math.round((PATCH_SIZE * width) / 112);
+}
+
 /** Top-left corner of one square patch. */
 export interface PatchPosition {
   x: number;

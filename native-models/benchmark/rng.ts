@@ -21,7 +21,8 @@ export function mulberry32(seed: number): Rng {
 export const DEFAULT_SEED = 1;
 
 /** What a stream is used for; each purpose of each pair draws from its own stream. */
-export type SeedPurpose = 'patches' | 'source' | 'random-map' | 'corrrise' | 'random-replacement';
+export type SeedPurpose =
+  'patches' | 'source' | 'random-map' | 'corrrise' | 'random-replacement' | 'bootstrap' | 'randomise-model';
 
 const PURPOSE_SALT: Record<SeedPurpose, number> = {
   patches: 1,
@@ -29,6 +30,8 @@ const PURPOSE_SALT: Record<SeedPurpose, number> = {
   'random-map': 3,
   corrrise: 4,
   'random-replacement': 5,
+  bootstrap: 6,
+  'randomise-model': 7,
 };
 
 /**

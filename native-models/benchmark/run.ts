@@ -8,8 +8,10 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
+import type { BenchmarkSummary } from '../../electron/common/api/benchmarks.js';
 import type { RgbImage } from '../face/image.js';
-import { readDataset, selectPairs } from './dataset.js';
+import { equalErrorRate } from '../registry/metrics.js';
+import { readDataset, selectPairs, type Dataset, type PairSpec } from './dataset.js';
 import { openFaceAligner } from './faces.js';
 import {
   DEFAULT_CORRRISE_MASKS,
@@ -20,12 +22,17 @@ import {
   type ExplanationMethod,
   type MethodName,
 } from './methods.js';
-import { openBenchModel, resolveModelSpec } from './model.js';
-import { makePatchedPair, memoizeAligner, type PatchedPair, type SkippedPair } from './patched-pairs.js';
+import { DEFAULT_IG_SETTINGS, openBenchModel, resolveModelSpec, type BenchModelSpec } from './model.js';
+import {
+  makePatchedPair,
+  memoizeAligner,
+  type AlignLargestFace,
+  type PatchedPair,
+  type SkippedPair,
+} from './patched-pairs.js';
 import { PALETTE, lineChartSvg, type PlotLine } from './plot.js';
 import {
   REPLACEMENT_PERCENTS,
-  areaUnderCurve,
   auroc,
   bestWorstOrder,
   errorRates,
@@ -33,6 +40,7 @@ import {
   type ReplacementStrategy,
 } from './replacement.js';
 import { DEFAULT_SEED, mulberry32, pairSeed, permutation } from './rng.js';
+import { buildSummary } from './summary.js';
 
 export class PatchBenchError extends Error {
   override name = 'PatchBenchError';
@@ -48,13 +56,16 @@ export interface PatchBenchOptions {
   methods: MethodName[];
   /** At most this many pairs, alternately genuine and impostor (see selectPairs). */
   limit?: number;
-  /** Model registry id or .onnx path. */
-  model: string;
+  /** Shipped model id, .onnx path, or a registry model's spec; default the registry's default model. */
+  model?: string | BenchModelSpec;
   /** CorrRISE occlusion masks per pair (default 500). */
   masks?: number;
   seed?: number;
-  /** Decision threshold on the cosine score; default the model's own. */
+  /** Decision threshold on the cosine score; default the equal-error threshold on the selected pairs' unpatched crops. */
   threshold?: number;
+  /** Integrated-gradients path steps and map smoothing (pixels). */
+  igSteps?: number;
+  igSmoothing?: number;
   out: string;
 }
 
@@ -73,16 +84,6 @@ export interface PatchBenchHooks {
   onProgress?: (progress: PatchBenchProgress) => void;
 }
 
-export interface SummaryRow {
-  method: MethodName;
-  /** Area under FMR (impostor pairs) and FNMR (genuine pairs) over 0–100 % replaced, per strategy. */
-  aucFmr: Record<ReplacementStrategy, number | null>;
-  aucFnmr: Record<ReplacementStrategy, number | null>;
-  /** Mean over pairs of the AUROC of the map separating patch pixels from the rest. */
-  localisationAuroc: number | null;
-  msPerImage: number;
-}
-
 export interface PatchBenchResult {
   out: string;
   /** True when stopped by the signal; rerunning the same options resumes. No outputs are written then. */
@@ -90,7 +91,8 @@ export interface PatchBenchResult {
   model: { id: string; sha256: string };
   threshold: number;
   pairs: { selected: number; genuine: number; impostor: number; skipped: SkippedPair[] };
-  summary: SummaryRow[];
+  /** summary.json; null when cancelled or when no pair could be benchmarked. */
+  summary: BenchmarkSummary | null;
   files: string[];
 }
 
@@ -106,6 +108,8 @@ interface PairRecord {
   /** Scores at each replacement percentage: best-worst per method, and random replacement. */
   bestWorst: Record<string, number[]>;
   random: number[];
+  /** Patch pixels restored first: the ceiling no map can beat. */
+  oracle: number[];
   auroc: Record<string, number>;
   ms: Record<string, number>;
 }
@@ -113,7 +117,7 @@ interface PairRecord {
 type StateLine = PairRecord | (SkippedPair & { skipped: true });
 
 export const STATE_FILE = 'pairs.jsonl';
-const STATE_VERSION = 1;
+const STATE_VERSION = 2;
 
 export async function runPatchBenchmark(
   options: PatchBenchOptions,
@@ -127,18 +131,22 @@ export async function runPatchBenchmark(
   const out = resolve(options.out);
   mkdirSync(out, { recursive: true });
 
-  const spec = resolveModelSpec(options.model);
-  const threshold = options.threshold ?? spec.threshold;
-  if (threshold === undefined) {
-    throw new PatchBenchError(`model ${options.model} declares no threshold; give one with --threshold`);
-  }
-  const model = await openBenchModel(spec, threshold);
-  const aligner = await openFaceAligner().catch(async (error: unknown) => {
+  const spec = typeof options.model === 'object' ? options.model : resolveModelSpec(options.model);
+  const ig = {
+    steps: options.igSteps ?? DEFAULT_IG_SETTINGS.steps,
+    smoothing: options.igSmoothing ?? DEFAULT_IG_SETTINGS.smoothing,
+  };
+  const model = await openBenchModel(spec, ig);
+  const aligner = await openFaceAligner(spec.alignment).catch(async (error: unknown) => {
     await model.close();
     throw error;
   });
   const align = memoizeAligner(aligner.align);
   try {
+    const threshold =
+      options.threshold === undefined
+        ? { source: 'eer' as const, ...(await unpatchedEqualError(dataset, selected, align, model)) }
+        : { source: 'given' as const, value: options.threshold, eer: null };
     const config = {
       version: STATE_VERSION,
       root: resolve(options.root),
@@ -146,12 +154,16 @@ export async function runPatchBenchmark(
       labels: options.labels ? fileSha256(options.labels) : null,
       methods: options.methods,
       model: model.sha256,
-      threshold,
+      alignment: spec.alignment.name,
+      threshold: threshold.value,
       seed,
       masks,
+      ig,
     };
     const state = openState(join(out, STATE_FILE), config);
-    const methods = options.methods.map((name) => createMethod(name, model, seed, { masks }));
+    const methods = options.methods.map((name) =>
+      createMethod(name, model, seed, { threshold: threshold.value, corrRise: { masks } }),
+    );
 
     const total = selected.length;
     let done = selected.filter((spec) => state.has(spec.index)).length;
@@ -164,7 +176,7 @@ export async function runPatchBenchmark(
       const line: StateLine =
         'reason' in prepared
           ? { ...prepared, skipped: true }
-          : await benchPair(prepared, methods, model, threshold, seed);
+          : await benchPair(prepared, methods, model, threshold.value, seed);
       state.append(line);
       done++;
       onProgress?.({
@@ -179,12 +191,23 @@ export async function runPatchBenchmark(
     const records = lines.filter((line): line is PairRecord => !isSkipped(line));
     const skipped = lines.filter(isSkipped).map(({ index, a, b, reason }) => ({ index, a, b, reason }));
     const cancelled = lines.length < selected.length;
-    const summary = summarise(records, options.methods, threshold);
+    const summary =
+      cancelled || records.length === 0
+        ? null
+        : buildSummary(records, {
+            model: { id: model.id, sha256: model.sha256, alignment: spec.alignment.name },
+            threshold,
+            seed,
+            corrRiseMasks: masks,
+            integratedGradients: ig,
+            skipped: skipped.length,
+            methods: options.methods,
+          });
     const result: PatchBenchResult = {
       out,
       cancelled,
       model: { id: model.id, sha256: model.sha256 },
-      threshold,
+      threshold: threshold.value,
       pairs: {
         selected: selected.length,
         genuine: records.filter((r) => r.same).length,
@@ -194,11 +217,39 @@ export async function runPatchBenchmark(
       summary,
       files: [],
     };
-    if (!cancelled) result.files = await writeOutputs(out, records, result, { seed, masks }, options.methods);
+    if (summary) result.files = await writeOutputs(out, records, result, summary, options.methods);
     return result;
   } finally {
     await Promise.all([model.close(), aligner.close()]);
   }
+}
+
+/**
+ * The protocol's threshold: the equal-error point of the selected pairs' unpatched crops, scored
+ * by the benchmarked model (pairs without a face are left out, as the benchmark skips them).
+ */
+async function unpatchedEqualError(
+  dataset: Dataset,
+  selected: PairSpec[],
+  align: AlignLargestFace,
+  model: BenchModel,
+): Promise<{ value: number; eer: number }> {
+  const genuine: number[] = [];
+  const impostor: number[] = [];
+  for (const spec of selected) {
+    const [a, b] = await Promise.all([align(join(dataset.root, spec.a)), align(join(dataset.root, spec.b))]);
+    if (!a || !b) continue;
+    const [ea, eb] = await model.embed([a.face, b.face]);
+    (spec.same ? genuine : impostor).push(cosine(ea, eb));
+  }
+  if (genuine.length === 0 || impostor.length === 0) {
+    throw new PatchBenchError(
+      `the equal-error threshold needs genuine and impostor pairs with faces; the selection has ` +
+        `${genuine.length} genuine and ${impostor.length} impostor (give --threshold, or a larger --limit)`,
+    );
+  }
+  const point = equalErrorRate({ genuine, impostor });
+  return { value: point.threshold, eer: point.eer };
 }
 
 function isSkipped(line: StateLine | undefined): line is SkippedPair & { skipped: true } {
@@ -232,6 +283,7 @@ async function benchPair(
     patchedScore,
     bestWorst: {},
     random: [],
+    oracle: [],
     auroc: {},
     ms: {},
   };
@@ -251,13 +303,26 @@ async function benchPair(
   }
   const randomOrder = permutation(mask.length, mulberry32(pairSeed(seed, spec.index, 'random-replacement')));
   series.push(...replacementSeries(patched, original, randomOrder));
+  series.push(...replacementSeries(patched, original, patchPixelsFirst(randomOrder, mask)));
 
   const embeddings = await embedBatched(model, series);
   const scores = embeddings.map((e) => cosine(e, partnerEmbedding));
   const steps = REPLACEMENT_PERCENTS.length;
   methods.forEach((method, m) => (record.bestWorst[method.name] = scores.slice(m * steps, (m + 1) * steps)));
-  record.random = scores.slice(methods.length * steps);
+  record.random = scores.slice(methods.length * steps, (methods.length + 1) * steps);
+  record.oracle = scores.slice((methods.length + 1) * steps);
   return record;
+}
+
+/**
+ * The oracle's order: random replacement's order with every patch pixel moved ahead of the rest
+ * (which the patches left unchanged), so it differs from random replacement only by knowing the patches.
+ */
+function patchPixelsFirst(randomOrder: Int32Array, mask: Uint8Array): Int32Array {
+  return Int32Array.from([
+    ...randomOrder.filter((i) => mask[i] === 1),
+    ...randomOrder.filter((i) => mask[i] === 0),
+  ]);
 }
 
 interface Curve {
@@ -294,46 +359,34 @@ function curvesOf(
   );
 }
 
-function summarise(records: PairRecord[], methods: MethodName[], threshold: number): SummaryRow[] {
-  const curves = curvesOf(records, methods, threshold);
-  const area = (y: (number | null)[]) =>
-    y.some((v) => v === null) ? null : areaUnderCurve(REPLACEMENT_PERCENTS, y as number[]);
-  const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.length;
-  return methods.map((method) => ({
-    method,
-    aucFmr: { best_worst: area(curves[method].best_worst.fmr), random: area(curves[method].random.fmr) },
-    aucFnmr: { best_worst: area(curves[method].best_worst.fnmr), random: area(curves[method].random.fnmr) },
-    localisationAuroc: records.length ? finite(mean(records.map((r) => r.auroc[method]))) : null,
-    msPerImage: records.length ? mean(records.map((r) => r.ms[method])) : Number.NaN,
-  }));
-}
-
 async function writeOutputs(
   out: string,
   records: PairRecord[],
   result: PatchBenchResult,
-  settings: { seed: number; masks: number },
+  summary: BenchmarkSummary,
   methods: MethodName[],
 ): Promise<string[]> {
   const curves = curvesOf(records, methods, result.threshold);
+  const oracle = curve(records, (r) => r.oracle, result.threshold);
   const curvesJson = {
     model: result.model,
     threshold: result.threshold,
-    seed: settings.seed,
-    corrRiseMasks: settings.masks,
+    seed: summary.seed,
+    corrRiseMasks: summary.corrRiseMasks,
     pairs: {
       genuine: result.pairs.genuine,
       impostor: result.pairs.impostor,
       skipped: result.pairs.skipped,
     },
+    oracle,
     methods: curves,
   };
   const files: Record<string, string | Buffer> = {
     'curves.json': JSON.stringify(curvesJson, null, 2) + '\n',
-    'summary.csv': summaryCsv(result.summary),
+    [SUMMARY_FILE]: JSON.stringify(summary, null, 2) + '\n',
   };
   for (const rate of ['fmr', 'fnmr'] as const) {
-    const svg = plotSvg(curves, rate, result);
+    const svg = plotSvg(curves, oracle, rate, result);
     files[`${rate}.svg`] = svg;
     files[`${rate}.png`] = await sharp(Buffer.from(svg), { density: 144 }).png().toBuffer();
   }
@@ -341,34 +394,11 @@ async function writeOutputs(
   return Object.keys(files).map((name) => join(out, name));
 }
 
-export const SUMMARY_COLUMNS = [
-  'method',
-  'auc_fmr_best_worst',
-  'auc_fmr_random',
-  'auc_fnmr_best_worst',
-  'auc_fnmr_random',
-  'localisation_auroc',
-  'ms_per_image',
-] as const;
-
-function summaryCsv(rows: SummaryRow[]): string {
-  const f = (v: number | null, digits = 4) => (v === null || !Number.isFinite(v) ? '' : v.toFixed(digits));
-  const lines = rows.map((r) =>
-    [
-      r.method,
-      f(r.aucFmr.best_worst),
-      f(r.aucFmr.random),
-      f(r.aucFnmr.best_worst),
-      f(r.aucFnmr.random),
-      f(r.localisationAuroc),
-      f(r.msPerImage, 1),
-    ].join(','),
-  );
-  return [SUMMARY_COLUMNS.join(','), ...lines].join('\n') + '\n';
-}
+export const SUMMARY_FILE = 'summary.json';
 
 function plotSvg(
   curves: Record<string, Record<ReplacementStrategy, Curve>>,
+  oracle: Curve,
   rate: 'fmr' | 'fnmr',
   result: PatchBenchResult,
 ): string {
@@ -388,6 +418,13 @@ function plotSvg(
       dashed: true,
     });
   }
+  lines.push({
+    label: 'oracle (patch pixels first)',
+    x: REPLACEMENT_PERCENTS,
+    y: oracle[rate],
+    color: '#000000',
+    dashed: true,
+  });
   const pairs =
     rate === 'fmr' ? `${result.pairs.impostor} impostor pairs` : `${result.pairs.genuine} genuine pairs`;
   const ticks = (step: number, max: number) =>

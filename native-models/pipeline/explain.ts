@@ -7,15 +7,24 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
+import { defaultMapVariant, validationStatement } from '../../electron/common/explanations.js';
 import { warpMapToOriginal } from '../face/align.js';
+import { regionMask, regionSummary } from '../face/regions.js';
 import type { Rect } from '../face/geometry.js';
 import { encodeNpy } from '../onnx/npy.js';
 import type { ModelRegistry, RegisteredModel } from '../registry/registry.js';
 import { ModelIntegrityError } from '../registry/registry.js';
 import type { MapSet, PairExplanation } from '../xssab/engine.js';
+import {
+  DEFAULT_IG_SMOOTHING,
+  DEFAULT_IG_STEPS,
+  smoothMap,
+  type IntegratedGradients,
+} from '../xssab/integrated-gradients.js';
 import { renderOverlay, type MapKind } from '../xssab/overlay.js';
 import type { ProviderName } from '../xssab/providers.js';
 import {
+  alignTargetOf,
   detectPhoto,
   openDetector,
   prepareFace,
@@ -50,6 +59,8 @@ export interface PhotoExplanation {
   a: PreparedFace;
   b: PreparedFace;
   result: PairExplanation;
+  /** Signed attributions of each side's partial scores against the other side (integrated gradients). */
+  integratedGradients: { a: IntegratedGradients; b: IntegratedGradients };
   /** From the engine (e.g. CUDA asked for but unavailable). */
   warnings: string[];
   timings: {
@@ -61,6 +72,7 @@ export interface PhotoExplanation {
     a: PreparedFace['photo']['timings'] & PreparedFace['timings'];
     b: PreparedFace['photo']['timings'] & PreparedFace['timings'];
     explainMs: number;
+    integratedGradientsMs: number;
   };
 }
 
@@ -107,11 +119,18 @@ export async function explainPhotoPair(
     start = performance.now();
     const [result] = await engine.explain([{ a: a.input, b: b.input }]);
     const explainMs = performance.now() - start;
+    start = performance.now();
+    const integratedGradients = {
+      a: await engine.integratedGradients({ a: a.input, b: b.input }, { steps: DEFAULT_IG_STEPS }),
+      b: await engine.integratedGradients({ a: b.input, b: a.input }, { steps: DEFAULT_IG_STEPS }),
+    };
+    const integratedGradientsMs = performance.now() - start;
     return {
       model,
       a,
       b,
       result,
+      integratedGradients,
       warnings: engine.warnings,
       timings: {
         detectorLoadMs,
@@ -119,6 +138,7 @@ export async function explainPhotoPair(
         a: { ...a.photo.timings, ...a.timings },
         b: { ...b.photo.timings, ...b.timings },
         explainMs,
+        integratedGradientsMs,
       },
     };
   } finally {
@@ -145,30 +165,38 @@ export async function renderPhotoMaps(
   maps: MapSet,
   size: { width: number; height: number },
 ): Promise<Record<MapKind, MapPictures>> {
-  const { image } = face.photo;
   const pictures = {} as Record<MapKind, MapPictures>;
-  for (const kind of MAP_KINDS) {
-    const { png: crop, min, max } = await renderOverlay(face.input.rgb, maps[kind], size, kind);
-    const { region, values } = warpMapToOriginal(
-      maps[kind],
-      size.width,
-      size.height,
-      face.aligned,
-      image.width,
-      image.height,
-    );
-    // Outside the crop's footprint the photo shows no argument (0 draws no colour).
-    const onPhoto = new Float32Array(image.width * image.height);
-    for (let y = 0; y < region.height; y++) {
-      for (let x = 0; x < region.width; x++) {
-        const v = values[y * region.width + x];
-        if (!Number.isNaN(v)) onPhoto[(region.y + y) * image.width + region.x + x] = v;
-      }
-    }
-    const { png: photo } = await renderOverlay(image.rgb, onPhoto, image, kind, { scale: 1 });
-    pictures[kind] = { crop, photo, region, min, max };
-  }
+  for (const kind of MAP_KINDS) pictures[kind] = await renderPhotoMap(face, maps[kind], size, kind);
   return pictures;
+}
+
+/** One map drawn on its crop and on its original photo, coloured as a map of `kind`. */
+export async function renderPhotoMap(
+  face: PreparedFace,
+  map: Float32Array,
+  size: { width: number; height: number },
+  kind: MapKind,
+): Promise<MapPictures> {
+  const { image } = face.photo;
+  const { png: crop, min, max } = await renderOverlay(face.input.rgb, map, size, kind);
+  const { region, values } = warpMapToOriginal(
+    map,
+    size.width,
+    size.height,
+    face.aligned,
+    image.width,
+    image.height,
+  );
+  // Outside the crop's footprint the photo shows no argument (0 draws no colour).
+  const onPhoto = new Float32Array(image.width * image.height);
+  for (let y = 0; y < region.height; y++) {
+    for (let x = 0; x < region.width; x++) {
+      const v = values[y * region.width + x];
+      if (!Number.isNaN(v)) onPhoto[(region.y + y) * image.width + region.x + x] = v;
+    }
+  }
+  const { png: photo } = await renderOverlay(image.rgb, onPhoto, image, kind, { scale: 1 });
+  return { crop, photo, region, min, max };
 }
 
 export interface WrittenMap {
@@ -186,14 +214,32 @@ export interface WrittenMap {
 /**
  * Writes, per side (a, b), the aligned crop (`a.crop.png`) and per map kind the raw map
  * (`a.pos.npy`, height × width float32), the map over the crop (`a.pos.png`) and over the whole
- * photo (`a.pos.photo.png`), plus `result.json` (the `describePhotoExplanation` object and the
- * map list). Returns that object.
+ * photo (`a.pos.photo.png`) — the xSSAB maps and the smoothed integrated-gradients map (`a.ig.*`) —
+ * plus `result.json` (the `describePhotoExplanation` object, the map list, the integrated
+ * gradients' settings and completeness, and the region summary of each side). Returns that object.
  */
 export async function writePhotoExplanation(explained: PhotoExplanation, out: string) {
   await mkdir(out, { recursive: true });
   const { result } = explained;
   const { width, height } = result.size;
   const maps: Record<string, WrittenMap> = {};
+  const writeMap = async (name: string, map: Float32Array, pictures: MapPictures) => {
+    await writeFile(join(out, `${name}.npy`), encodeNpy({ data: map, shape: [height, width] }));
+    await writeFile(join(out, `${name}.png`), pictures.crop);
+    await writeFile(join(out, `${name}.photo.png`), pictures.photo);
+    const { region, min, max } = pictures;
+    maps[name] = {
+      npy: `${name}.npy`,
+      png: `${name}.png`,
+      photoPng: `${name}.photo.png`,
+      shape: [height, width],
+      min,
+      max,
+      region,
+    };
+  };
+  const regionsOf = regionMask(alignTargetOf(explained.model.manifest).template, width, height);
+  const regions = {} as Record<'a' | 'b', ReturnType<typeof regionSummary>>;
   for (const side of ['a', 'b'] as const) {
     const face = explained[side];
     await writeFile(
@@ -203,29 +249,42 @@ export async function writePhotoExplanation(explained: PhotoExplanation, out: st
         .toBuffer(),
     );
     const pictures = await renderPhotoMaps(face, result[side], result.size);
-    for (const kind of MAP_KINDS) {
-      const name = `${side}.${kind}`;
-      const { crop, photo, region, min, max } = pictures[kind];
-      await writeFile(
-        join(out, `${name}.npy`),
-        encodeNpy({ data: result[side][kind], shape: [height, width] }),
-      );
-      await writeFile(join(out, `${name}.png`), crop);
-      await writeFile(join(out, `${name}.photo.png`), photo);
-      maps[name] = {
-        npy: `${name}.npy`,
-        png: `${name}.png`,
-        photoPng: `${name}.photo.png`,
-        shape: [height, width],
-        min,
-        max,
-        region,
-      };
-    }
+    for (const kind of MAP_KINDS) await writeMap(`${side}.${kind}`, result[side][kind], pictures[kind]);
+    // The integrated-gradients map as shown (smoothed); its regions from the raw attributions, which add up to the score change.
+    const attributions = explained.integratedGradients[side];
+    const shown = smoothMap(attributions.signed, width, height, DEFAULT_IG_SMOOTHING);
+    await writeMap(`${side}.ig`, shown, await renderPhotoMap(face, shown, result.size, 'combined'));
+    regions[side] = regionSummary(attributions.signed, regionsOf);
   }
-  const summary = { ...describePhotoExplanation(explained), maps };
+  const completeness = (side: 'a' | 'b') => {
+    const { positive, negative } = explained.integratedGradients[side];
+    return { positive, negative };
+  };
+  const summary = {
+    ...describePhotoExplanation(explained),
+    maps,
+    integratedGradients: {
+      steps: DEFAULT_IG_STEPS,
+      smoothing: DEFAULT_IG_SMOOTHING,
+      baseline: 'mid-grey face',
+      completeness: { a: completeness('a'), b: completeness('b') },
+    },
+    regions,
+    explanations: explanationValidity(explained.model),
+  };
   await writeFile(join(out, 'result.json'), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;
+}
+
+/** What the model's validation record says about its maps, as it stands now. */
+function explanationValidity(model: RegisteredModel) {
+  const defaultVariant = defaultMapVariant(model.validation);
+  return {
+    validated: model.validation !== undefined,
+    defaultVariant,
+    statement: validationStatement(model.validation, defaultVariant),
+    recordDate: model.validation?.date ?? null,
+  };
 }
 
 /** The record of a photo explanation: decision, model, both photos (hashes, faces, alignment), stability, timings. */

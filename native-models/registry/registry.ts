@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { modelValidationSchema, type ModelValidation } from '../../electron/common/api/benchmarks.js';
 import { ManifestError, modelPaths, readShippedManifests } from '../manifests/load.js';
 import type {
   DetectionManifest,
@@ -45,6 +46,8 @@ export interface ModelEntry {
   isDefault: boolean;
   /** The last calibration run in full, when one was recorded. */
   calibration?: CalibrationRecord;
+  /** How valid the model's explanation maps are, when validated on this very file. */
+  validation?: ModelValidation;
 }
 
 /** A model whose ONNX file was just verified against its manifest's SHA-256. */
@@ -76,11 +79,16 @@ export function importedModelsDir(dataDir: string): string {
 }
 
 export class ModelRegistry {
-  private readonly paths: { manifests: string; models: string; calibrations: string };
+  private readonly paths: { manifests: string; models: string; calibrations: string; validations: string };
 
   constructor(private readonly options: RegistryOptions) {
     const { manifests, models } = modelPaths(options.root);
-    this.paths = { manifests, models, calibrations: join(manifests, '..', 'registry', 'calibrations') };
+    this.paths = {
+      manifests,
+      models,
+      calibrations: join(manifests, '..', 'registry', 'calibrations'),
+      validations: join(manifests, '..', 'registry', 'validations'),
+    };
   }
 
   get dataDir(): string {
@@ -170,6 +178,27 @@ export class ModelRegistry {
     return threshold;
   }
 
+  /**
+   * Records an explanation validation beside the model: native-models/registry/validations/<id>.json
+   * for a shipped model, `<data>/models/<id>/validation.json` for an imported one.
+   */
+  recordValidation(record: ModelValidation): void {
+    const entry = this.getModel(record.modelId);
+    if (entry.sha256 !== record.modelSha256) {
+      throw new ModelIntegrityError(
+        `validation of ${record.modelId} was run on another file (${record.modelSha256})`,
+      );
+    }
+    const text = `${JSON.stringify(modelValidationSchema.parse(record), null, 2)}\n`;
+    writeAtomically(this.validationFile(entry.id, entry.origin), text);
+  }
+
+  private validationFile(id: string, origin: ModelOrigin): string {
+    return origin === 'shipped'
+      ? join(this.paths.validations, `${id}.json`)
+      : join(importedModelsDir(this.options.dataDir), id, 'validation.json');
+  }
+
   private shippedManifests(): ModelManifest[] {
     return readShippedManifests(this.paths.manifests);
   }
@@ -212,6 +241,7 @@ export class ModelRegistry {
       path,
       isDefault: manifest.id === DEFAULT_MODEL_ID,
       ...(existsSync(calibrationFile) && { calibration: readCalibration(calibrationFile) }),
+      ...readValidation(this.validationFile(manifest.id, origin), manifest.onnx.sha256),
     };
   }
 
@@ -259,6 +289,15 @@ function readImportedManifest(dir: string): ImportedManifest {
     throw new ManifestError(`${file} is not a valid imported-model manifest: ${issues}`);
   }
   return parsed.data;
+}
+
+/** The validation record of exactly this model file; a record of another file validates nothing. */
+function readValidation(file: string, sha256: string): { validation?: ModelValidation } {
+  if (!existsSync(file)) return {};
+  const parsed = modelValidationSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success)
+    throw new ManifestError(`${file} is not a valid validation record: ${parsed.error.message}`);
+  return parsed.data.modelSha256 === sha256 ? { validation: parsed.data } : {};
 }
 
 function readCalibration(file: string): CalibrationRecord {

@@ -30,7 +30,7 @@ export const IO = {
   gradientMap: 'xssab_gradient_map',
 } as const;
 
-function floatOutput(name: string, shape: number[]): ValueInfoProto {
+export function floatOutput(name: string, shape: number[]): ValueInfoProto {
   return {
     name,
     type: {

@@ -15,8 +15,16 @@ import { checkEmbedding, UnusableEmbeddingError } from './embedding-check.js';
 import { withFlipAveraging } from './flip-averaging.js';
 import { prepareForExplanation } from './prepare.js';
 import { modelSignature, type ModelSignature } from './signature.js';
-import { loadAlignedFace, sha256Hex, tensorSha256, type Preprocessing } from './preprocess.js';
+import { loadAlignedFace, neutralFace, sha256Hex, tensorSha256, type Preprocessing } from './preprocess.js';
 import { chooseProvider, sessionOptions, type ProviderName } from './providers.js';
+import {
+  DEFAULT_IG_STEPS,
+  IG_IO,
+  attributions,
+  compileIntegratedGradients,
+  pathPoints,
+  type IntegratedGradients,
+} from './integrated-gradients.js';
 
 export interface EngineOptions {
   /** Path of the face-recognition model (.onnx). */
@@ -76,6 +84,8 @@ export interface PairExplanation {
 
 export interface ExplainOptions {
   signal?: AbortSignal;
+  /** Splits the arguments at this threshold instead of the engine's (the benchmark's own EER threshold). */
+  threshold?: number;
   onProgress?: (progress: { done: number; total: number }) => void;
 }
 
@@ -136,8 +146,12 @@ export class Engine {
   }
 
   /** Explains pairs in batches; checks `signal` between batches. */
-  async explain(pairs: PairInput[], { signal, onProgress }: ExplainOptions = {}): Promise<PairExplanation[]> {
+  async explain(
+    pairs: PairInput[],
+    { signal, onProgress, threshold = this.options.threshold }: ExplainOptions = {},
+  ): Promise<PairExplanation[]> {
     const results: PairExplanation[] = [];
+    const bound = threshold / this.signature.dim;
     const { height, width } = this.signature;
     const plane = height * width;
     for (let start = 0; start < pairs.length; start += this.options.pairsPerBatch) {
@@ -155,7 +169,7 @@ export class Engine {
       const runStart = performance.now();
       const out = await session.run({
         [this.signature.input]: this.stack(faces.map((f) => f.tensor)),
-        [IO.threshold]: new ort.Tensor('float32', Float32Array.of(this.options.threshold), []),
+        [IO.threshold]: new ort.Tensor('float32', Float32Array.of(threshold), []),
       });
       const runMs = performance.now() - runStart;
 
@@ -170,14 +184,17 @@ export class Engine {
       for (let i = 0; i < P; i++) {
         results.push({
           score: scores[i],
-          threshold: this.options.threshold,
-          bound: this.bound,
+          threshold,
+          bound,
           dim: this.signature.dim,
           model: { path: this.options.model, sha256: this.modelSha256 },
           flipAveraging: this.options.flipAveraging,
           inputs: { a: faces[i].sha256, b: faces[P + i].sha256 },
           provider: this.provider,
-          stability: this.stability(products.subarray(i * this.signature.dim, (i + 1) * this.signature.dim)),
+          stability: this.stability(
+            products.subarray(i * this.signature.dim, (i + 1) * this.signature.dim),
+            bound,
+          ),
           timings: { loadMs: loadMs / P, runMs: runMs / P, pairsInRun: P },
           size: { width, height },
           a: mapsOf(i),
@@ -250,6 +267,58 @@ export class Engine {
     return { a: map.slice(0, plane), b: map.slice(plane) };
   }
 
+  /**
+   * Integrated gradients of face A's positive and negative partial scores against B, from a
+   * mid-grey face, the split taken at `threshold` (default the engine's); see integrated-gradients.ts.
+   * All `steps` + 1 path points run in one session run.
+   */
+  async integratedGradients(
+    pair: PairInput,
+    {
+      steps = DEFAULT_IG_STEPS,
+      threshold = this.options.threshold,
+    }: { steps?: number; threshold?: number } = {},
+  ): Promise<IntegratedGradients> {
+    const [a, b] = await Promise.all([this.load(pair.a), this.load(pair.b)]);
+    const {
+      embeddings: [embeddingA, embeddingB],
+    } = await this.embed([{ tensor: a.tensor }, { tensor: b.tensor }]);
+    const unit = (e: Float32Array) => {
+      const norm = Math.hypot(...e);
+      return Float32Array.from(e, (v) => v / norm);
+    };
+    const [uA, uB] = [unit(embeddingA), unit(embeddingB)];
+    const bound = threshold / this.signature.dim;
+    const positiveMask = Float32Array.from(uA, (u, i) => (u * uB[i] >= bound ? 1 : 0));
+
+    const key = `ig:${steps}`;
+    let session = this.sessions.get(key);
+    if (!session) {
+      session = this.createSession(compileIntegratedGradients(this.modelProto, steps + 1));
+      this.sessions.set(key, session);
+    }
+    const { channels, height, width, dim } = this.signature;
+    const baseline = neutralFace(this.options.preprocessing);
+    const points = pathPoints(a.tensor, baseline, steps);
+    const out = await (
+      await session
+    ).run({
+      [this.signature.input]: new ort.Tensor('float32', points, [steps + 1, channels, height, width]),
+      [IG_IO.partner]: new ort.Tensor('float32', uB, [1, dim]),
+      [IG_IO.positiveMask]: new ort.Tensor('float32', positiveMask, [1, dim]),
+    });
+    return attributions(
+      out[IG_IO.gradient].data as Float32Array,
+      {
+        positive: out[IG_IO.positiveScores].data as Float32Array,
+        negative: out[IG_IO.negativeScores].data as Float32Array,
+      },
+      a.tensor,
+      baseline,
+      { channels, height, width },
+    );
+  }
+
   async dispose(): Promise<void> {
     const sessions = [...this.sessions.values(), ...(this.forwardSession ? [this.forwardSession] : [])];
     await Promise.all(sessions.map(async (s) => (await s).release()));
@@ -257,11 +326,11 @@ export class Engine {
     this.forwardSession = undefined;
   }
 
-  private stability(products: Float32Array): PairExplanation['stability'] {
+  private stability(products: Float32Array, bound: number): PairExplanation['stability'] {
     let minGap = Infinity;
     let nearBound = 0;
     for (const p of products) {
-      const gap = Math.abs(p - this.bound);
+      const gap = Math.abs(p - bound);
       minGap = Math.min(minGap, gap);
       if (gap <= NEAR_BOUND) nearBound++;
     }

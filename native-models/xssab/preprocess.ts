@@ -67,6 +67,11 @@ export function normalise(rgb: Uint8Array, pre: Preprocessing): Float32Array {
   return out;
 }
 
+/** The integrated-gradients baseline: a uniform mid-grey face (128 in every channel), normalised. */
+export function neutralFace(pre: Preprocessing): Float32Array {
+  return normalise(new Uint8Array(pre.size.width * pre.size.height * 3).fill(128), pre);
+}
+
 /** A deterministic face-sized input (smooth pattern + seeded noise) for benchmarks and tests. */
 export function syntheticFace(pre: Preprocessing, seed: number): FaceTensor {
   const { width, height } = pre.size;

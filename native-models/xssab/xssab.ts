@@ -37,7 +37,7 @@ function normalise(w: NodeWriter, { embedding, pairs }: HeadInputs) {
  * Seed ∂s/∂f for s = Σ_i m_i·u_i·v_i with v constant:
  *   ∂s/∂f = (I − u·uᵀ)(m⊙v) / ‖f‖ = (m⊙v − u·⟨u, m⊙v⟩) / ‖f‖.
  */
-function seedOf(w: NodeWriter, unit: string, norm: string, weightedPartner: string): string {
+export function seedOf(w: NodeWriter, unit: string, norm: string, weightedPartner: string): string {
   const projection = w.reduce('ReduceSum', w.op('Mul', [unit, weightedPartner]), [1], true);
   const tangent = w.op('Sub', [weightedPartner, w.op('Mul', [unit, projection])]);
   return w.op('Div', [tangent, norm]);

@@ -16,7 +16,9 @@ import {
   xssabParametersSchema,
   xssabResultSchema,
 } from '../../electron/common/api.js';
+import { FACE_REGIONS, defaultMapVariant, validationStatement } from '../../electron/common/explanations.js';
 import { resolveStoredPath } from '../../electron/node/store/data-folder.js';
+import { ModelRegistry } from '../../native-models/registry/registry.js';
 import { fixturePhotoBase64, HandlerHarness } from './handler-harness.js';
 
 const api = new HandlerHarness({ folderPrefix: 'xssab-comparison-', actor: 'comparison-tester' });
@@ -113,7 +115,27 @@ test('a genuine pair is analysed, stored with hashed artifacts, and decided by t
       }
       assert.ok(analysis.artifacts.some((x) => x.role === xssabArtifactRole(side, 'crop', 'png')));
     }
-    assert.equal(analysis.artifacts.filter((x) => x.role.endsWith('.npy')).length, 6);
+    // Six xSSAB maps and the integrated-gradients map of each side.
+    assert.equal(analysis.artifacts.filter((x) => x.role.endsWith('.npy')).length, 8);
+    for (const side of ['a', 'b'] as const) {
+      assert.ok(analysis.artifacts.some((x) => x.role === xssabArtifactRole(side, 'ig', 'png')));
+      const regions = result.regions![side];
+      assert.deepEqual(
+        regions.map((r) => r.region),
+        [...FACE_REGIONS],
+      );
+      const total = (key: 'support' | 'opposition') => regions.reduce((sum, r) => sum + r[key], 0);
+      assert.ok(Math.abs(total('support') - 1) < 1e-9 && Math.abs(total('opposition') - 1) < 1e-9);
+      assert.ok(regions.find((r) => r.region === 'mouth')!.pixels > 0);
+    }
+    // The model's validation record as it stood, shown with the maps.
+    const validation = new ModelRegistry({ dataDir: folder }).getModel(analysis.modelId).validation;
+    assert.deepEqual(result.explanations, {
+      validated: validation !== undefined,
+      defaultVariant: defaultMapVariant(validation),
+      statement: validationStatement(validation, defaultMapVariant(validation)),
+      recordDate: validation?.date ?? null,
+    });
 
     const detail = await call('cases.get', { id: created.id });
     assert.deepEqual(

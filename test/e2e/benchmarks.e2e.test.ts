@@ -37,8 +37,15 @@ test('an examiner runs a tiny benchmark and reads its curves, summary and sample
     await form().getByLabel('Model').fill(MODEL);
     await form().getByLabel('CorrRISE masks').fill('1');
     await form().getByLabel('Seed').fill('-4');
-    for (const method of ['xSSAB', 'Gradient', 'CorrRISE', 'Random map'])
-      await form().getByRole('checkbox', { name: method }).uncheck();
+    for (const method of [
+      'xSSAB',
+      'xSSAB by decision',
+      'Integrated gradients',
+      'Gradient',
+      'CorrRISE',
+      'Random map',
+    ])
+      await form().getByRole('checkbox', { name: method, exact: true }).uncheck();
     await form().getByRole('button', { name: 'Start run' }).click();
     await form().getByText('Must be at least 2').waitFor();
     await form().getByText('Must be at least 0').waitFor();
@@ -53,7 +60,7 @@ test('an examiner runs a tiny benchmark and reads its curves, summary and sample
     await form().getByLabel('Threshold').fill('0.2');
     await form().getByLabel('Pairs (limit)').fill('2');
     for (const method of ['xSSAB', 'Gradient', 'CorrRISE', 'Random map'])
-      await form().getByRole('checkbox', { name: method }).check();
+      await form().getByRole('checkbox', { name: method, exact: true }).check();
     await form().getByRole('button', { name: 'Start run' }).click();
     const row = runsTable().getByRole('row').filter({ hasText: '#1' });
     await row.getByText('Running').waitFor();
@@ -76,8 +83,8 @@ test('an examiner runs a tiny benchmark and reads its curves, summary and sample
       await figure.locator('svg path[data-series="random-replacement"]').waitFor({ state: 'attached' });
       assert.equal(
         await figure.locator('svg path[data-series]').count(),
-        5,
-        'four methods and random replacement',
+        6,
+        'four methods, random replacement and the oracle',
       );
       await figure.getByText('Pixels of patched A restored (%)').waitFor();
       await figure.getByText('Random replacement (dashed)').waitFor();
@@ -89,6 +96,8 @@ test('an examiner runs a tiny benchmark and reads its curves, summary and sample
       'Gradient',
       'CorrRISE',
       'Random map',
+      'Random replacement',
+      'Oracle (patch pixels first)',
     ]);
     await e2e.page
       .getByRole('img', { name: /^Image A \(alex_lacamoire_1\.jpg\) with the 27 pasted patches/ })

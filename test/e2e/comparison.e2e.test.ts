@@ -85,6 +85,26 @@ test('an examiner compares two photos, reads the xSSAB maps, and a second examin
     await pairPanel()
       .getByText(/dlib ResNet-34/)
       .waitFor();
+    // Beside the maps: the model's validation record, the integrated-gradients maps and the region tables.
+    const validity = pairPanel().getByRole('alert', { name: 'Explanation validity' });
+    assert.match(
+      (await validity.textContent()) ?? '',
+      /^Default map: xSSAB\. For this model the xSSAB map localises manipulated regions with AUROC 0\.\d\d \[.*sanity check passed\.$/,
+    );
+    for (const side of ['A', 'B']) {
+      await pairPanel()
+        .getByRole('img', { name: `Integrated-gradients map of ${side}` })
+        .waitFor();
+      const regions = pairPanel().getByRole('table', { name: `Regions of ${side}` });
+      assert.deepEqual((await regions.locator('tbody tr td:first-child').allTextContents()).slice(0, 6), [
+        'Right eye',
+        'Left eye',
+        'Right brow',
+        'Left brow',
+        'Nose',
+        'Mouth',
+      ]);
+    }
     await e2e.screenshot('analysis');
 
     await pairPanel().getByRole('button', { name: 'Negative (against a match)' }).click();

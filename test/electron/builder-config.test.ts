@@ -33,6 +33,7 @@ test('build/electron-builder.yml passes electron-builder’s own schema and unpa
     'native-models/models',
     'native-models/manifests',
     'native-models/registry/calibrations',
+    'native-models/registry/validations',
   ]) {
     assert.ok(
       config.files.includes(`${folder}/**`),

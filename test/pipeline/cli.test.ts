@@ -211,9 +211,18 @@ test('explain of two photographs with a registered model writes maps over the cr
   assert.equal(result.decision, 'match');
   assert.equal(result.calibration.n, 120);
   assert.equal(result.photos.a.faces, 1);
-  assert.equal(Object.keys(result.maps).length, 6);
+  // pos, neg, combined and the integrated-gradients map of each side
+  assert.equal(Object.keys(result.maps).length, 8);
+  assert.equal(result.integratedGradients.smoothing, 4);
+  assert.equal(result.regions.a.length, 11);
+  assert.match(
+    result.explanations.statement,
+    /^For this model the xSSAB map localises manipulated regions with AUROC/,
+  );
   for (const file of [
     'a.crop.png',
+    'a.ig.npy',
+    'b.ig.photo.png',
     'b.combined.npy',
     'b.combined.png',
     'b.combined.photo.png',
@@ -269,4 +278,34 @@ test('bench --pipeline times every stage of the photo path', async () => {
   for (const stage of ['decode', 'detect', 'align', 'preprocess', 'embed', 'explain'])
     assert.ok(report.pairMs[stage] > 0, stage);
   assert.ok(report.pairMs.total >= report.pairMs.detect + report.pairMs.explain);
+});
+
+test('models list says how far each model’s explanations are validated; models validate names what it lacks', async () => {
+  const list = await xssab('models', 'list', '--json');
+  assert.equal(list.code, 0, list.stderr);
+  const { models } = JSON.parse(list.stdout) as {
+    models: { id: string; explanations: { validated: boolean; defaultMap: string; statement: string } }[];
+  };
+  for (const id of ['dlib-resnet34', 'mobileface']) {
+    const { explanations } = models.find((m) => m.id === id)!;
+    assert.equal(explanations.validated, true, `${id} ships a validation record`);
+    assert.equal(explanations.defaultMap, 'combined');
+    assert.match(explanations.statement, /on 45 pairs \(held-out identities/);
+  }
+  const human = await xssab('models', 'list');
+  assert.match(human.stdout, /explanations/);
+  assert.match(human.stdout, /default map: combined/);
+
+  const missing = await xssab(
+    'models',
+    'validate',
+    '--model',
+    'mobileface',
+    '--root',
+    FACES,
+    '--out',
+    dataDir,
+  );
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /--pairs/);
 });

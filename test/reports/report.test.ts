@@ -141,6 +141,14 @@ test('a case report shows evidence, analysis and decisions, and is byte-identica
     assert.match(text, /B\. Verifier/);
     assert.match(text, /Agree with the examiner after an independent examination\./);
     assert.match(text, /not\s+evidence\s+of\s+identity\s+on\s+their\s+own/);
+    // The model's explanation validity, in the analysis and in the method section, and the region rows.
+    const flat = text.replace(/\s+/g, ' ');
+    assert.equal(
+      flat.match(/For this model the xSSAB map localises manipulated regions with AUROC \d\.\d\d/g)?.length,
+      2,
+    );
+    assert.match(flat, /Regions of A support \/ opposition: Right eye \d+ % \/ \d+ %/);
+    assert.match(flat, /dlib ResNet-34 face descriptor \(128-d\) \(dlib-resnet34\): For this model/);
     assert.match(text, new RegExp(`Page 1 of ${exported.pages}`));
     assert.match(text, new RegExp(`Page ${exported.pages} of ${exported.pages}`));
   });

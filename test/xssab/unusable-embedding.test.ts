@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { openBenchModel } from '../../native-models/benchmark/model.js';
+import { onnxFileSpec, openBenchModel } from '../../native-models/benchmark/model.js';
 import { makeModel, makeNode, makeTensor, makeValueInfo } from '../../native-models/onnx/graph-builder.js';
 import { writeModel } from '../../native-models/onnx/model-io.js';
 import { Embedder } from '../../native-models/pipeline/embedder.js';
@@ -115,7 +115,7 @@ describe('the explanation engine', () => {
 
 test('the benchmark model wrapper refuses the model when it opens (its warm-up pair is grey)', async () => {
   await rejectsNaming(
-    openBenchModel({ id: 'nan-on-bright', path: nanModel, preprocessing }, 0.3),
+    openBenchModel({ ...onnxFileSpec(nanModel), preprocessing, threshold: 0.3 }),
     /model nan-on-bright\.onnx gave a non-finite embedding for face A/,
   );
 });

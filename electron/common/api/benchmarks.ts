@@ -1,11 +1,10 @@
 /** Explanation validity benchmark (native-models/benchmark): runs, curves, summary, samples. */
 import { z } from 'zod';
+import { BENCHMARK_METHODS } from '../explanations.js';
 import { id, isoTimestamp, workstationPath } from './fields.js';
 
-/** Explanation methods the benchmark compares; `random` is a random map, the floor to beat. */
-export const BENCHMARK_METHODS = ['xssab', 'gradient', 'corrrise', 'random'] as const;
+export { BENCHMARK_METHODS, type BenchmarkMethod } from '../explanations.js';
 export const benchmarkMethodSchema = z.enum(BENCHMARK_METHODS);
-export type BenchmarkMethod = z.infer<typeof benchmarkMethodSchema>;
 
 export const BENCHMARK_RUN_STATUSES = ['running', 'finished', 'cancelled', 'failed'] as const;
 export const benchmarkRunStatusSchema = z.enum(BENCHMARK_RUN_STATUSES);
@@ -28,6 +27,91 @@ export const BENCHMARK_SAMPLE_IMAGES = [
   ...BENCHMARK_METHODS.map((method) => `map-${method}` as const),
 ] as const;
 export const benchmarkSampleImageSchema = z.enum(BENCHMARK_SAMPLE_IMAGES);
+
+/** A figure with its bootstrap 95 % interval (pairs resampled within genuine and impostor pairs). */
+export const intervalSchema = z.object({ value: z.number(), low: z.number(), high: z.number() });
+export type Interval = z.infer<typeof intervalSchema>;
+
+export const benchmarkMethodSummarySchema = z.object({
+  method: benchmarkMethodSchema,
+  /** What the method changes in the published one, when anything (EXPLANATION_METHODS). */
+  deviation: z.string().nullable(),
+  /** Areas under the best-worst FMR (impostor pairs) and FNMR (genuine pairs) curves; lower is better. */
+  aucFmr: intervalSchema.nullable(),
+  aucFnmr: intervalSchema.nullable(),
+  /** Mean over pairs of the AUROC of the map separating patch pixels from the rest; higher is better. */
+  localisationAuroc: intervalSchema.nullable(),
+  /** Best-worst interval entirely below random replacement's. */
+  beatsRandom: z.object({ fmr: z.boolean(), fnmr: z.boolean() }),
+  msPerImage: z.number().nullable(),
+});
+export type BenchmarkMethodSummary = z.infer<typeof benchmarkMethodSummarySchema>;
+
+const ratesSchema = z.object({ fmr: z.number().nullable(), fnmr: z.number().nullable() });
+
+/** summary.json of a finished run: the figures, their intervals and what they rest on. */
+export const benchmarkSummarySchema = z.object({
+  version: z.literal(1),
+  model: z.object({ id: z.string(), sha256: z.string(), alignment: z.string() }),
+  threshold: z.object({
+    value: z.number(),
+    /** 'eer': the equal-error threshold on the benchmark's own unpatched crops (the protocol's default). */
+    source: z.enum(['eer', 'given']),
+    eer: z.number().nullable(),
+  }),
+  seed: z.int(),
+  corrRiseMasks: z.int(),
+  integratedGradients: z.object({ steps: z.int(), smoothing: z.number() }),
+  bootstrap: z.object({ resamples: z.int(), confidence: z.number() }),
+  pairs: z.object({ genuine: z.int(), impostor: z.int(), skipped: z.int() }),
+  /** Error rates before the patches, after them, and how many pairs the patches turned wrong. */
+  unpatched: ratesSchema,
+  patched: ratesSchema,
+  flipped: z.object({ genuine: z.int(), impostor: z.int() }),
+  /** Random replacement and the oracle (patch pixels first): the floor and the ceiling. */
+  random: z.object({ aucFmr: intervalSchema.nullable(), aucFnmr: intervalSchema.nullable() }),
+  oracle: z.object({ aucFmr: intervalSchema.nullable(), aucFnmr: intervalSchema.nullable() }),
+  methods: z.array(benchmarkMethodSummarySchema),
+  /**
+   * The map variant to show first: of the signed maps an analysis shows, the one with the highest
+   * localisation AUROC among those that beat random replacement on both rates; null when none does.
+   */
+  defaultMethod: benchmarkMethodSchema.nullable(),
+  warnings: z.array(z.string()),
+});
+export type BenchmarkSummary = z.infer<typeof benchmarkSummarySchema>;
+
+const perVariant = z.partialRecord(benchmarkMethodSchema, z.number());
+
+/** The cascading model-randomisation check (Adebayo et al., 2018) of a model's maps. */
+export const sanityCheckSchema = z.object({
+  seed: z.int(),
+  pairs: z.int().positive(),
+  /** Weight layers (Conv, Gemm, MatMul) of the model. */
+  layers: z.int().positive(),
+  /** Per stage, more layers randomised from the top: the maps' mean rank correlation and SSIM with the original ones. */
+  stages: z.array(
+    z.object({ layers: z.int().positive(), deepest: z.string(), spearman: perVariant, ssim: perVariant }),
+  ),
+  /** Per map variant: the fully randomised model's maps no longer follow the original ones. */
+  passed: z.partialRecord(benchmarkMethodSchema, z.boolean()),
+});
+export type SanityCheck = z.infer<typeof sanityCheckSchema>;
+
+/**
+ * How valid a model's explanation maps are, stored with the model in the registry
+ * (`xssab models validate`): the benchmark summary on a labelled set and the sanity check.
+ */
+export const modelValidationSchema = z.strictObject({
+  modelId: z.string().min(1),
+  modelSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  date: z.iso.datetime(),
+  /** The labelled set, as given, and what it is. */
+  dataset: z.strictObject({ pairs: z.string(), labels: z.string().nullable(), description: z.string() }),
+  benchmark: benchmarkSummarySchema,
+  sanity: sanityCheckSchema,
+});
+export type ModelValidation = z.infer<typeof modelValidationSchema>;
 export type BenchmarkSampleImage = z.infer<typeof benchmarkSampleImageSchema>;
 
 /** What a run is started with; paths are on the workstation running the backend. */
@@ -48,7 +132,7 @@ export const benchmarkOptionsSchema = z.object({
   limit: z.int('must be a whole number').min(1, 'must be at least 1').max(1_000_000).optional(),
   /** Shipped recognition model id (see benchmarks.defaults) or the path of an .onnx file. */
   model: workstationPath,
-  /** Decision threshold on the cosine score; default the model's calibrated one. */
+  /** Decision threshold on the cosine score; default the equal-error threshold on the run's unpatched pairs. */
   threshold: z.number().min(-1, 'must be at least -1').max(1, 'must be at most 1').optional(),
   /** CorrRISE occlusion masks per pair (default 500). */
   masks: z.int('must be a whole number').min(2, 'must be at least 2').max(100_000).optional(),
@@ -101,6 +185,8 @@ export const benchmarkCurvesSchema = z.object({
     impostor: z.int().nonnegative(),
     skipped: z.array(z.object({ index: z.int(), a: z.string(), b: z.string(), reason: z.string() })),
   }),
+  /** The oracle: patch pixels restored first, the best any map could do. */
+  oracle: benchmarkCurveSchema,
   /** Per method: the best-worst curve and random replacement (the same random curve under each method). */
   methods: z.partialRecord(
     benchmarkMethodSchema,
@@ -139,7 +225,7 @@ export type BenchmarkSample = z.infer<typeof benchmarkSampleSchema>;
 export const benchmarkModelChoiceSchema = z.object({
   id: z.string(),
   name: z.string(),
-  /** The model's calibrated threshold; null when it declares none (give one to run it). */
+  /** The model's calibrated threshold (null when it declares none); runs default to their own equal-error threshold. */
   threshold: z.number().nullable(),
 });
 
@@ -170,8 +256,10 @@ export const benchmarkMethods = {
       run: benchmarkRunSchema,
       /** curves.json; null until the run has finished. */
       curves: benchmarkCurvesSchema.nullable(),
-      /** summary.csv; empty until the run has finished. */
+      /** Per method, from summary.json; empty until the run has finished. */
       summary: z.array(benchmarkSummaryRowSchema),
+      /** summary.json in full; null until the run has finished. */
+      validity: benchmarkSummarySchema.nullable(),
       samples: z.array(benchmarkSampleSchema),
     }),
   },

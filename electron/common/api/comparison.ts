@@ -1,5 +1,6 @@
 /** Comparison of a pair: the xSSAB analysis (parameters, result, artifacts) and the decisions on it. */
 import { z } from 'zod';
+import { FACE_REGIONS, MAP_VARIANTS } from '../explanations.js';
 import { actorParam, id, isoTimestamp, requiredText, sha256Hex } from './fields.js';
 
 /** Verbal scale of support, from the examiner's conclusion on a pair (ENFSI-style, 7 levels). */
@@ -81,12 +82,12 @@ export type MapKind = (typeof MAP_KINDS)[number];
 
 /**
  * Roles (= file names in `artifacts/<analysisId>/`) of an xSSAB analysis, for side a and b:
- * `a.crop.png` the aligned face, `a.pos.npy` the raw map (height × width float32), `a.pos.png` the
+ * `a.crop.png` the aligned face (`ig`: the smoothed integrated-gradients map), `a.pos.npy` the raw map (height × width float32), `a.pos.png` the
  * map over the crop, `a.pos.photo.png` the map over the whole photo; and `result.json`.
  */
 export const xssabArtifactRole = (
   side: 'a' | 'b',
-  map: MapKind | 'crop',
+  map: MapKind | 'ig' | 'crop',
   format: 'png' | 'npy' | 'photo.png',
 ) => `${side}.${map}.${format}`;
 
@@ -128,6 +129,28 @@ const analysedPhotoSchema = z.object({
   inputSha256: z.string(),
 });
 
+/** One facial region's share of a side's integrated-gradients support (+) and opposition (−). */
+export const regionShareSchema = z.object({
+  region: z.enum(FACE_REGIONS),
+  pixels: z.int().nonnegative(),
+  support: z.number().min(0).max(1),
+  opposition: z.number().min(0).max(1),
+  /** Sum of the attributions over the region, in score units. */
+  net: z.number(),
+});
+export type RegionShare = z.infer<typeof regionShareSchema>;
+
+/** The model's explanation validation as it stood when the analysis ran. */
+export const explanationValiditySchema = z.object({
+  validated: z.boolean(),
+  /** The map variant shown first: the validated one, else the published combined map. */
+  defaultVariant: z.enum(MAP_VARIANTS),
+  /** validationStatement() of the default variant, for the UI and the report. */
+  statement: z.string(),
+  recordDate: z.string().nullable(),
+});
+export type ExplanationValidity = z.infer<typeof explanationValiditySchema>;
+
 /** `result` of an analysis with method 'xssab'. */
 export const xssabResultSchema = z.object({
   decision: z.enum(['match', 'non-match']),
@@ -137,6 +160,9 @@ export const xssabResultSchema = z.object({
   warnings: z.array(z.string()),
   /** Milliseconds per stage (detector and engine loading, per-photo preparation, explanation). */
   timings: z.record(z.string(), z.unknown()),
+  /** Per side, the region summary of the integrated-gradients map (absent in analyses made before it existed). */
+  regions: z.object({ a: z.array(regionShareSchema), b: z.array(regionShareSchema) }).optional(),
+  explanations: explanationValiditySchema.optional(),
 });
 export type XssabResult = z.infer<typeof xssabResultSchema>;
 

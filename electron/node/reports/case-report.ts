@@ -8,6 +8,7 @@
  */
 import PDFDocument from 'pdfkit';
 import { formatLikelihoodRatio } from '../../common/likelihood-ratio.js';
+import { FACE_REGION_LABELS } from '../../common/explanations.js';
 import type {
   Analysis,
   AnalysisLikelihoodRatio,
@@ -17,6 +18,7 @@ import type {
   EvidenceItem,
   MapKind,
   Pair,
+  RegionShare,
   XssabParameters,
   XssabResult,
 } from '../../common/api.js';
@@ -227,6 +229,7 @@ class ReportWriter {
     for (const paragraph of METHOD_STATEMENT) this.paragraph(paragraph);
     if (bundle.pairs.some((p) => p.analyses.some((a) => a.likelihoodRatio)))
       for (const paragraph of LR_METHOD_STATEMENT) this.paragraph(paragraph);
+    for (const [model, statement] of validityByModel(bundle)) this.paragraph(`${model}: ${statement}`);
 
     this.heading('4  Integrity');
     this.paragraph(INTEGRITY_STATEMENT);
@@ -328,6 +331,10 @@ class ReportWriter {
       ['Input A SHA-256', analysis.inputASha256, 'mono'],
       ['Input B SHA-256', analysis.inputBSha256, 'mono'],
       ...result.warnings.map((warning): Row => ['Warning', warning]),
+      ['Explanation validity', result.explanations?.statement ?? NOT_VALIDATED],
+      ...(['a', 'b'] as const).flatMap((side): Row[] =>
+        result.regions ? [[`Regions of ${side.toUpperCase()}`, regionLine(result.regions[side])]] : [],
+      ),
     ];
     // The heading and the figures stay together on one page.
     this.ensure(30 + this.rowsHeight(rows));
@@ -507,6 +514,35 @@ function likelihoodRatioRows(lr: AnalysisLikelihoodRatio, calibration: Calibrati
 
 function percent(value: number): string {
   return `${(100 * value).toFixed(1)} %`;
+}
+
+const NOT_VALIDATED =
+  'Explanations not validated: the analysis was made before models carried a validation record.';
+
+/** Each model's validity statement, from its newest analysis in the report, in model order. */
+function validityByModel(bundle: CaseReportBundle): [string, string][] {
+  const byModel = new Map<string, string>();
+  const analyses = bundle.pairs
+    .flatMap((pair) => pair.analyses)
+    .sort((x, y) => x.analysis.id - y.analysis.id);
+  for (const { analysis, result } of analyses) {
+    byModel.set(
+      `${analysis.modelName} (${analysis.modelId})`,
+      result.explanations?.statement ?? NOT_VALIDATED,
+    );
+  }
+  return [...byModel].sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** "Mouth 31 % / 12 %, …": each region's share of support and opposition in the integrated-gradients map. */
+function regionLine(regions: RegionShare[]): string {
+  const shares = regions
+    .filter((r) => r.pixels > 0)
+    .map(
+      (r) =>
+        `${FACE_REGION_LABELS[r.region]} ${Math.round(100 * r.support)} % / ${Math.round(100 * r.opposition)} %`,
+    );
+  return `support / opposition: ${shares.join(', ')}`;
 }
 
 function formatTime(iso: string): string {

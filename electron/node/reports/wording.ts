@@ -34,6 +34,14 @@ export const METHOD_STATEMENT = [
     'it, and the combined map shows both on one scale. The split stability gives the smallest ' +
     'distance of a dimension to that bound, and how many dimensions lie within 1e-4 of it; a small ' +
     'gap means a slightly different image could move a dimension to the other side.',
+  'The integrated-gradients map (a deviation from the published method) attributes each part of ' +
+    'the score to the pixels along a straight path from a mid-grey face to the image, so that the ' +
+    'attributions add up to the change of the score; the region table gives each facial region ' +
+    '(laid out from the alignment landmarks) its share of what speaks for a match (support) and ' +
+    'against it (opposition). How well each model’s maps point at manipulated regions was measured ' +
+    'with the patch benchmark of Huber et al. on a labelled set, with 95 % bootstrap intervals, and ' +
+    'checked by randomising the model’s layers (Adebayo et al., 2018); the result for each model ' +
+    'used is stated below. A model without such a record is marked "explanations not validated".',
   'The maps explain how this model arrived at this score for these two images. They are not ' +
     'evidence of identity on their own: they do not show which facial features are characteristic ' +
     'of a person, they do not say whether the model is right, and a highlighted region is not a ' +

@@ -12,7 +12,11 @@ import type { RgbImage } from '../../../native-models/face/image.js';
 import { readDataset, selectPairs } from '../../../native-models/benchmark/dataset.js';
 import { openFaceAligner } from '../../../native-models/benchmark/faces.js';
 import { DEFAULT_CORRRISE_MASKS, cosine, createMethod } from '../../../native-models/benchmark/methods.js';
-import { openBenchModel, resolveModelSpec } from '../../../native-models/benchmark/model.js';
+import {
+  DEFAULT_IG_SETTINGS,
+  openBenchModel,
+  resolveModelSpec,
+} from '../../../native-models/benchmark/model.js';
 import { makePatchedPair, memoizeAligner } from '../../../native-models/benchmark/patched-pairs.js';
 import type { PatchBenchOptions, PatchBenchResult } from '../../../native-models/benchmark/run.js';
 import { DEFAULT_SEED } from '../../../native-models/benchmark/rng.js';
@@ -44,13 +48,19 @@ export async function writeSamples(
   const seed = options.seed ?? DEFAULT_SEED;
   const masks = options.masks ?? DEFAULT_CORRRISE_MASKS;
 
-  const model = await openBenchModel(resolveModelSpec(options.model), result.threshold);
-  const aligner = await openFaceAligner().catch(async (error: unknown) => {
+  const spec = typeof options.model === 'object' ? options.model : resolveModelSpec(options.model);
+  const model = await openBenchModel(spec, {
+    steps: options.igSteps ?? DEFAULT_IG_SETTINGS.steps,
+    smoothing: options.igSmoothing ?? DEFAULT_IG_SETTINGS.smoothing,
+  });
+  const aligner = await openFaceAligner(spec.alignment).catch(async (error: unknown) => {
     await model.close();
     throw error;
   });
   const align = memoizeAligner(aligner.align);
-  const methods = options.methods.map((name) => createMethod(name, model, seed, { masks }));
+  const methods = options.methods.map((name) =>
+    createMethod(name, model, seed, { threshold: result.threshold, corrRise: { masks } }),
+  );
   const samples: BenchmarkSample[] = [];
   try {
     for (const spec of chosen) {

@@ -3,7 +3,7 @@
  * native-models/benchmark/run.ts, also behind `xssab patch-bench`).
  *
  * - One run at a time, in a worker thread (benchmark-worker.ts); its outputs go to
- *   `<data>/benchmarks/<id>/`: curves.json, summary.csv, fmr/fnmr plots, pairs.jsonl (the resumable
+ *   `<data>/benchmarks/<id>/`: curves.json, summary.json, fmr/fnmr plots, pairs.jsonl (the resumable
  *   state) and samples/ (benchmark-samples.ts).
  * - The benchmark_runs table holds each run's options, status and progress; progress is published
  *   as job.progress events (jobId benchmarkJobId(id), kind BENCHMARK_JOB_KIND) and the end as
@@ -19,20 +19,21 @@ import type { Database } from 'better-sqlite3';
 import {
   BENCHMARK_JOB_KIND,
   benchmarkCurvesSchema,
+  benchmarkSummarySchema,
   benchmarkJobId,
   benchmarkSampleSchema,
   type ApiResult,
   type BenchmarkCurves,
-  type BenchmarkMethod,
   type BenchmarkOptions,
   type BenchmarkRun,
   type BenchmarkRunStatus,
   type BenchmarkSample,
   type BenchmarkSampleImage,
+  type BenchmarkSummary,
   type BenchmarkSummaryRow,
 } from '../../common/api.js';
 import { DatasetError, readDataset } from '../../../native-models/benchmark/dataset.js';
-import { SUMMARY_COLUMNS, type PatchBenchOptions } from '../../../native-models/benchmark/run.js';
+import { SUMMARY_FILE, type PatchBenchOptions } from '../../../native-models/benchmark/run.js';
 import { modelPaths, projectRoot, readShippedManifests } from '../../../native-models/manifests/load.js';
 import { SAMPLE_PAIRS, SAMPLES_DIR, SAMPLES_INDEX, samplePairDir } from './benchmark-samples.js';
 import type { BenchmarkJob, FromBenchmarkWorker, ToBenchmarkWorker } from './benchmark-worker.js';
@@ -110,10 +111,12 @@ export class BenchmarkService {
   get(runId: number): RunDetail {
     const run = this.toRun(this.row(runId));
     const finished = run.status === 'finished';
+    const validity = finished ? readValidity(run.outDir) : null;
     return {
       run,
       curves: finished ? readCurves(run.outDir) : null,
-      summary: finished ? readSummary(run.outDir) : [],
+      summary: validity ? summaryRows(validity) : [],
+      validity,
       samples: finished ? readSamples(run.outDir) : [],
     };
   }
@@ -350,7 +353,8 @@ const isFolder = (path: string) => existsSync(path) && statSync(path).isDirector
 
 /**
  * What a run needs before it starts, each failure naming its field: the dataset's files and
- * pairs list, the model, and a threshold. Paths come back absolute.
+ * pairs list and the model (without a threshold the run takes the equal-error one of its unpatched
+ * pairs). Paths come back absolute.
  */
 function checkOptions(options: BenchmarkOptions): BenchmarkOptions {
   const root = resolve(options.dataset.root);
@@ -371,7 +375,6 @@ function checkOptions(options: BenchmarkOptions): BenchmarkOptions {
 
   const byPath = /[\\/]|\.onnx$/i.test(options.model);
   let model = options.model;
-  let modelThreshold: number | null = null;
   if (byPath) {
     model = resolve(options.model);
     if (!isFile(model)) throw new InvalidInputError(`no model file ${model}`, 'model');
@@ -384,13 +387,6 @@ function checkOptions(options: BenchmarkOptions): BenchmarkOptions {
         'model',
       );
     }
-    modelThreshold = found.threshold;
-  }
-  if (options.threshold === undefined && modelThreshold === null) {
-    throw new InvalidInputError(
-      `model ${options.model} declares no calibrated threshold; give one`,
-      'threshold',
-    );
   }
   return { ...options, model, dataset: { root, pairsCsv, ...(labelsCsv ? { labelsCsv } : {}) } };
 }
@@ -416,24 +412,22 @@ function readCurves(out: string): BenchmarkCurves | null {
   return benchmarkCurvesSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
 }
 
-/** summary.csv as rows; an empty cell (no pairs of that kind) is null. */
-function readSummary(out: string): BenchmarkSummaryRow[] {
-  const path = join(out, 'summary.csv');
-  if (!existsSync(path)) return [];
-  const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
-  if (header !== SUMMARY_COLUMNS.join(','))
-    throw new Error(`${path} does not start with the summary header ${SUMMARY_COLUMNS.join(',')}`);
-  return lines.map((line) => {
-    const [method, fmrBestWorst, fmrRandom, fnmrBestWorst, fnmrRandom, auroc, ms] = line.split(',');
-    const number = (cell: string) => (cell === '' ? null : Number(cell));
-    return {
-      method: method as BenchmarkMethod,
-      aucFmr: { best_worst: number(fmrBestWorst), random: number(fmrRandom) },
-      aucFnmr: { best_worst: number(fnmrBestWorst), random: number(fnmrRandom) },
-      localisationAuroc: number(auroc),
-      msPerImage: number(ms),
-    };
-  });
+function readValidity(out: string): BenchmarkSummary | null {
+  const path = join(out, SUMMARY_FILE);
+  if (!existsSync(path)) return null;
+  return benchmarkSummarySchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+}
+
+/** One row per method: its best-worst areas beside random replacement's, without the intervals. */
+function summaryRows(summary: BenchmarkSummary): BenchmarkSummaryRow[] {
+  const value = (interval: { value: number } | null) => interval?.value ?? null;
+  return summary.methods.map((m) => ({
+    method: m.method,
+    aucFmr: { best_worst: value(m.aucFmr), random: value(summary.random.aucFmr) },
+    aucFnmr: { best_worst: value(m.aucFnmr), random: value(summary.random.aucFnmr) },
+    localisationAuroc: value(m.localisationAuroc),
+    msPerImage: m.msPerImage,
+  }));
 }
 
 function readSamples(out: string): BenchmarkSample[] {

@@ -326,6 +326,8 @@ export class ComparisonService {
       photos: { a: photo('a'), b: photo('b') },
       warnings: summary.warnings,
       timings: summary.timings,
+      regions: summary.regions,
+      explanations: summary.explanations,
     };
     let folder: string | null = null;
     try {

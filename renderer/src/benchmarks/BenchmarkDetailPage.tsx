@@ -19,6 +19,8 @@ import { methodLabels, progressText } from './labels.js';
 import { RunProgress } from './RunProgress.js';
 import { SamplePairs } from './SamplePairs.js';
 import { SummaryTable } from './SummaryTable.js';
+
+const rateText = (v: number | null) => (v === null ? '—' : v.toFixed(3));
 import { useBenchmarkEvents } from './useBenchmarkEvents.js';
 
 const runListHref = routeToHash({ section: 'benchmarks', itemId: null });
@@ -158,9 +160,31 @@ function Results({
         <Typography variant="body2" color="text.secondary" sx={{ px: 2, pt: 1.5 }}>
           AUC: area under the curve over 0–100 % restored, lower is better, and a method should beat random
           replacement. Localisation AUROC: how well the map separates patch pixels from the rest (0.5 is
-          chance).
+          chance). Intervals are bootstrap 95 % intervals over pairs.
         </Typography>
-        <SummaryTable rows={data.summary} />
+        {data.validity && (
+          <>
+            <Typography variant="body2" sx={{ px: 2, pt: 1 }}>
+              Threshold {data.validity.threshold.value.toFixed(4)} (
+              {data.validity.threshold.source === 'eer'
+                ? 'equal-error point of the unpatched pairs'
+                : 'given'}
+              ); unpatched FMR {rateText(data.validity.unpatched.fmr)}, FNMR{' '}
+              {rateText(data.validity.unpatched.fnmr)}; the patches turned {data.validity.flipped.impostor}{' '}
+              impostor and {data.validity.flipped.genuine} genuine pairs wrong. Default map:{' '}
+              {data.validity.defaultMethod
+                ? methodLabels[data.validity.defaultMethod]
+                : 'none validated (the published xSSAB map stays the default)'}
+              .
+            </Typography>
+            {data.validity.warnings.map((warning) => (
+              <Alert key={warning} severity="warning" sx={{ mx: 2, mt: 1 }}>
+                {warning}
+              </Alert>
+            ))}
+            <SummaryTable summary={data.validity} />
+          </>
+        )}
       </Section>
       <Section title="Sample patched pairs" count={data.samples.length}>
         {data.samples.length > 0 ? (
@@ -180,7 +204,10 @@ function RunSettings({ run }: { run: BenchmarkRun }) {
     ['Pairs list', dataset.pairsCsv],
     ['Identity labels', dataset.labelsCsv ?? 'from folder names'],
     ['Pairs (limit)', limit === undefined ? 'all' : String(limit)],
-    ['Threshold', threshold === undefined ? 'the model’s calibrated threshold' : String(threshold)],
+    [
+      'Threshold',
+      threshold === undefined ? 'the equal-error threshold on the run’s unpatched pairs' : String(threshold),
+    ],
     ['CorrRISE masks', masks === undefined ? 'default (500)' : String(masks)],
     ['Seed', seed === undefined ? 'default (1)' : String(seed)],
     ['Output folder', run.outDir],

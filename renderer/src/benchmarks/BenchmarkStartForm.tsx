@@ -132,11 +132,12 @@ export function BenchmarkStartForm({ defaults, busy, onStarted }: BenchmarkStart
         })}
         {textField('threshold', 'Threshold', {
           numeric: true,
-          placeholder:
-            selectedModel?.threshold != null
-              ? `calibrated: ${selectedModel.threshold.toFixed(4)}`
-              : undefined,
-          helperText: 'Cosine score; empty: the model’s calibrated threshold',
+          placeholder: 'equal-error threshold of the run',
+          helperText:
+            'Cosine score; empty: the equal-error threshold of the run’s unpatched pairs, as the protocol asks' +
+            (selectedModel?.threshold != null
+              ? ` (the model’s calibrated one is ${selectedModel.threshold.toFixed(4)})`
+              : ''),
         })}
         {textField('limit', 'Pairs (limit)', {
           numeric: true,

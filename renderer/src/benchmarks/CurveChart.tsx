@@ -6,13 +6,17 @@ import type { BenchmarkCurves, BenchmarkMethod } from '../../../electron/common/
 import { methodLabels } from './labels.js';
 
 const RANDOM_SERIES = 'random-replacement';
+const ORACLE_SERIES = 'oracle';
 
 interface CurveChartProps {
   curves: BenchmarkCurves;
   rate: 'fmr' | 'fnmr';
 }
 
-/** One error rate against the share of pixels restored: best-worst per method, random replacement dashed. */
+/**
+ * One error rate against the share of pixels restored: best-worst per method; random replacement
+ * (the floor) and the oracle that restores patch pixels first (the ceiling) dashed.
+ */
 export function CurveChart({ curves, rate }: CurveChartProps) {
   const theme = useTheme();
   const methods = Object.keys(curves.methods) as BenchmarkMethod[];
@@ -60,8 +64,20 @@ export function CurveChart({ curves, rate }: CurveChartProps) {
               color: theme.palette.text.secondary,
               valueFormatter: (v: number | null) => (v === null ? '—' : v.toFixed(3)),
             },
+            {
+              id: ORACLE_SERIES,
+              data: curves.oracle[rate],
+              label: 'Oracle: patch pixels first (dashed)',
+              showMark: false,
+              curve: 'linear' as const,
+              color: theme.palette.text.primary,
+              valueFormatter: (v: number | null) => (v === null ? '—' : v.toFixed(3)),
+            },
           ]}
-          sx={{ [`& .${lineClasses.line}[data-series="${RANDOM_SERIES}"]`]: { strokeDasharray: '6 4' } }}
+          sx={{
+            [`& .${lineClasses.line}[data-series="${RANDOM_SERIES}"], & .${lineClasses.line}[data-series="${ORACLE_SERIES}"]`]:
+              { strokeDasharray: '6 4' },
+          }}
         />
       ) : (
         <Typography variant="body2" color="text.secondary" sx={{ p: 2 }}>

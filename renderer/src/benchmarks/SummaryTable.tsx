@@ -1,26 +1,59 @@
-import type { BenchmarkSummaryRow } from '../../../electron/common/api.js';
+import type { BenchmarkSummary, Interval } from '../../../electron/common/api.js';
 import { RecordTable } from '../components/RecordTable.js';
 import { methodLabels } from './labels.js';
 
-const rate = (v: number | null) => (v === null ? '—' : v.toFixed(3));
+const interval = (v: Interval | null) =>
+  v === null ? '—' : `${v.value.toFixed(3)} [${v.low.toFixed(3)}, ${v.high.toFixed(3)}]`;
 
-/** summary.csv: areas under the curves (lower is better), localisation AUROC (higher is better), timing. */
-export function SummaryTable({ rows }: { rows: BenchmarkSummaryRow[] }) {
+interface Row {
+  key: string;
+  label: string;
+  aucFmr: Interval | null;
+  aucFnmr: Interval | null;
+  beatsRandom?: { fmr: boolean; fnmr: boolean };
+  localisationAuroc?: Interval | null;
+  msPerImage?: number | null;
+}
+
+/**
+ * summary.json: areas under the curves (lower is better) and localisation AUROC (higher is
+ * better) with 95 % bootstrap intervals; ✓ marks an area whose interval lies below random
+ * replacement's. Random replacement and the oracle close the table.
+ */
+export function SummaryTable({ summary }: { summary: BenchmarkSummary }) {
+  const rows: Row[] = [
+    ...summary.methods.map((m) => ({ key: m.method, label: methodLabels[m.method], ...m })),
+    { key: 'random-replacement', label: 'Random replacement', ...summary.random },
+    { key: 'oracle', label: 'Oracle (patch pixels first)', ...summary.oracle },
+  ];
+  const area = (value: Interval | null, beats: boolean | undefined) =>
+    `${interval(value)}${beats ? ' ✓' : ''}`;
   return (
     <RecordTable
       label="Benchmark summary"
       rows={rows}
-      rowKey={(row) => row.method}
+      rowKey={(row) => row.key}
       columns={[
-        { header: 'Method', cell: (row) => methodLabels[row.method], nowrap: true },
-        { header: 'FMR AUC best-worst', cell: (row) => rate(row.aucFmr.best_worst), align: 'right' },
-        { header: 'FMR AUC random', cell: (row) => rate(row.aucFmr.random), align: 'right' },
-        { header: 'FNMR AUC best-worst', cell: (row) => rate(row.aucFnmr.best_worst), align: 'right' },
-        { header: 'FNMR AUC random', cell: (row) => rate(row.aucFnmr.random), align: 'right' },
-        { header: 'Localisation AUROC', cell: (row) => rate(row.localisationAuroc), align: 'right' },
+        { header: 'Method', cell: (row) => row.label, nowrap: true },
+        {
+          header: 'FMR AUC best-worst [95 %]',
+          cell: (row) => area(row.aucFmr, row.beatsRandom?.fmr),
+          align: 'right',
+        },
+        {
+          header: 'FNMR AUC best-worst [95 %]',
+          cell: (row) => area(row.aucFnmr, row.beatsRandom?.fnmr),
+          align: 'right',
+        },
+        {
+          header: 'Localisation AUROC',
+          cell: (row) => (row.localisationAuroc === undefined ? '' : interval(row.localisationAuroc)),
+          align: 'right',
+        },
         {
           header: 'ms / image',
-          cell: (row) => (row.msPerImage === null ? '—' : row.msPerImage.toFixed(1)),
+          cell: (row) =>
+            row.msPerImage === undefined || row.msPerImage === null ? '' : row.msPerImage.toFixed(1),
           align: 'right',
         },
       ]}

@@ -26,7 +26,7 @@ export const emptyBenchmarkForm: BenchmarkFormValues = {
   root: '',
   pairsCsv: '',
   labelsCsv: '',
-  methods: ['xssab', 'gradient', 'corrrise', 'random'],
+  methods: ['xssab', 'xssab-decision', 'ig', 'gradient', 'corrrise', 'random'],
   limit: '20',
   model: '',
   threshold: '',

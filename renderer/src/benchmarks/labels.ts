@@ -1,18 +1,16 @@
 import type { BenchmarkMethod, BenchmarkRun, BenchmarkSampleImage } from '../../../electron/common/api.js';
+import { BENCHMARK_METHODS, EXPLANATION_METHODS } from '../../../electron/common/explanations.js';
 
-export const methodLabels: Record<BenchmarkMethod, string> = {
-  xssab: 'xSSAB',
-  gradient: 'Gradient',
-  corrrise: 'CorrRISE',
-  random: 'Random map',
-};
+export const methodLabels = Object.fromEntries(
+  BENCHMARK_METHODS.map((method) => [method, EXPLANATION_METHODS[method].label]),
+) as Record<BenchmarkMethod, string>;
 
-export const methodDescriptions: Record<BenchmarkMethod, string> = {
-  xssab: 'the combined xSSAB map',
-  gradient: 'the plain gradient magnitude',
-  corrrise: 'a black-box occlusion map',
-  random: 'a random map: the floor to beat',
-};
+export const methodDescriptions = Object.fromEntries(
+  BENCHMARK_METHODS.map((method) => {
+    const { description, deviation } = EXPLANATION_METHODS[method];
+    return [method, deviation ? `${description} (${deviation})` : description];
+  }),
+) as Record<BenchmarkMethod, string>;
 
 /** Alternative text of each image of a sample pair. */
 export function sampleImageAlt(image: BenchmarkSampleImage, pair: { a: string; b: string }): string {
@@ -34,16 +32,13 @@ export function sampleImageAlt(image: BenchmarkSampleImage, pair: { a: string; b
   }
 }
 
-export const sampleImageCaptions: Record<BenchmarkSampleImage, string> = {
+export const sampleImageCaptions = {
   original: 'A, original',
   patched: 'A, patched',
   partner: 'B',
   mask: 'Patch mask',
-  'map-xssab': methodLabels.xssab,
-  'map-gradient': methodLabels.gradient,
-  'map-corrrise': methodLabels.corrrise,
-  'map-random': methodLabels.random,
-};
+  ...Object.fromEntries(BENCHMARK_METHODS.map((method) => [`map-${method}`, methodLabels[method]])),
+} as Record<BenchmarkSampleImage, string>;
 
 /** "12 of 40 pairs", or the stage while the pair count is unknown. */
 export function progressText(progress: BenchmarkRun['progress']): string {

@@ -17,6 +17,7 @@ import {
 import { HashText } from '../components/HashText.js';
 import { AnalysisLikelihoodRatio } from './AnalysisLikelihoodRatio.js';
 import { ArtifactImage } from './ArtifactImage.js';
+import { ExplanationPanel } from './ExplanationPanel.js';
 import { formatScore } from './labels.js';
 
 const mapLabels: Record<MapKind, string> = {
@@ -143,6 +144,7 @@ export function AnalysisView({ analysis, names }: AnalysisViewProps) {
           </Box>
         ))}
       </Box>
+      {result.success && <ExplanationPanel analysis={analysis} result={result.data} names={names} />}
     </Box>
   );
 }

@@ -5,6 +5,11 @@
 import { parseArgs } from 'node:util';
 import { ModelRegistry, type ModelEntry } from '../../../../native-models/registry/registry.js';
 import type { Threshold } from '../../../../native-models/manifests/schema.js';
+import {
+  defaultMapVariant,
+  validationStatement,
+  type BenchmarkMethod,
+} from '../../../common/explanations.js';
 import { CliUsageError, type CliCommand } from '../command.js';
 import {
   channelOption,
@@ -48,6 +53,11 @@ function listJson(entry: ModelEntry) {
       impostor: calibration.impostor,
     },
     licence: manifest.licence,
+    explanations: {
+      validated: entry.validation !== undefined,
+      defaultMap: defaultMapVariant(entry.validation),
+      statement: validationStatement(entry.validation, defaultMapVariant(entry.validation)),
+    },
     ...('provenance' in manifest && { provenance: manifest.provenance }),
   };
 }
@@ -91,11 +101,21 @@ const listCommand: CliCommand = {
             : '—',
           m.status,
           m.manifest.onnx.sha256.slice(0, 12),
+          m.validation ? `default map: ${defaultMapVariant(m.validation)}` : 'not validated',
         ];
       });
       return [
         table([
-          ['  id', 'origin', 'input → embedding', 'threshold', 'calibration', 'file', 'sha256'],
+          [
+            '  id',
+            'origin',
+            'input → embedding',
+            'threshold',
+            'calibration',
+            'file',
+            'sha256',
+            'explanations',
+          ],
           ...rows,
         ]),
         '',
@@ -207,4 +227,79 @@ const calibrateCommand: CliCommand = {
   },
 };
 
-export const modelsCommands: CliCommand[] = [listCommand, importCommand, calibrateCommand];
+const validateCommand: CliCommand = {
+  path: ['models', 'validate'],
+  summary:
+    "Validate a model's explanation maps (patch benchmark and sanity check) on labelled pairs and record it with the model",
+  usage:
+    'xssab models validate --model ID --root DIR --pairs PAIRS.csv [--labels labels.csv] --description TEXT --out DIR ' +
+    '[--stages 6] [--seed S] [--json]',
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        model: { type: 'string' },
+        root: { type: 'string' },
+        pairs: { type: 'string' },
+        labels: { type: 'string' },
+        description: { type: 'string' },
+        out: { type: 'string' },
+        stages: { type: 'string' },
+        seed: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+      strict: true,
+    });
+    requireOptions(values, ['model', 'root', 'pairs', 'description', 'out']);
+    const { validateModel } = await import('../../../../native-models/benchmark/validate.js');
+    const { DatasetError } = await import('../../../../native-models/benchmark/dataset.js');
+    const { PatchBenchError } = await import('../../../../native-models/benchmark/run.js');
+    const { summaryTable } = await import('./patch-bench.js');
+    const registry = new ModelRegistry({ dataDir: io.dataDir });
+    let record;
+    try {
+      record = await validateModel(registry, {
+        modelId: values.model,
+        root: values.root,
+        pairs: values.pairs,
+        labels: values.labels,
+        description: values.description,
+        out: values.out,
+        stages: values.stages === undefined ? undefined : positiveIntOption('stages', values.stages),
+        seed: values.seed === undefined ? undefined : positiveIntOption('seed', values.seed),
+        onProgress: (stage, done, total) => io.err(`${stage}: ${done}/${total}`),
+      });
+    } catch (error) {
+      if (error instanceof DatasetError || error instanceof PatchBenchError)
+        throw new CliUsageError(error.message);
+      throw error;
+    }
+    if (!record)
+      throw new CliUsageError('stopped before the benchmark finished; run the same command again to resume');
+    const validated = record;
+    printResult(io, values.json, validated, () => {
+      const variant = defaultMapVariant(validated);
+      const sanityRows = validated.sanity.stages.map(
+        (stage) =>
+          `  ${String(stage.layers).padStart(3)} of ${validated.sanity.layers} layers (down to ${stage.deepest}): ` +
+          Object.entries(stage.spearman)
+            .map(
+              ([method, rho]) =>
+                `${method} ρ ${rho.toFixed(3)} SSIM ${(stage.ssim[method as BenchmarkMethod] ?? 0).toFixed(3)}`,
+            )
+            .join(', '),
+      );
+      return [
+        `${validated.modelId} on ${validated.dataset.pairs} (${validated.dataset.description})`,
+        ...summaryTable(validated.benchmark),
+        'sanity check (cascading randomisation from the top):',
+        ...sanityRows,
+        `default map: ${variant}. ${validationStatement(validated, variant)}`,
+        `recorded with ${validated.modelId}`,
+      ].join('\n');
+    });
+    return 0;
+  },
+};
+
+export const modelsCommands: CliCommand[] = [listCommand, importCommand, calibrateCommand, validateCommand];
