@@ -1,7 +1,13 @@
 import type { Database } from 'better-sqlite3';
 import type { AuditEvent, AuditVerification } from '../../common/api.js';
 import { canonicalJson, findChainBreak, GENESIS_HASH, hashAuditEvent } from '../store/audit-chain.js';
-import { toAuditEvent, type AuditEventRow } from './rows.js';
+import {
+  chainHead,
+  countAuditEventsOfCase,
+  insertAuditEvent,
+  listAllAuditEvents,
+  listAuditEventsOfCase,
+} from '../store/audit-events.js';
 
 export interface AuditEntry {
   actor: string;
@@ -25,8 +31,7 @@ export class AuditService {
     if (!this.db.inTransaction) {
       throw new Error('AuditService.append must run inside the transaction of the change it records');
     }
-    const last = this.db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as
-      { seq: number; hash: string } | undefined;
+    const last = chainHead(this.db);
     const content = {
       seq: (last?.seq ?? 0) + 1,
       at: new Date().toISOString(),
@@ -39,20 +44,13 @@ export class AuditService {
     };
     const prevHash = last?.hash ?? GENESIS_HASH;
     const hash = hashAuditEvent(prevHash, content);
-    this.db
-      .prepare(
-        `INSERT INTO audit_events (seq, at, actor, action, entity_type, entity_id, case_id, details_json, prev_hash, hash)
-         VALUES (@seq, @at, @actor, @action, @entityType, @entityId, @caseId, @detailsJson, @prevHash, @hash)`,
-      )
-      .run({ ...content, detailsJson: canonicalJson(content.details), prevHash, hash });
-    return { ...content, prevHash, hash };
+    const event = { ...content, prevHash, hash };
+    insertAuditEvent(this.db, event);
+    return event;
   }
 
   listForCase(caseId: number): AuditEvent[] {
-    const rows = this.db
-      .prepare('SELECT * FROM audit_events WHERE case_id = ? ORDER BY seq')
-      .all(caseId) as AuditEventRow[];
-    return rows.map(toAuditEvent);
+    return listAuditEventsOfCase(this.db, caseId);
   }
 
   /**
@@ -60,9 +58,7 @@ export class AuditService {
    * with caseId, also counts that case's events.
    */
   verify(caseId?: number): AuditVerification {
-    const events = (this.db.prepare('SELECT * FROM audit_events ORDER BY seq').all() as AuditEventRow[]).map(
-      toAuditEvent,
-    );
+    const events = listAllAuditEvents(this.db);
     const firstBroken = findChainBreak(events);
     const headHash = events.at(-1)?.hash ?? '';
     const verification: AuditVerification = {
@@ -72,10 +68,7 @@ export class AuditService {
       firstBroken,
     };
     if (caseId !== undefined) {
-      verification.caseEvents = this.db
-        .prepare('SELECT count(*) FROM audit_events WHERE case_id = ?')
-        .pluck()
-        .get(caseId) as number;
+      verification.caseEvents = countAuditEventsOfCase(this.db, caseId);
     }
     return verification;
   }

@@ -23,7 +23,10 @@ import {
   type XssabParameters,
   type XssabResult,
 } from '../../common/api.js';
+import { findAnalysis, insertAnalysis, insertAnalysisArtifact } from '../store/analyses.js';
 import { resolveStoredPath } from '../store/data-folder.js';
+import { findDecision, insertDecision, listDecisionsOfPair } from '../store/decisions.js';
+import { findPair, findPairOf, insertPair } from '../store/pairs.js';
 import type { AuditService } from './audit-service.js';
 import type { CaseService } from './case-service.js';
 import { READ_ONLY, readVerified, sha256Of } from './content-files.js';
@@ -31,16 +34,6 @@ import type { AnalysisJob, FromAnalysisWorker, PhotoExplanationSummary } from '.
 import { ConflictError, IntegrityError, InvalidInputError, NotFoundError } from './errors.js';
 import type { EventHub } from './event-hub.js';
 import type { EvidenceService } from './evidence-service.js';
-import {
-  toAnalysis,
-  toAnalysisArtifact,
-  toDecision,
-  toPair,
-  type AnalysisArtifactRow,
-  type AnalysisRow,
-  type DecisionRow,
-  type PairRow,
-} from './rows.js';
 import { startWorkerJob } from './worker-job.js';
 
 export const ARTIFACTS_DIR = 'artifacts';
@@ -91,24 +84,20 @@ export class ComparisonService {
     const b = this.evidenceOfCase(caseId, evidenceBId, 'evidenceBId');
     return this.db
       .transaction(() => {
-        const existing = this.db
-          .prepare(
-            `SELECT id FROM pairs WHERE case_id = ?
-               AND ((evidence_a_id = ? AND evidence_b_id = ?) OR (evidence_a_id = ? AND evidence_b_id = ?))`,
-          )
-          .pluck()
-          .get(caseId, a.id, b.id, b.id, a.id) as number | undefined;
+        const existing = findPairOf(this.db, caseId, a.id, b.id);
         if (existing !== undefined) {
           throw new ConflictError(
             `${a.originalName} and ${b.originalName} already form pair ${existing} of this case`,
           );
         }
-        const { lastInsertRowid } = this.db
-          .prepare(
-            'INSERT INTO pairs (case_id, evidence_a_id, evidence_b_id, created_at) VALUES (?, ?, ?, ?)',
-          )
-          .run(caseId, a.id, b.id, new Date().toISOString());
-        const pair = this.pair(Number(lastInsertRowid));
+        const pair = this.pair(
+          insertPair(this.db, {
+            caseId,
+            evidenceAId: a.id,
+            evidenceBId: b.id,
+            createdAt: new Date().toISOString(),
+          }),
+        );
         this.audit.append({
           actor,
           action: 'pair.create',
@@ -126,9 +115,9 @@ export class ComparisonService {
   }
 
   pair(id: number): Pair {
-    const row = this.db.prepare('SELECT * FROM pairs WHERE id = ?').get(id) as PairRow | undefined;
-    if (!row) throw new NotFoundError(`pair ${id} does not exist`);
-    return toPair(row);
+    const found = findPair(this.db, id);
+    if (!found) throw new NotFoundError(`pair ${id} does not exist`);
+    return found;
   }
 
   /**
@@ -180,13 +169,9 @@ export class ComparisonService {
   }
 
   analysis(analysisId: number): Analysis {
-    const row = this.db.prepare('SELECT * FROM analyses WHERE id = ?').get(analysisId) as
-      AnalysisRow | undefined;
-    if (!row) throw new NotFoundError(`analysis ${analysisId} does not exist`);
-    const artifacts = this.db
-      .prepare('SELECT * FROM analysis_artifacts WHERE analysis_id = ? ORDER BY id')
-      .all(analysisId) as AnalysisArtifactRow[];
-    return toAnalysis(row, artifacts.map(toAnalysisArtifact));
+    const found = findAnalysis(this.db, analysisId);
+    if (!found) throw new NotFoundError(`analysis ${analysisId} does not exist`);
+    return found;
   }
 
   /** A PNG artifact's bytes, after checking they still hash to the recorded SHA-256. */
@@ -212,23 +197,18 @@ export class ComparisonService {
           );
         }
         if (input.role === 'verifier') this.assertVerifiable(pair.id, input.examiner);
-        const { lastInsertRowid } = this.db
-          .prepare(
-            `INSERT INTO decisions (pair_id, analysis_id, examiner, role, conclusion, rationale, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            pair.id,
-            input.analysisId ?? null,
-            input.examiner,
-            input.role,
-            input.conclusion,
-            input.rationale,
-            new Date().toISOString(),
-          );
-        const decision = toDecision(
-          this.db.prepare('SELECT * FROM decisions WHERE id = ?').get(lastInsertRowid) as DecisionRow,
-        );
+        const decision = findDecision(
+          this.db,
+          insertDecision(this.db, {
+            pairId: pair.id,
+            analysisId: input.analysisId ?? null,
+            examiner: input.examiner,
+            role: input.role,
+            conclusion: input.conclusion,
+            rationale: input.rationale,
+            createdAt: new Date().toISOString(),
+          }),
+        )!;
         this.audit.append({
           actor: input.examiner,
           action: 'decision.record',
@@ -250,10 +230,9 @@ export class ComparisonService {
 
   /** Four eyes: an examiner decision exists, and the verifier is none of its examiners. */
   private assertVerifiable(pairId: number, verifier: string): void {
-    const examiners = this.db
-      .prepare("SELECT examiner FROM decisions WHERE pair_id = ? AND role = 'examiner'")
-      .pluck()
-      .all(pairId) as string[];
+    const examiners = listDecisionsOfPair(this.db, pairId)
+      .filter((decision) => decision.role === 'examiner')
+      .map((decision) => decision.examiner);
     if (examiners.length === 0) {
       throw new ConflictError(
         `pair ${pairId} has no examiner decision yet; the examiner records one before it can be verified`,
@@ -315,41 +294,37 @@ export class ComparisonService {
     try {
       return this.db
         .transaction(() => {
-          const { lastInsertRowid } = this.db
-            .prepare(
-              `INSERT INTO analyses (pair_id, method, model_id, model_name, model_sha256, input_a_sha256,
-                 input_b_sha256, parameters_json, provider, score, threshold, result_json, created_at)
-               VALUES (?, 'xssab', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            )
-            .run(
-              pair.id,
-              summary.model.id,
-              summary.model.name,
-              summary.model.sha256,
-              evidence.a.sha256,
-              evidence.b.sha256,
-              JSON.stringify(parameters),
-              summary.provider,
-              summary.score,
-              summary.threshold,
-              JSON.stringify(result),
-              new Date().toISOString(),
-            );
-          const analysisId = Number(lastInsertRowid);
+          const analysisId = insertAnalysis(this.db, {
+            pairId: pair.id,
+            method: 'xssab',
+            modelId: summary.model.id,
+            modelName: summary.model.name,
+            modelSha256: summary.model.sha256,
+            inputASha256: evidence.a.sha256,
+            inputBSha256: evidence.b.sha256,
+            parameters,
+            provider: summary.provider,
+            score: summary.score,
+            threshold: summary.threshold,
+            result,
+            createdAt: new Date().toISOString(),
+          });
           const relativeFolder = `${ARTIFACTS_DIR}/${analysisId}`;
           folder = resolveStoredPath(this.dataDir, relativeFolder);
           renameSync(staging, folder);
-          const insertArtifact = this.db.prepare(
-            `INSERT INTO analysis_artifacts (analysis_id, role, stored_path, sha256, media_type)
-             VALUES (?, ?, ?, ?, ?)`,
-          );
           const artifacts: string[] = [];
           for (const file of readdirSync(folder).sort()) {
             chmodSync(join(folder, file), READ_ONLY);
             const sha256 = sha256Of(readFileSync(join(folder, file)));
             const mediaType = MEDIA_TYPES[file.slice(file.lastIndexOf('.') + 1)];
             if (!mediaType) throw new Error(`the analysis wrote an unexpected file ${file}`);
-            insertArtifact.run(analysisId, file, `${relativeFolder}/${file}`, sha256, mediaType);
+            insertAnalysisArtifact(this.db, {
+              analysisId,
+              role: file,
+              storedPath: `${relativeFolder}/${file}`,
+              sha256,
+              mediaType,
+            });
             artifacts.push(`${file} ${sha256}`);
           }
           this.audit.append({

@@ -2,12 +2,12 @@ import type { Database } from 'better-sqlite3';
 import sharp from 'sharp';
 import { MAX_EVIDENCE_BYTES, type EvidenceItem } from '../../common/api.js';
 import { evidenceRelativePath, resolveStoredPath } from '../store/data-folder.js';
+import { findEvidence, findEvidenceInCase, insertEvidence, listEvidenceOfCase } from '../store/evidence.js';
 import type { AuditService } from './audit-service.js';
 import type { CaseService } from './case-service.js';
 import { readVerified, sha256Of, writeOnce } from './content-files.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
 import { sniffImageType } from './image-type.js';
-import { toEvidenceItem, type EvidenceRow } from './rows.js';
 
 export interface EvidenceFile {
   caseId: number;
@@ -70,25 +70,20 @@ export class EvidenceService {
 
     return this.db
       .transaction(() => {
-        const { lastInsertRowid } = this.db
-          .prepare(
-            `INSERT INTO evidence_items
-               (case_id, original_name, stored_path, sha256, byte_size, media_type, width, height, imported_at, imported_by)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            file.caseId,
-            file.fileName,
+        const item = this.get(
+          insertEvidence(this.db, {
+            caseId: file.caseId,
+            originalName: file.fileName,
             storedPath,
             sha256,
-            file.bytes.length,
+            byteSize: file.bytes.length,
             mediaType,
             width,
             height,
-            new Date().toISOString(),
-            actor,
-          );
-        const item = this.get(Number(lastInsertRowid));
+            importedAt: new Date().toISOString(),
+            importedBy: actor,
+          }),
+        );
         const { id, caseId } = item;
         this.audit.append({
           actor,
@@ -113,17 +108,13 @@ export class EvidenceService {
 
   list(caseId: number): EvidenceItem[] {
     this.cases.get(caseId);
-    const rows = this.db
-      .prepare('SELECT * FROM evidence_items WHERE case_id = ? ORDER BY id')
-      .all(caseId) as EvidenceRow[];
-    return rows.map(toEvidenceItem);
+    return listEvidenceOfCase(this.db, caseId);
   }
 
   get(id: number): EvidenceItem {
-    const row = this.db.prepare('SELECT * FROM evidence_items WHERE id = ?').get(id) as
-      EvidenceRow | undefined;
-    if (!row) throw new NotFoundError(`evidence ${id} does not exist`);
-    return toEvidenceItem(row);
+    const item = findEvidence(this.db, id);
+    if (!item) throw new NotFoundError(`evidence ${id} does not exist`);
+    return item;
   }
 
   /** The stored file's bytes, after checking they still hash to the recorded SHA-256. */
@@ -134,9 +125,6 @@ export class EvidenceService {
   }
 
   private findInCase(caseId: number, sha256: string): EvidenceItem | null {
-    const row = this.db
-      .prepare('SELECT * FROM evidence_items WHERE case_id = ? AND sha256 = ?')
-      .get(caseId, sha256) as EvidenceRow | undefined;
-    return row ? toEvidenceItem(row) : null;
+    return findEvidenceInCase(this.db, caseId, sha256);
   }
 }

@@ -24,14 +24,15 @@ import {
   type ReportPair,
 } from '../reports/case-report.js';
 import { canonicalJson } from '../store/audit-chain.js';
+import { latestCaseEvent } from '../store/audit-events.js';
 import { resolveStoredPath } from '../store/data-folder.js';
+import { findReport, insertReport } from '../store/reports.js';
 import type { AuditService } from './audit-service.js';
 import type { CaseService } from './case-service.js';
 import type { ComparisonService } from './comparison-service.js';
 import { readVerified, sha256Of, writeOnce } from './content-files.js';
 import { ConflictError, IntegrityError, NotFoundError } from './errors.js';
 import type { EvidenceService } from './evidence-service.js';
-import { toReport, type ReportRow } from './rows.js';
 
 export const REPORTS_DIR = 'reports';
 export const REPORT_EXPORT_ACTION = 'report.export';
@@ -74,12 +75,15 @@ export class ReportService {
               `case ${bundle.case.caseNumber} changed while its report was being made; export it again`,
             );
           }
-          const { lastInsertRowid } = this.db
-            .prepare(
-              'INSERT INTO reports (case_id, stored_path, sha256, created_by, created_at) VALUES (?, ?, ?, ?, ?)',
-            )
-            .run(caseId, storedPath, sha256, actor, new Date().toISOString());
-          const report = this.get(Number(lastInsertRowid));
+          const report = this.get(
+            insertReport(this.db, {
+              caseId,
+              storedPath,
+              sha256,
+              createdBy: actor,
+              createdAt: new Date().toISOString(),
+            }),
+          );
           this.audit.append({
             actor,
             action: REPORT_EXPORT_ACTION,
@@ -107,9 +111,9 @@ export class ReportService {
   }
 
   get(reportId: number): Report {
-    const row = this.db.prepare('SELECT * FROM reports WHERE id = ?').get(reportId) as ReportRow | undefined;
-    if (!row) throw new NotFoundError(`report ${reportId} does not exist`);
-    return toReport(row);
+    const report = findReport(this.db, reportId);
+    if (!report) throw new NotFoundError(`report ${reportId} does not exist`);
+    return report;
   }
 
   /** The stored PDF, after checking it still hashes to the recorded SHA-256. */
@@ -191,11 +195,7 @@ export class ReportService {
 
   /** The newest event of the case other than report exports: what a report of it covers. */
   private anchorEvent(caseId: number): { seq: number; at: string; hash: string } {
-    const anchor = this.db
-      .prepare(
-        'SELECT seq, at, hash FROM audit_events WHERE case_id = ? AND action <> ? ORDER BY seq DESC LIMIT 1',
-      )
-      .get(caseId, REPORT_EXPORT_ACTION) as { seq: number; at: string; hash: string } | undefined;
+    const anchor = latestCaseEvent(this.db, caseId, REPORT_EXPORT_ACTION);
     if (!anchor)
       throw new IntegrityError(`case ${caseId} has no audit events: its creation was not recorded`);
     return anchor;
