@@ -35,13 +35,21 @@ test('every mutation leaves a linked event and the chain verifies', () => {
         ['case.update', 'alice'],
       ],
     );
-    assert.deepEqual(events[1].details, {
+    const { rows, ...details } = events[1].details;
+    assert.deepEqual(details, {
       changes: { notes: { from: '', to: 'look at ears' }, status: { from: 'open', to: 'in_review' } },
     });
+    assert.deepEqual(
+      (rows as { table: string; id: number; sha256: string }[]).map(({ table, id }) => [table, id]),
+      [['cases', first.id]],
+      'the update event binds the case row as changed',
+    );
     const verification = workspace.audit.verify(first.id);
     assert.equal(verification.ok, true);
     assert.equal(verification.checkedEvents, 4);
     assert.equal(verification.caseEvents, 2);
+    assert.equal(verification.rowsChecked, 2);
+    assert.deepEqual(verification.problems, []);
     assert.equal(verification.firstBroken, null);
     assert.match(verification.headHash, /^[0-9a-f]{64}$/);
   } finally {

@@ -62,6 +62,8 @@ export interface CaseReportBundle {
   pairs: ReportPair[];
   /** The newest event of the case the report covers (the chain was verified intact up to it). */
   anchor: { seq: number; at: string; hash: string };
+  /** The anchor (chain length and head hash) signed by the workstation key, as its checkpoints are. */
+  signedAnchor: { keyFingerprint: string; signature: string };
 }
 
 export interface CaseReportPdf {
@@ -223,9 +225,14 @@ class ReportWriter {
     this.heading('4  Integrity');
     this.paragraph(INTEGRITY_STATEMENT);
     this.rows([
-      ['Audit trail', 'hash chain verified intact when the report was generated'],
+      [
+        'Audit trail',
+        'hash chain, its signed checkpoint and every stored row of the case verified when the report was generated',
+      ],
       ['Covered up to', `event #${bundle.anchor.seq}, ${formatTime(bundle.anchor.at)}`],
       ['Hash of that event', bundle.anchor.hash, 'mono'],
+      ['Workstation key', bundle.signedAnchor.keyFingerprint, 'mono'],
+      ['Signed checkpoint', bundle.signedAnchor.signature, 'mono'],
     ]);
   }
 

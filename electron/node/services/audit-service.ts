@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { AuditEvent, AuditVerification } from '../../common/api.js';
+import type { AuditEvent, AuditVerification, IntegrityProblem } from '../../common/api.js';
 import { canonicalJson, findChainBreak, GENESIS_HASH, hashAuditEvent } from '../store/audit-chain.js';
 import {
   chainHead,
@@ -8,6 +8,16 @@ import {
   listAllAuditEvents,
   listAuditEventsOfCase,
 } from '../store/audit-events.js';
+import {
+  checkpointSignatureValid,
+  readCheckpoint,
+  signCheckpoint,
+  writeCheckpoint,
+  type ChainHead,
+  type SignedCheckpoint,
+  type WorkstationKey,
+} from '../store/checkpoint.js';
+import { bindRow, hashAllBoundRows, isBoundRow, type BoundRow, type RowRef } from '../store/row-binding.js';
 
 export interface AuditEntry {
   actor: string;
@@ -17,21 +27,61 @@ export interface AuditEntry {
   entityId: number | null;
   caseId: number | null;
   details?: Record<string, unknown>;
+  /** The rows this change created or changed; the event records the hash of each as it is now. */
+  rows?: RowRef[];
 }
 
-/** The append-only, hash-chained audit log. */
+/** The append-only, hash-chained audit log, its signed checkpoint and its binding to the rows. */
 export class AuditService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly dataDir: string,
+    private readonly workstationKey: WorkstationKey,
+  ) {}
 
   /**
-   * Appends one event. Call it inside the transaction of the change it records, so that the change
-   * and its event are written together or not at all.
+   * Runs `change` in one immediate transaction (the change and its events are written together
+   * or not at all), then signs a checkpoint of the chain as committed.
+   */
+  transaction<T>(change: () => T): T {
+    const result = this.db.transaction(change).immediate();
+    this.checkpoint();
+    return result;
+  }
+
+  /** Signs and stores a checkpoint of the chain as it is now, unless a newer one is stored. */
+  checkpoint(): SignedCheckpoint {
+    const head = chainHead(this.db);
+    const checkpoint = signCheckpoint(
+      { length: head?.seq ?? 0, headHash: head?.hash ?? GENESIS_HASH },
+      this.workstationKey,
+    );
+    const stored = readCheckpoint(this.dataDir);
+    const storedIsNewer =
+      stored !== null &&
+      'signature' in stored &&
+      stored.length > checkpoint.length &&
+      checkpointSignatureValid(stored, this.workstationKey);
+    if (!storedIsNewer) writeCheckpoint(this.dataDir, checkpoint);
+    return checkpoint;
+  }
+
+  /** A checkpoint of the chain up to `head`, signed with the workstation key (deterministic: Ed25519). */
+  signHead(head: ChainHead): SignedCheckpoint {
+    return signCheckpoint(head, this.workstationKey);
+  }
+
+  /**
+   * Appends one event. Call it inside the transaction of the change it records (see transaction),
+   * after the change, so that the rows it binds are hashed as changed.
    */
   append(entry: AuditEntry): AuditEvent {
     if (!this.db.inTransaction) {
       throw new Error('AuditService.append must run inside the transaction of the change it records');
     }
     const last = chainHead(this.db);
+    const rows: BoundRow[] = (entry.rows ?? []).map((ref) => bindRow(this.db, ref));
+    const details = { ...entry.details, ...(rows.length > 0 && { rows }) };
     const content = {
       seq: (last?.seq ?? 0) + 1,
       at: new Date().toISOString(),
@@ -40,7 +90,7 @@ export class AuditService {
       entityType: entry.entityType,
       entityId: entry.entityId,
       caseId: entry.caseId,
-      details: JSON.parse(canonicalJson(entry.details ?? {})) as Record<string, unknown>,
+      details: JSON.parse(canonicalJson(details)) as Record<string, unknown>,
     };
     const prevHash = last?.hash ?? GENESIS_HASH;
     const hash = hashAuditEvent(prevHash, content);
@@ -54,22 +104,128 @@ export class AuditService {
   }
 
   /**
-   * Re-hashes the whole chain (events of all cases are linked, so a case cannot be checked alone);
-   * with caseId, also counts that case's events.
+   * Re-hashes the whole chain (events of all cases are linked, so a case cannot be checked alone),
+   * checks it against the signed checkpoint, and compares every bound row with its latest event.
+   * With caseId: the problems of that case and those of the whole chain, and that case's events.
    */
   verify(caseId?: number): AuditVerification {
     const events = listAllAuditEvents(this.db);
     const firstBroken = findChainBreak(events);
-    const headHash = events.at(-1)?.hash ?? '';
-    const verification: AuditVerification = {
-      ok: firstBroken === null,
-      checkedEvents: events.length,
-      headHash,
-      firstBroken,
-    };
-    if (caseId !== undefined) {
-      verification.caseEvents = countAuditEventsOfCase(this.db, caseId);
+    const problems: IntegrityProblem[] = [];
+    if (firstBroken) {
+      problems.push({ table: 'audit_events', id: firstBroken.seq, caseId: null, reason: firstBroken.reason });
     }
+    const checkpoint = this.checkCheckpoint(events, problems);
+    const rowsChecked = this.checkRows(events, problems);
+    const relevant =
+      caseId === undefined ? problems : problems.filter((p) => p.caseId === null || p.caseId === caseId);
+    const verification: AuditVerification = {
+      ok: relevant.length === 0,
+      checkedEvents: events.length,
+      headHash: events.at(-1)?.hash ?? '',
+      firstBroken,
+      rowsChecked,
+      problems: relevant,
+      checkpoint,
+    };
+    if (caseId !== undefined) verification.caseEvents = countAuditEventsOfCase(this.db, caseId);
     return verification;
   }
+
+  private checkCheckpoint(
+    events: AuditEvent[],
+    problems: IntegrityProblem[],
+  ): AuditVerification['checkpoint'] {
+    const stored = readCheckpoint(this.dataDir);
+    const chainProblem = (reason: string) =>
+      problems.push({ table: 'audit_events', id: null, caseId: null, reason });
+    if (stored === null) {
+      if (events.length > 0) {
+        chainProblem(
+          `the signed checkpoint of the chain is missing; the chain holds ${events.length} events`,
+        );
+      }
+      return null;
+    }
+    if (!('signature' in stored)) {
+      chainProblem(`the signed checkpoint cannot be read: ${stored.unreadable}`);
+      return null;
+    }
+    const summary = {
+      length: stored.length,
+      headHash: stored.headHash,
+      keyFingerprint: stored.keyFingerprint,
+      signatureValid: checkpointSignatureValid(stored, this.workstationKey),
+    };
+    if (!summary.signatureValid) {
+      chainProblem(
+        stored.keyFingerprint === this.workstationKey.fingerprint
+          ? 'the checkpoint signature does not verify: the checkpoint was altered'
+          : `the checkpoint was signed by key ${stored.keyFingerprint.slice(0, 16)}…, not by this workstation's key`,
+      );
+    } else if (events.length < stored.length) {
+      chainProblem(
+        `the chain holds ${events.length} events but the signed checkpoint covers ${stored.length}: ` +
+          `events ${events.length + 1}–${stored.length} were deleted`,
+      );
+    } else if (stored.length > 0 && events[stored.length - 1].hash !== stored.headHash) {
+      problems.push({
+        table: 'audit_events',
+        id: stored.length,
+        caseId: null,
+        reason: 'the event differs from the one the signed checkpoint covers: the chain was rewritten',
+      });
+    }
+    return summary;
+  }
+
+  /** Compares each bound row with the latest event that recorded it; returns how many rows it checked. */
+  private checkRows(events: AuditEvent[], problems: IntegrityProblem[]): number {
+    const latest = new Map<string, { seq: number; caseId: number | null; sha256: string }>();
+    for (const event of events) {
+      const rows = event.details.rows;
+      if (!Array.isArray(rows)) continue;
+      for (const row of rows) {
+        if (isBoundRow(row))
+          latest.set(`${row.table}:${row.id}`, { seq: event.seq, caseId: event.caseId, sha256: row.sha256 });
+      }
+    }
+    const stored = hashAllBoundRows(this.db);
+    for (const row of stored) {
+      const key = `${row.table}:${row.id}`;
+      const recorded = latest.get(key);
+      latest.delete(key);
+      if (!recorded) {
+        problems.push({
+          table: row.table,
+          id: row.id,
+          caseId: row.caseId,
+          reason: 'no audit event records this row: it was inserted outside the workstation',
+        });
+      } else if (recorded.sha256 !== row.sha256) {
+        problems.push({
+          table: row.table,
+          id: row.id,
+          caseId: row.caseId ?? recorded.caseId,
+          reason: `the row no longer matches its latest audit event (${recorded.seq}): it was changed outside the workstation`,
+        });
+      }
+    }
+    for (const [key, recorded] of latest) {
+      const [table, id] = key.split(':');
+      problems.push({
+        table,
+        id: Number(id),
+        caseId: recorded.caseId,
+        reason: `audit event ${recorded.seq} records this row but it is gone: it was deleted outside the workstation`,
+      });
+    }
+    return stored.length;
+  }
+}
+
+/** One line naming the row of a problem, e.g. "decisions row 3: …". */
+export function describeProblem(problem: IntegrityProblem): string {
+  const where = problem.id === null ? problem.table : `${problem.table} row ${problem.id}`;
+  return `${where}${problem.caseId === null ? '' : ` (case ${problem.caseId})`}: ${problem.reason}`;
 }

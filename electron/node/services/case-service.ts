@@ -81,61 +81,59 @@ export class CaseService {
   }
 
   create(input: NewCase, actor: string): Case {
-    return this.db
-      .transaction(() => {
-        this.assertNumberFree(input.caseNumber);
-        const now = new Date().toISOString();
-        const created = this.get(
-          insertCase(this.db, {
-            caseNumber: input.caseNumber,
-            title: input.title,
-            requestingAgency: input.requestingAgency ?? '',
-            examiner: input.examiner ?? '',
-            status: input.status ?? 'open',
-            notes: input.notes ?? '',
-            createdAt: now,
-          }),
-        );
-        const { id, caseNumber, title, requestingAgency, examiner, status, notes } = created;
-        this.audit.append({
-          actor,
-          action: 'case.create',
-          entityType: 'case',
-          entityId: id,
-          caseId: id,
-          details: { caseNumber, title, requestingAgency, examiner, status, notes },
-        });
-        return created;
-      })
-      .immediate();
+    return this.audit.transaction(() => {
+      this.assertNumberFree(input.caseNumber);
+      const now = new Date().toISOString();
+      const created = this.get(
+        insertCase(this.db, {
+          caseNumber: input.caseNumber,
+          title: input.title,
+          requestingAgency: input.requestingAgency ?? '',
+          examiner: input.examiner ?? '',
+          status: input.status ?? 'open',
+          notes: input.notes ?? '',
+          createdAt: now,
+        }),
+      );
+      const { id, caseNumber, title, requestingAgency, examiner, status, notes } = created;
+      this.audit.append({
+        actor,
+        action: 'case.create',
+        entityType: 'case',
+        entityId: id,
+        caseId: id,
+        details: { caseNumber, title, requestingAgency, examiner, status, notes },
+        rows: [{ table: 'cases', id }],
+      });
+      return created;
+    });
   }
 
   update(id: number, patch: CasePatch, actor: string): Case {
-    return this.db
-      .transaction(() => {
-        const before = this.get(id);
-        const changes: Record<string, { from: unknown; to: unknown }> = {};
-        for (const key of PATCH_KEYS) {
-          const value = patch[key];
-          if (value !== undefined && value !== before[key]) changes[key] = { from: before[key], to: value };
-        }
-        if (Object.keys(changes).length === 0) return before;
-        if (changes.caseNumber) this.assertNumberFree(patch.caseNumber!);
-        const values = Object.fromEntries(
-          Object.entries(changes).map(([key, change]) => [key, change.to]),
-        ) as Partial<CaseColumns>;
-        updateCase(this.db, id, values, new Date().toISOString());
-        this.audit.append({
-          actor,
-          action: 'case.update',
-          entityType: 'case',
-          entityId: id,
-          caseId: id,
-          details: { changes },
-        });
-        return this.get(id);
-      })
-      .immediate();
+    return this.audit.transaction(() => {
+      const before = this.get(id);
+      const changes: Record<string, { from: unknown; to: unknown }> = {};
+      for (const key of PATCH_KEYS) {
+        const value = patch[key];
+        if (value !== undefined && value !== before[key]) changes[key] = { from: before[key], to: value };
+      }
+      if (Object.keys(changes).length === 0) return before;
+      if (changes.caseNumber) this.assertNumberFree(patch.caseNumber!);
+      const values = Object.fromEntries(
+        Object.entries(changes).map(([key, change]) => [key, change.to]),
+      ) as Partial<CaseColumns>;
+      updateCase(this.db, id, values, new Date().toISOString());
+      this.audit.append({
+        actor,
+        action: 'case.update',
+        entityType: 'case',
+        entityId: id,
+        caseId: id,
+        details: { changes },
+        rows: [{ table: 'cases', id }],
+      });
+      return this.get(id);
+    });
   }
 
   private assertNumberFree(caseNumber: string): void {

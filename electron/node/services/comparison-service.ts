@@ -27,6 +27,7 @@ import { findAnalysis, insertAnalysis, insertAnalysisArtifact } from '../store/a
 import { resolveStoredPath } from '../store/data-folder.js';
 import { findDecision, insertDecision, listDecisionsOfPair } from '../store/decisions.js';
 import { findPair, findPairOf, insertPair } from '../store/pairs.js';
+import type { RowRef } from '../store/row-binding.js';
 import type { AuditService } from './audit-service.js';
 import type { CaseService } from './case-service.js';
 import { READ_ONLY, readVerified, sha256Of } from './content-files.js';
@@ -82,36 +83,35 @@ export class ComparisonService {
     }
     const a = this.evidenceOfCase(caseId, evidenceAId, 'evidenceAId');
     const b = this.evidenceOfCase(caseId, evidenceBId, 'evidenceBId');
-    return this.db
-      .transaction(() => {
-        const existing = findPairOf(this.db, caseId, a.id, b.id);
-        if (existing !== undefined) {
-          throw new ConflictError(
-            `${a.originalName} and ${b.originalName} already form pair ${existing} of this case`,
-          );
-        }
-        const pair = this.pair(
-          insertPair(this.db, {
-            caseId,
-            evidenceAId: a.id,
-            evidenceBId: b.id,
-            createdAt: new Date().toISOString(),
-          }),
+    return this.audit.transaction(() => {
+      const existing = findPairOf(this.db, caseId, a.id, b.id);
+      if (existing !== undefined) {
+        throw new ConflictError(
+          `${a.originalName} and ${b.originalName} already form pair ${existing} of this case`,
         );
-        this.audit.append({
-          actor,
-          action: 'pair.create',
-          entityType: 'pair',
-          entityId: pair.id,
+      }
+      const pair = this.pair(
+        insertPair(this.db, {
           caseId,
-          details: {
-            a: { evidenceId: a.id, originalName: a.originalName, sha256: a.sha256 },
-            b: { evidenceId: b.id, originalName: b.originalName, sha256: b.sha256 },
-          },
-        });
-        return pair;
-      })
-      .immediate();
+          evidenceAId: a.id,
+          evidenceBId: b.id,
+          createdAt: new Date().toISOString(),
+        }),
+      );
+      this.audit.append({
+        actor,
+        action: 'pair.create',
+        entityType: 'pair',
+        entityId: pair.id,
+        caseId,
+        details: {
+          a: { evidenceId: a.id, originalName: a.originalName, sha256: a.sha256 },
+          b: { evidenceId: b.id, originalName: b.originalName, sha256: b.sha256 },
+        },
+        rows: [{ table: 'pairs', id: pair.id }],
+      });
+      return pair;
+    });
   }
 
   pair(id: number): Pair {
@@ -188,44 +188,43 @@ export class ComparisonService {
 
   recordDecision(input: NewDecision): Decision {
     const pair = this.pair(input.pairId);
-    return this.db
-      .transaction(() => {
-        if (input.analysisId !== undefined && this.analysis(input.analysisId).pairId !== pair.id) {
-          throw new InvalidInputError(
-            `analysis ${input.analysisId} is not an analysis of pair ${pair.id}`,
-            'analysisId',
-          );
-        }
-        if (input.role === 'verifier') this.assertVerifiable(pair.id, input.examiner);
-        const decision = findDecision(
-          this.db,
-          insertDecision(this.db, {
-            pairId: pair.id,
-            analysisId: input.analysisId ?? null,
-            examiner: input.examiner,
-            role: input.role,
-            conclusion: input.conclusion,
-            rationale: input.rationale,
-            createdAt: new Date().toISOString(),
-          }),
-        )!;
-        this.audit.append({
-          actor: input.examiner,
-          action: 'decision.record',
-          entityType: 'decision',
-          entityId: decision.id,
-          caseId: pair.caseId,
-          details: {
-            pairId: pair.id,
-            analysisId: decision.analysisId,
-            role: decision.role,
-            conclusion: decision.conclusion,
-            rationale: decision.rationale,
-          },
-        });
-        return decision;
-      })
-      .immediate();
+    return this.audit.transaction(() => {
+      if (input.analysisId !== undefined && this.analysis(input.analysisId).pairId !== pair.id) {
+        throw new InvalidInputError(
+          `analysis ${input.analysisId} is not an analysis of pair ${pair.id}`,
+          'analysisId',
+        );
+      }
+      if (input.role === 'verifier') this.assertVerifiable(pair.id, input.examiner);
+      const decision = findDecision(
+        this.db,
+        insertDecision(this.db, {
+          pairId: pair.id,
+          analysisId: input.analysisId ?? null,
+          examiner: input.examiner,
+          role: input.role,
+          conclusion: input.conclusion,
+          rationale: input.rationale,
+          createdAt: new Date().toISOString(),
+        }),
+      )!;
+      this.audit.append({
+        actor: input.examiner,
+        action: 'decision.record',
+        entityType: 'decision',
+        entityId: decision.id,
+        caseId: pair.caseId,
+        details: {
+          pairId: pair.id,
+          analysisId: decision.analysisId,
+          role: decision.role,
+          conclusion: decision.conclusion,
+          rationale: decision.rationale,
+        },
+        rows: [{ table: 'decisions', id: decision.id }],
+      });
+      return decision;
+    });
   }
 
   /** Four eyes: an examiner decision exists, and the verifier is none of its examiners. */
@@ -292,64 +291,65 @@ export class ComparisonService {
     };
     let folder: string | null = null;
     try {
-      return this.db
-        .transaction(() => {
-          const analysisId = insertAnalysis(this.db, {
+      return this.audit.transaction(() => {
+        const analysisId = insertAnalysis(this.db, {
+          pairId: pair.id,
+          method: 'xssab',
+          modelId: summary.model.id,
+          modelName: summary.model.name,
+          modelSha256: summary.model.sha256,
+          inputASha256: evidence.a.sha256,
+          inputBSha256: evidence.b.sha256,
+          parameters,
+          provider: summary.provider,
+          score: summary.score,
+          threshold: summary.threshold,
+          result,
+          createdAt: new Date().toISOString(),
+        });
+        const relativeFolder = `${ARTIFACTS_DIR}/${analysisId}`;
+        folder = resolveStoredPath(this.dataDir, relativeFolder);
+        renameSync(staging, folder);
+        const artifacts: string[] = [];
+        const artifactRows: RowRef[] = [];
+        for (const file of readdirSync(folder).sort()) {
+          chmodSync(join(folder, file), READ_ONLY);
+          const sha256 = sha256Of(readFileSync(join(folder, file)));
+          const mediaType = MEDIA_TYPES[file.slice(file.lastIndexOf('.') + 1)];
+          if (!mediaType) throw new Error(`the analysis wrote an unexpected file ${file}`);
+          const artifactId = insertAnalysisArtifact(this.db, {
+            analysisId,
+            role: file,
+            storedPath: `${relativeFolder}/${file}`,
+            sha256,
+            mediaType,
+          });
+          artifacts.push(`${file} ${sha256}`);
+          artifactRows.push({ table: 'analysis_artifacts', id: artifactId });
+        }
+        this.audit.append({
+          actor,
+          action: 'analysis.run',
+          entityType: 'analysis',
+          entityId: analysisId,
+          caseId: pair.caseId,
+          details: {
             pairId: pair.id,
             method: 'xssab',
-            modelId: summary.model.id,
-            modelName: summary.model.name,
+            model: summary.model.id,
             modelSha256: summary.model.sha256,
-            inputASha256: evidence.a.sha256,
-            inputBSha256: evidence.b.sha256,
-            parameters,
+            inputs: { a: evidence.a.sha256, b: evidence.b.sha256 },
             provider: summary.provider,
             score: summary.score,
             threshold: summary.threshold,
-            result,
-            createdAt: new Date().toISOString(),
-          });
-          const relativeFolder = `${ARTIFACTS_DIR}/${analysisId}`;
-          folder = resolveStoredPath(this.dataDir, relativeFolder);
-          renameSync(staging, folder);
-          const artifacts: string[] = [];
-          for (const file of readdirSync(folder).sort()) {
-            chmodSync(join(folder, file), READ_ONLY);
-            const sha256 = sha256Of(readFileSync(join(folder, file)));
-            const mediaType = MEDIA_TYPES[file.slice(file.lastIndexOf('.') + 1)];
-            if (!mediaType) throw new Error(`the analysis wrote an unexpected file ${file}`);
-            insertAnalysisArtifact(this.db, {
-              analysisId,
-              role: file,
-              storedPath: `${relativeFolder}/${file}`,
-              sha256,
-              mediaType,
-            });
-            artifacts.push(`${file} ${sha256}`);
-          }
-          this.audit.append({
-            actor,
-            action: 'analysis.run',
-            entityType: 'analysis',
-            entityId: analysisId,
-            caseId: pair.caseId,
-            details: {
-              pairId: pair.id,
-              method: 'xssab',
-              model: summary.model.id,
-              modelSha256: summary.model.sha256,
-              inputs: { a: evidence.a.sha256, b: evidence.b.sha256 },
-              provider: summary.provider,
-              score: summary.score,
-              threshold: summary.threshold,
-              decision: result.decision,
-              // Pins every artifact without listing them: SHA-256 of its "role sha256" lines.
-              artifacts: { count: artifacts.length, sha256: sha256Of(Buffer.from(artifacts.join('\n'))) },
-            },
-          });
-          return analysisId;
-        })
-        .immediate();
+            decision: result.decision,
+            // Pins every artifact without listing them: SHA-256 of its "role sha256" lines.
+            artifacts: { count: artifacts.length, sha256: sha256Of(Buffer.from(artifacts.join('\n'))) },
+          },
+          rows: [{ table: 'analyses', id: analysisId }, ...artifactRows],
+        });
+        return analysisId;
+      });
     } catch (error) {
       if (folder) rmSync(folder, { recursive: true, force: true });
       throw error;

@@ -68,42 +68,41 @@ export class EvidenceService {
     const path = resolveStoredPath(this.dataDir, storedPath);
     writeOnce(path, file.bytes, sha256, `stored evidence file ${path}`);
 
-    return this.db
-      .transaction(() => {
-        const item = this.get(
-          insertEvidence(this.db, {
-            caseId: file.caseId,
-            originalName: file.fileName,
-            storedPath,
-            sha256,
-            byteSize: file.bytes.length,
-            mediaType,
-            width,
-            height,
-            importedAt: new Date().toISOString(),
-            importedBy: actor,
-          }),
-        );
-        const { id, caseId } = item;
-        this.audit.append({
-          actor,
-          action: 'evidence.import',
-          entityType: 'evidence',
-          entityId: id,
-          caseId,
-          details: {
-            originalName: file.fileName,
-            storedPath,
-            sha256,
-            byteSize: file.bytes.length,
-            mediaType,
-            width,
-            height,
-          },
-        });
-        return item;
-      })
-      .immediate();
+    return this.audit.transaction(() => {
+      const item = this.get(
+        insertEvidence(this.db, {
+          caseId: file.caseId,
+          originalName: file.fileName,
+          storedPath,
+          sha256,
+          byteSize: file.bytes.length,
+          mediaType,
+          width,
+          height,
+          importedAt: new Date().toISOString(),
+          importedBy: actor,
+        }),
+      );
+      const { id, caseId } = item;
+      this.audit.append({
+        actor,
+        action: 'evidence.import',
+        entityType: 'evidence',
+        entityId: id,
+        caseId,
+        details: {
+          originalName: file.fileName,
+          storedPath,
+          sha256,
+          byteSize: file.bytes.length,
+          mediaType,
+          width,
+          height,
+        },
+        rows: [{ table: 'evidence_items', id }],
+      });
+      return item;
+    });
   }
 
   list(caseId: number): EvidenceItem[] {

@@ -27,7 +27,7 @@ import { canonicalJson } from '../store/audit-chain.js';
 import { latestCaseEvent } from '../store/audit-events.js';
 import { resolveStoredPath } from '../store/data-folder.js';
 import { findReport, insertReport } from '../store/reports.js';
-import type { AuditService } from './audit-service.js';
+import { describeProblem, type AuditService } from './audit-service.js';
 import type { CaseService } from './case-service.js';
 import type { ComparisonService } from './comparison-service.js';
 import { readVerified, sha256Of, writeOnce } from './content-files.js';
@@ -68,39 +68,38 @@ export class ReportService {
     const path = resolveStoredPath(this.dataDir, storedPath);
     const written = writeOnce(path, bytes, sha256, `stored report ${path}`);
     try {
-      return this.db
-        .transaction(() => {
-          if (this.anchorEvent(caseId).seq !== bundle.anchor.seq) {
-            throw new ConflictError(
-              `case ${bundle.case.caseNumber} changed while its report was being made; export it again`,
-            );
-          }
-          const report = this.get(
-            insertReport(this.db, {
-              caseId,
-              storedPath,
-              sha256,
-              createdBy: actor,
-              createdAt: new Date().toISOString(),
-            }),
+      return this.audit.transaction(() => {
+        if (this.anchorEvent(caseId).seq !== bundle.anchor.seq) {
+          throw new ConflictError(
+            `case ${bundle.case.caseNumber} changed while its report was being made; export it again`,
           );
-          this.audit.append({
-            actor,
-            action: REPORT_EXPORT_ACTION,
-            entityType: 'report',
-            entityId: report.id,
+        }
+        const report = this.get(
+          insertReport(this.db, {
             caseId,
-            details: {
-              storedPath,
-              sha256,
-              pages,
-              identifier: bundle.identifier,
-              coversEvent: bundle.anchor.seq,
-            },
-          });
-          return { report, pages };
-        })
-        .immediate();
+            storedPath,
+            sha256,
+            createdBy: actor,
+            createdAt: new Date().toISOString(),
+          }),
+        );
+        this.audit.append({
+          actor,
+          action: REPORT_EXPORT_ACTION,
+          entityType: 'report',
+          entityId: report.id,
+          caseId,
+          details: {
+            storedPath,
+            sha256,
+            pages,
+            identifier: bundle.identifier,
+            coversEvent: bundle.anchor.seq,
+          },
+          rows: [{ table: 'reports', id: report.id }],
+        });
+        return { report, pages };
+      });
     } catch (error) {
       if (written) {
         chmodSync(path, 0o644);
@@ -128,9 +127,12 @@ export class ReportService {
     const { evidence, pairs, analyses, decisions } = this.cases.getDetail(caseId);
     const reportCase = this.cases.get(caseId);
     const verification = this.audit.verify(caseId);
-    if (verification.firstBroken) {
-      const { seq, reason } = verification.firstBroken;
-      throw new IntegrityError(`no report is made from a broken audit trail: event ${seq}: ${reason}`);
+    if (!verification.ok) {
+      const [first, ...more] = verification.problems;
+      throw new IntegrityError(
+        `no report is made: the store does not match its audit trail: ${describeProblem(first)}` +
+          (more.length > 0 ? ` (and ${more.length} more problem${more.length > 1 ? 's' : ''})` : ''),
+      );
     }
     const anchor = this.anchorEvent(caseId);
     const evidenceById = new Map(evidence.map((item) => [item.id, item]));
@@ -168,6 +170,7 @@ export class ReportService {
       evidence: pictures,
       pairs: reportPairs,
       anchor,
+      signedAnchor: this.audit.signHead({ length: anchor.seq, headHash: anchor.hash }),
     };
   }
 

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { openDatabase } from '../store/database.js';
+import { loadOrCreateWorkstationKey, readCheckpoint } from '../store/checkpoint.js';
 import { databasePath } from '../store/data-folder.js';
 import { AuditService } from './audit-service.js';
 import { BenchmarkService } from './benchmark-service.js';
@@ -47,7 +48,11 @@ export function osUserName(): string {
 export function openWorkspace(options: WorkspaceOptions): Workspace {
   mkdirSync(options.dataDir, { recursive: true });
   const db = openDatabase(databasePath(options.dataDir));
-  const audit = new AuditService(db);
+  const workstationKey = loadOrCreateWorkstationKey(options.dataDir);
+  const audit = new AuditService(db, options.dataDir, workstationKey);
+  // A new workstation key vouches for the chain as it finds it (first use); a stored checkpoint
+  // is never replaced that way, so deleting the key does not hide a rewritten chain.
+  if (workstationKey.created && readCheckpoint(options.dataDir) === null) audit.checkpoint();
   const cases = new CaseService(db, audit);
   const evidence = new EvidenceService(db, options.dataDir, cases, audit);
   const events = new EventHub();
