@@ -1,6 +1,6 @@
 /** Comparison of a pair: the xSSAB analysis (parameters, result, artifacts) and the decisions on it. */
 import { z } from 'zod';
-import { actorParam, id, isoTimestamp, requiredText, sha256Hex } from './fields.js';
+import { actorParam, canonicalText, id, isoTimestamp, requiredText, sha256Hex } from './fields.js';
 
 /** Verbal scale of support, from the examiner's conclusion on a pair (ENFSI-style, 7 levels). */
 export const CONCLUSIONS = [
@@ -138,9 +138,7 @@ export const xssabResultSchema = z.object({
 });
 export type XssabResult = z.infer<typeof xssabResultSchema>;
 
-const conclusionRationale = z
-  .string()
-  .trim()
+const conclusionRationale = canonicalText({ multiline: true })
   .min(1, 'give the reasons for the conclusion')
   .max(20_000, 'must be at most 20000 characters');
 export const comparisonMethods = {
