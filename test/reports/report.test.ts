@@ -70,17 +70,18 @@ test('a case report shows evidence, analysis and decisions, and is byte-identica
     role: 'examiner',
     conclusion: 'moderate_support_same',
   } as const;
+  await api.signInAs('A. Examiner');
   await call('decisions.record', {
     ...decision,
-    examiner: 'A. Examiner',
     rationale: 'Consistent shape of the ears and the nasal bridge; no unexplained differences.',
   });
+  await api.signInAs('B. Verifier');
   await call('decisions.record', {
     ...decision,
     role: 'verifier',
-    examiner: 'B. Verifier',
     rationale: 'Agree with the examiner after an independent examination.',
   });
+  await api.signInAs('report-tester');
 
   const exported = await call('reports.export', { caseId: created.id });
   const pdf = Buffer.from((await call('reports.read', { reportId: exported.reportId })).dataBase64, 'base64');

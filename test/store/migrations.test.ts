@@ -11,6 +11,7 @@ const folder = mkdtempSync(join(tmpdir(), 'xssab-migrations-'));
 after(() => rmSync(folder, { recursive: true, force: true }));
 
 const EXPECTED_TABLES = [
+  'accounts',
   'analyses',
   'analysis_artifacts',
   'audit_events',

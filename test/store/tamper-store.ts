@@ -14,7 +14,7 @@ import { createApiHandler, type ApiHandler } from '../../electron/node/api/handl
 import { canonicalJson, GENESIS_HASH, hashAuditEvent } from '../../electron/node/store/audit-chain.js';
 import { databasePath } from '../../electron/node/store/data-folder.js';
 import { openWorkspace, type Workspace } from '../../electron/node/services/workspace.js';
-import { fixturePhotoBase64 } from '../api/handler-harness.js';
+import { fixturePhotoBase64, TEST_PASSPHRASE } from '../api/handler-harness.js';
 
 export interface StoreIds {
   caseId: number;
@@ -28,6 +28,8 @@ export interface StoreIds {
 
 export interface OpenStore {
   workspace: Workspace;
+  /** Signs in as the account (created by the test store with TEST_PASSPHRASE). */
+  signIn(name: string): Promise<void>;
   call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>>;
   failure<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiErrorBody>;
   close(): void;
@@ -48,9 +50,16 @@ export function openStore(dataDir: string): OpenStore {
       assert.equal(outcome.ok, false, `${method} should have failed`);
       return (outcome as { ok: false; error: ApiErrorBody }).error;
     },
+    async signIn(name) {
+      const outcome = await handler.handle('accounts.signIn', { name, passphrase: TEST_PASSPHRASE });
+      assert.ok(outcome.ok, JSON.stringify(outcome));
+    },
     close: () => workspace.close(),
   };
 }
+
+export const EXAMINER = 'A. Examiner';
+export const VERIFIER = 'B. Verifier';
 
 /** Builds the template store once; returns its folder and the ids in it. */
 export async function buildTemplateStore(): Promise<{ folder: string; ids: StoreIds }> {
@@ -58,6 +67,16 @@ export async function buildTemplateStore(): Promise<{ folder: string; ids: Store
   const store = openStore(folder);
   try {
     const { call } = store;
+    for (const name of [EXAMINER, VERIFIER]) {
+      await call('accounts.create', {
+        name,
+        initials: name[0],
+        role: 'examiner',
+        passphrase: TEST_PASSPHRASE,
+      });
+      await store.signIn(name);
+    }
+    await store.signIn(EXAMINER);
     const created = await call('cases.create', {
       caseNumber: 'TAMPER-1',
       title: 'Bank robbery',
@@ -85,16 +104,10 @@ export async function buildTemplateStore(): Promise<{ folder: string; ids: Store
       conclusion: 'moderate_support_same',
       rationale: 'Ears and nose agree.',
     } as const;
-    const examinerDecision = await call('decisions.record', {
-      ...decision,
-      role: 'examiner',
-      examiner: 'A. Examiner',
-    });
-    const verifierDecision = await call('decisions.record', {
-      ...decision,
-      role: 'verifier',
-      examiner: 'B. Verifier',
-    });
+    const examinerDecision = await call('decisions.record', { ...decision, role: 'examiner' });
+    await store.signIn(VERIFIER);
+    const verifierDecision = await call('decisions.record', { ...decision, role: 'verifier' });
+    await store.signIn(EXAMINER);
     await call('reports.export', { caseId: created.id });
     return {
       folder,

@@ -4,16 +4,18 @@
  */
 import assert from 'node:assert/strict';
 import type { Database } from 'better-sqlite3';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { bindRow } from '../../electron/node/store/row-binding.js';
+import { bindRow, readSignedRow } from '../../electron/node/store/row-binding.js';
 import {
   buildTemplateStore,
   openStore,
   rebindRowInEvents,
   recomputeChain,
   tamperedCopy,
+  EXAMINER,
   type StoreIds,
 } from './tamper-store.js';
 
@@ -56,14 +58,16 @@ async function assertDetected(
   files?.(copy.folder);
   const store = openStore(copy.folder);
   try {
+    await store.signIn(EXAMINER);
     const verification = await store.call('audit.verify', { caseId: ids.caseId });
     assert.equal(verification.ok, false, 'the edit went undetected');
-    const problem = verification.problems.find((p) => p.table === expected.table && p.id === expected.id);
+    const problem = verification.problems.find(
+      (p) => p.table === expected.table && p.id === expected.id && expected.reason.test(p.reason),
+    );
     assert.ok(
       problem,
       `no problem names ${expected.table} ${expected.id}: ${JSON.stringify(verification.problems)}`,
     );
-    assert.match(problem.reason, expected.reason);
     const refused = await store.failure('reports.export', { caseId: ids.caseId });
     assert.equal(refused.code, 'INTERNAL');
     assert.match(refused.message, /^reports\.export failed: no report is made/);
@@ -93,6 +97,7 @@ test('the untouched store verifies, with every row checked against a signed chec
     assert.equal(verification.checkpoint?.signatureValid, true);
     assert.equal(verification.checkpoint?.length, verification.checkedEvents);
     assert.equal(verification.checkpoint?.headHash, verification.headHash);
+    await store.signIn(EXAMINER);
     const exported = await store.call('reports.export', { caseId: ids.caseId });
     assert.ok(exported.reportId > 0);
   } finally {
@@ -170,11 +175,40 @@ test('inserting a forged verifier decision is detected', () =>
     (db) =>
       db
         .prepare(
-          `INSERT INTO decisions (id, pair_id, analysis_id, examiner, role, conclusion, rationale, created_at)
-           VALUES (99, ?, ?, 'Z. Forger', 'verifier', 'strong_support_same', 'Agree.', '2030-01-01T00:00:00.000Z')`,
+          `INSERT INTO decisions (id, pair_id, analysis_id, examiner, role, conclusion, rationale, created_at, verifies_id)
+           VALUES (99, ?, ?, 'Z. Forger', 'verifier', 'strong_support_same', 'Agree.', '2030-01-01T00:00:00.000Z', ?)`,
         )
-        .run(ids.pairId, ids.analysisId),
+        .run(ids.pairId, ids.analysisId, ids.examinerDecisionId),
     { table: 'decisions', id: 99, reason: /no audit event records this row: it was inserted outside/ },
+  ));
+
+test("a decision edited and re-signed with another key than its account's is detected by the signature", () =>
+  assertDetected(
+    (db) => {
+      const { privateKey } = generateKeyPairSync('ed25519');
+      db.prepare("UPDATE decisions SET conclusion = 'inconclusive' WHERE id = ?").run(ids.verifierDecisionId);
+      const content = readSignedRow(db, 'decisions', ids.verifierDecisionId).content;
+      const forged = sign(null, Buffer.from(`xssab-signed-record\n${content}`), privateKey).toString(
+        'base64',
+      );
+      db.prepare('UPDATE decisions SET signature = ? WHERE id = ?').run(forged, ids.verifierDecisionId);
+    },
+    {
+      table: 'decisions',
+      id: ids.verifierDecisionId,
+      reason: /the signature of account \d+ \(B\. Verifier\) does not verify/,
+    },
+  ));
+
+test("swapping an account's public key for the forger's is detected", () =>
+  assertDetected(
+    (db) => {
+      const { publicKey } = generateKeyPairSync('ed25519');
+      db.prepare("UPDATE accounts SET public_key = ? WHERE name = 'B. Verifier'").run(
+        publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+      );
+    },
+    { table: 'accounts', id: 2, reason: changedRow },
   ));
 
 test('editing a row and the hash its event records (without recomputing the chain) is detected', () =>
@@ -269,8 +303,13 @@ test('an edit in one case fails that case and leaves the verification of another
     assert.equal(whole.ok, false);
     assert.deepEqual(
       whole.problems.map((p) => [p.table, p.id, p.caseId]),
-      [['decisions', ids.examinerDecisionId, ids.caseId]],
+      [
+        ['decisions', ids.examinerDecisionId, ids.caseId],
+        ['decisions', ids.examinerDecisionId, ids.caseId],
+      ],
     );
+    assert.match(whole.problems[0].reason, changedRow);
+    assert.match(whole.problems[1].reason, /signature of account \d+ \(A\. Examiner\) does not verify/);
   } finally {
     store.close();
     copy.dispose();

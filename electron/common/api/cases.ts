@@ -95,4 +95,12 @@ export const caseMethods = {
     }),
     result: caseSchema,
   },
+  'cases.reopen': {
+    /**
+     * A closed case is locked: every change to it is refused (CONFLICT) until a signed-in account
+     * reopens it, giving the reason, which the audit trail records.
+     */
+    params: z.object({ id, reason: requiredText(2000, { multiline: true }) }),
+    result: caseSchema,
+  },
 } as const;

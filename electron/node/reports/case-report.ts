@@ -10,6 +10,7 @@ import PDFDocument from 'pdfkit';
 import type {
   Analysis,
   Case,
+  Account,
   Decision,
   EvidenceItem,
   MapKind,
@@ -47,7 +48,8 @@ export interface ReportPair {
   a: EvidenceItem;
   b: EvidenceItem;
   analyses: ReportAnalysis[];
-  decisions: Decision[];
+  /** Each with the account that signed it (null: recorded before accounts existed). */
+  decisions: (Decision & { signer: Account | null })[];
 }
 
 export interface CaseReportBundle {
@@ -283,12 +285,14 @@ class ReportWriter {
     for (const decision of report.decisions) {
       this.rows([
         [ROLE_WORDING[decision.role], `${decision.examiner}, ${formatTime(decision.createdAt)}`],
-        ['Conclusion', CONCLUSION_WORDING[decision.conclusion]],
+        ['Conclusion', decision.conclusion === null ? 'sealed' : CONCLUSION_WORDING[decision.conclusion]],
+        ...decisionStateRows(decision),
         [
           'Based on',
           decision.analysisId === null ? 'the examination of the images' : `analysis #${decision.analysisId}`,
         ],
         ['Rationale', decision.rationale],
+        ...signatureRows(decision),
       ]);
       this.gap(6);
     }
@@ -458,4 +462,35 @@ function formatNumber(value: number | null): string {
 
 function count(n: number, singular: string, plural = `${singular}s`): string {
   return `${n} ${n === 1 ? singular : plural}`;
+}
+
+/** Which decision a decision verifies, amends or settles, and whether it disagrees or was amended. */
+function decisionStateRows(decision: Decision): Row[] {
+  const rows: Row[] = [];
+  if (decision.role === 'verifier' && decision.verifiesId !== null) {
+    rows.push(['Verifies', `decision #${decision.verifiesId}, without having seen its conclusion`]);
+  }
+  if (decision.role === 'consultation' && decision.verifiesId !== null) {
+    rows.push(['Settles', `the disagreement on decision #${decision.verifiesId}`]);
+  }
+  if (decision.supersedesId !== null) rows.push(['Amends', `decision #${decision.supersedesId}`]);
+  if (decision.disagreement) rows.push(['Disagreement', 'not yet resolved by a consultation']);
+  if (decision.superseded) rows.push(['Superseded', 'amended by a later decision']);
+  return rows;
+}
+
+/** The signature block of a decision: signing account, its key and the signature. */
+function signatureRows(decision: Decision & { signer: Account | null }): Row[] {
+  if (decision.signer === null || decision.signature === null) {
+    return [['Signature', 'none (recorded before examiner accounts)']];
+  }
+  const { signer } = decision;
+  return [
+    [
+      'Signed by',
+      `${signer.name} (${signer.initials}, ${signer.role}, account ${signer.id}); signature verified`,
+    ],
+    ['Signing key', signer.keyFingerprint, 'mono'],
+    ['Signature', decision.signature, 'mono'],
+  ];
 }

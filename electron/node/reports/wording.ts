@@ -15,6 +15,7 @@ export const CONCLUSION_WORDING: Record<Conclusion, string> = {
 export const ROLE_WORDING: Record<DecisionRole, string> = {
   examiner: 'Examiner',
   verifier: 'Verifier',
+  consultation: 'Consultation',
 };
 
 export const REPORT_TITLE = 'Forensic facial image comparison report';

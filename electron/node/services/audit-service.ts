@@ -17,7 +17,16 @@ import {
   type SignedCheckpoint,
   type WorkstationKey,
 } from '../store/checkpoint.js';
-import { bindRow, hashAllBoundRows, isBoundRow, type BoundRow, type RowRef } from '../store/row-binding.js';
+import { findAccountRow } from '../store/accounts.js';
+import {
+  bindRow,
+  hashAllBoundRows,
+  isBoundRow,
+  listSignedRows,
+  type BoundRow,
+  type RowRef,
+} from '../store/row-binding.js';
+import { publicKeyOfRow, recordSignatureValid } from './account-service.js';
 
 export interface AuditEntry {
   actor: string;
@@ -117,6 +126,7 @@ export class AuditService {
     }
     const checkpoint = this.checkCheckpoint(events, problems);
     const rowsChecked = this.checkRows(events, problems);
+    this.checkSignatures(problems);
     const relevant =
       caseId === undefined ? problems : problems.filter((p) => p.caseId === null || p.caseId === caseId);
     const verification: AuditVerification = {
@@ -177,6 +187,24 @@ export class AuditService {
       });
     }
     return summary;
+  }
+
+  /** Verifies each signed row's signature with the public key of the account that signed it. */
+  private checkSignatures(problems: IntegrityProblem[]): void {
+    for (const row of listSignedRows(this.db)) {
+      if (row.accountId === null) continue;
+      const problem = (reason: string) =>
+        problems.push({ table: row.table, id: row.id, caseId: row.caseId, reason });
+      const account = findAccountRow(this.db, row.accountId);
+      if (!account) problem(`signed by account ${row.accountId}, which does not exist`);
+      else if (row.signature === null)
+        problem(`the signature of account ${account.id} (${account.name}) is missing`);
+      else if (!recordSignatureValid(publicKeyOfRow(account), row.content, row.signature)) {
+        problem(
+          `the signature of account ${account.id} (${account.name}) does not verify: the row is not what the account signed`,
+        );
+      }
+    }
   }
 
   /** Compares each bound row with the latest event that recorded it; returns how many rows it checked. */

@@ -16,6 +16,7 @@ import { listEvidenceOfCase } from '../store/evidence.js';
 import { listPairsOfCase } from '../store/pairs.js';
 import { listReportsOfCase } from '../store/reports.js';
 import type { AuditService } from './audit-service.js';
+import { decisionStates, type DecisionViewer } from './decision-states.js';
 import { ConflictError, NotFoundError } from './errors.js';
 
 export type CaseListQuery = ApiValidParams<'cases.list'>;
@@ -66,18 +67,60 @@ export class CaseService {
     return findCaseByNumber(this.db, caseNumber.trim());
   }
 
-  /** The case with everything the store holds for it. */
-  getDetail(id: number): CaseDetail {
+  /**
+   * The case with everything the store holds for it, as `viewer` may see it: examiner decisions
+   * awaiting verification are sealed for everyone but their author, in the decisions and in the
+   * audit trail.
+   */
+  getDetail(id: number, viewer: DecisionViewer): CaseDetail {
     const found = this.get(id);
+    const decisions = decisionStates(listDecisionsOfCase(this.db, id), viewer);
+    const sealedIds = new Set(decisions.filter((d) => d.sealed).map((d) => d.id));
+    const audit = listAuditEventsOfCase(this.db, id).map((event) =>
+      event.entityType === 'decision' && event.entityId !== null && sealedIds.has(event.entityId)
+        ? { ...event, details: sealedDetails(event.details) }
+        : event,
+    );
     return {
       ...found,
       evidence: listEvidenceOfCase(this.db, id),
       pairs: listPairsOfCase(this.db, id),
       analyses: listAnalysesOfCase(this.db, id),
-      decisions: listDecisionsOfCase(this.db, id),
+      decisions,
       reports: listReportsOfCase(this.db, id),
-      audit: listAuditEventsOfCase(this.db, id),
+      audit,
     };
+  }
+
+  /** A closed case is locked: ConflictError until it is reopened with a reason. */
+  assertUnlocked(id: number): void {
+    const found = this.get(id);
+    if (found.status === 'closed') {
+      throw new ConflictError(
+        `case ${found.caseNumber} is closed and locked; reopen it, giving the reason, before changing it`,
+      );
+    }
+  }
+
+  /** Reopens a closed case; the reason goes into the audit trail. */
+  reopen(id: number, reason: string, actor: string): Case {
+    return this.audit.transaction(() => {
+      const before = this.get(id);
+      if (before.status !== 'closed') {
+        throw new ConflictError(`case ${before.caseNumber} is not closed (it is ${before.status})`);
+      }
+      updateCase(this.db, id, { status: 'open' }, new Date().toISOString());
+      this.audit.append({
+        actor,
+        action: 'case.reopen',
+        entityType: 'case',
+        entityId: id,
+        caseId: id,
+        details: { reason, changes: { status: { from: 'closed', to: 'open' } } },
+        rows: [{ table: 'cases', id }],
+      });
+      return this.get(id);
+    });
   }
 
   create(input: NewCase, actor: string): Case {
@@ -111,6 +154,7 @@ export class CaseService {
 
   update(id: number, patch: CasePatch, actor: string): Case {
     return this.audit.transaction(() => {
+      this.assertUnlocked(id);
       const before = this.get(id);
       const changes: Record<string, { from: unknown; to: unknown }> = {};
       for (const key of PATCH_KEYS) {
@@ -143,4 +187,10 @@ export class CaseService {
         `case number ${caseNumber} is already used by case ${holder.id} (${holder.title})`,
       );
   }
+}
+
+/** The details of a sealed decision's event: what and where, not the conclusion or its reasons. */
+function sealedDetails(details: Record<string, unknown>): Record<string, unknown> {
+  const { conclusion: _conclusion, rationale: _rationale, ...rest } = details;
+  return { ...rest, sealed: 'until the decision is verified' };
 }

@@ -1,6 +1,6 @@
 /**
  * The comparison workflow inside a case: pairs of evidence images, xSSAB analyses of a pair, and
- * the examiner's and verifier's decisions on it.
+ * their files (decisions on a pair: decision-service.ts).
  *
  * An analysis runs in a worker thread (comparison-worker.ts) on the stored originals, after they
  * have been re-hashed; its files are written to a staging folder and only become
@@ -16,8 +16,6 @@ import {
   ANALYSIS_JOB_KIND,
   analysisJobId,
   type Analysis,
-  type ApiValidParams,
-  type Decision,
   type EvidenceItem,
   type Pair,
   type XssabParameters,
@@ -25,7 +23,6 @@ import {
 } from '../../common/api.js';
 import { findAnalysis, insertAnalysis, insertAnalysisArtifact } from '../store/analyses.js';
 import { resolveStoredPath } from '../store/data-folder.js';
-import { findDecision, insertDecision, listDecisionsOfPair } from '../store/decisions.js';
 import { findPair, findPairOf, insertPair } from '../store/pairs.js';
 import type { RowRef } from '../store/row-binding.js';
 import type { AuditService } from './audit-service.js';
@@ -38,8 +35,6 @@ import type { EvidenceService } from './evidence-service.js';
 import { startWorkerJob } from './worker-job.js';
 
 export const ARTIFACTS_DIR = 'artifacts';
-
-export type NewDecision = ApiValidParams<'decisions.record'>;
 
 /** Worker errors the user can cause (and correct): a photo without a face, an unknown model. */
 const INPUT_ERRORS: Record<string, string | undefined> = {
@@ -60,9 +55,6 @@ const MEDIA_TYPES: Record<string, string> = {
 /** Steps of an analysis, reported as done/total in its job.progress events. */
 const ANALYSIS_STEPS = 4;
 
-/** Names compared for the four-eyes rule: case and surrounding spaces do not make another person. */
-const samePerson = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
-
 export class ComparisonService {
   /** Pairs whose analysis runs now. */
   private readonly running = new Set<number>();
@@ -77,7 +69,7 @@ export class ComparisonService {
   ) {}
 
   createPair(caseId: number, evidenceAId: number, evidenceBId: number, actor: string): Pair {
-    this.cases.get(caseId);
+    this.cases.assertUnlocked(caseId);
     if (evidenceAId === evidenceBId) {
       throw new InvalidInputError('a pair needs two different evidence items', 'evidenceBId');
     }
@@ -126,6 +118,7 @@ export class ComparisonService {
    */
   async runAnalysis(pairId: number, modelId: string | undefined, actor: string): Promise<number> {
     const pair = this.pair(pairId);
+    this.cases.assertUnlocked(pair.caseId);
     if (this.running.has(pairId)) {
       throw new ConflictError(`pair ${pairId} is being analysed already; wait for that analysis`);
     }
@@ -186,65 +179,6 @@ export class ComparisonService {
     return { sha256: artifact.sha256, bytes };
   }
 
-  recordDecision(input: NewDecision): Decision {
-    const pair = this.pair(input.pairId);
-    return this.audit.transaction(() => {
-      if (input.analysisId !== undefined && this.analysis(input.analysisId).pairId !== pair.id) {
-        throw new InvalidInputError(
-          `analysis ${input.analysisId} is not an analysis of pair ${pair.id}`,
-          'analysisId',
-        );
-      }
-      if (input.role === 'verifier') this.assertVerifiable(pair.id, input.examiner);
-      const decision = findDecision(
-        this.db,
-        insertDecision(this.db, {
-          pairId: pair.id,
-          analysisId: input.analysisId ?? null,
-          examiner: input.examiner,
-          role: input.role,
-          conclusion: input.conclusion,
-          rationale: input.rationale,
-          createdAt: new Date().toISOString(),
-        }),
-      )!;
-      this.audit.append({
-        actor: input.examiner,
-        action: 'decision.record',
-        entityType: 'decision',
-        entityId: decision.id,
-        caseId: pair.caseId,
-        details: {
-          pairId: pair.id,
-          analysisId: decision.analysisId,
-          role: decision.role,
-          conclusion: decision.conclusion,
-          rationale: decision.rationale,
-        },
-        rows: [{ table: 'decisions', id: decision.id }],
-      });
-      return decision;
-    });
-  }
-
-  /** Four eyes: an examiner decision exists, and the verifier is none of its examiners. */
-  private assertVerifiable(pairId: number, verifier: string): void {
-    const examiners = listDecisionsOfPair(this.db, pairId)
-      .filter((decision) => decision.role === 'examiner')
-      .map((decision) => decision.examiner);
-    if (examiners.length === 0) {
-      throw new ConflictError(
-        `pair ${pairId} has no examiner decision yet; the examiner records one before it can be verified`,
-      );
-    }
-    if (examiners.some((examiner) => samePerson(examiner, verifier))) {
-      throw new InvalidInputError(
-        `${verifier} recorded the examiner decision on pair ${pairId}; a different person must verify it`,
-        'examiner',
-      );
-    }
-  }
-
   private evidenceOfCase(caseId: number, evidenceId: number, field: string): EvidenceItem {
     const item = this.evidence.get(evidenceId);
     if (item.caseId !== caseId) {
@@ -292,6 +226,7 @@ export class ComparisonService {
     let folder: string | null = null;
     try {
       return this.audit.transaction(() => {
+        this.cases.assertUnlocked(pair.caseId);
         const analysisId = insertAnalysis(this.db, {
           pairId: pair.id,
           method: 'xssab',

@@ -26,7 +26,9 @@ import {
 import { canonicalJson } from '../store/audit-chain.js';
 import { latestCaseEvent } from '../store/audit-events.js';
 import { resolveStoredPath } from '../store/data-folder.js';
-import { findReport, insertReport } from '../store/reports.js';
+import { findReport, insertReport, setReportSignature } from '../store/reports.js';
+import { readSignedRow } from '../store/row-binding.js';
+import { signRecord, type AccountService, type Signer } from './account-service.js';
 import { describeProblem, type AuditService } from './audit-service.js';
 import type { CaseService } from './case-service.js';
 import type { ComparisonService } from './comparison-service.js';
@@ -54,13 +56,15 @@ export class ReportService {
     private readonly evidence: EvidenceService,
     private readonly comparisons: ComparisonService,
     private readonly audit: AuditService,
+    private readonly accounts: AccountService,
   ) {}
 
   /**
    * Builds the case's report and stores it. IntegrityError, with nothing stored, when a file the
    * report shows no longer matches its SHA-256 or the audit trail is broken.
    */
-  async export(caseId: number, actor: string): Promise<ExportedReport> {
+  async export(caseId: number, signer: Signer): Promise<ExportedReport> {
+    const actor = signer.account.name;
     const bundle = await this.gather(caseId);
     const { bytes, pages } = await buildCaseReport(bundle);
     const sha256 = sha256Of(bytes);
@@ -81,7 +85,13 @@ export class ReportService {
             sha256,
             createdBy: actor,
             createdAt: new Date().toISOString(),
+            accountId: signer.account.id,
           }),
+        );
+        setReportSignature(
+          this.db,
+          report.id,
+          signRecord(signer, readSignedRow(this.db, 'reports', report.id).content),
         );
         this.audit.append({
           actor,
@@ -98,7 +108,7 @@ export class ReportService {
           },
           rows: [{ table: 'reports', id: report.id }],
         });
-        return { report, pages };
+        return { report: this.get(report.id), pages };
       });
     } catch (error) {
       if (written) {
@@ -124,7 +134,7 @@ export class ReportService {
 
   /** Everything the report shows, with every file re-hashed; the audit trail must be intact. */
   async gather(caseId: number): Promise<CaseReportBundle> {
-    const { evidence, pairs, analyses, decisions } = this.cases.getDetail(caseId);
+    const { evidence, pairs, analyses, decisions } = this.cases.getDetail(caseId, 'unsealed');
     const reportCase = this.cases.get(caseId);
     const verification = this.audit.verify(caseId);
     if (!verification.ok) {
@@ -153,7 +163,12 @@ export class ReportService {
         a: evidenceById.get(pair.evidenceAId)!,
         b: evidenceById.get(pair.evidenceBId)!,
         analyses: pairAnalyses,
-        decisions: decisions.filter((x) => x.pairId === pair.id),
+        decisions: decisions
+          .filter((x) => x.pairId === pair.id)
+          .map((decision) => ({
+            ...decision,
+            signer: decision.accountId === null ? null : this.accounts.get(decision.accountId),
+          })),
       });
     }
     const software = { name: packageInfo().name, version: packageInfo().version };

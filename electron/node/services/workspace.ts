@@ -4,10 +4,12 @@ import { userInfo } from 'node:os';
 import { openDatabase } from '../store/database.js';
 import { loadOrCreateWorkstationKey, readCheckpoint } from '../store/checkpoint.js';
 import { databasePath } from '../store/data-folder.js';
+import { AccountService } from './account-service.js';
 import { AuditService } from './audit-service.js';
 import { BenchmarkService } from './benchmark-service.js';
 import { CaseService } from './case-service.js';
 import { ComparisonService } from './comparison-service.js';
+import { DecisionService } from './decision-service.js';
 import { EventHub } from './event-hub.js';
 import { EvidenceService } from './evidence-service.js';
 import { ReportService } from './report-service.js';
@@ -19,12 +21,16 @@ export interface Workspace {
   /** Recorded as actor when a call names none. */
   readonly defaultActor: string;
   readonly audit: AuditService;
+  /** Examiner accounts and their keys. */
+  readonly accounts: AccountService;
   readonly cases: CaseService;
   readonly evidence: EvidenceService;
   readonly events: EventHub;
   readonly benchmarks: BenchmarkService;
-  /** Pairs, xSSAB analyses and decisions. */
+  /** Pairs and their xSSAB analyses. */
   readonly comparisons: ComparisonService;
+  /** Signed decisions on pairs: examination, blind verification, consultation, amendment. */
+  readonly decisions: DecisionService;
   /** Case reports (PDF). */
   readonly reports: ReportService;
   close(): void;
@@ -53,22 +59,26 @@ export function openWorkspace(options: WorkspaceOptions): Workspace {
   // A new workstation key vouches for the chain as it finds it (first use); a stored checkpoint
   // is never replaced that way, so deleting the key does not hide a rewritten chain.
   if (workstationKey.created && readCheckpoint(options.dataDir) === null) audit.checkpoint();
+  const accounts = new AccountService(db, audit);
   const cases = new CaseService(db, audit);
   const evidence = new EvidenceService(db, options.dataDir, cases, audit);
   const events = new EventHub();
   const benchmarks = new BenchmarkService(db, options.dataDir, events);
   const comparisons = new ComparisonService(db, options.dataDir, cases, evidence, audit, events);
-  const reports = new ReportService(db, options.dataDir, cases, evidence, comparisons, audit);
+  const decisions = new DecisionService(db, cases, comparisons, audit);
+  const reports = new ReportService(db, options.dataDir, cases, evidence, comparisons, audit, accounts);
   return {
     dataDir: options.dataDir,
     db,
     defaultActor: options.actor ?? osUserName(),
     audit,
+    accounts,
     cases,
     evidence,
     events,
     benchmarks,
     comparisons,
+    decisions,
     reports,
     close: () => {
       benchmarks.close();

@@ -14,12 +14,16 @@ export function listReportsOfCase(db: Database, caseId: number): Report[] {
   );
 }
 
-export function insertReport(db: Database, report: Omit<Report, 'id'>): number {
+export function insertReport(db: Database, report: Omit<Report, 'id' | 'signature'>): number {
   const { lastInsertRowid } = db
     .prepare(
-      `INSERT INTO reports (case_id, stored_path, sha256, created_by, created_at)
-       VALUES (@caseId, @storedPath, @sha256, @createdBy, @createdAt)`,
+      `INSERT INTO reports (case_id, stored_path, sha256, created_by, created_at, account_id)
+       VALUES (@caseId, @storedPath, @sha256, @createdBy, @createdAt, @accountId)`,
     )
     .run(report);
   return Number(lastInsertRowid);
+}
+
+export function setReportSignature(db: Database, id: number, signature: string): void {
+  db.prepare('UPDATE reports SET signature = ? WHERE id = ?').run(signature, id);
 }

@@ -81,14 +81,51 @@ export const BOUND_TABLES = {
     caseId: 'p.case_id',
   },
   decisions: {
-    columns: ['id', 'pair_id', 'analysis_id', 'examiner', 'role', 'conclusion', 'rationale', 'created_at'],
+    columns: [
+      'id',
+      'pair_id',
+      'analysis_id',
+      'examiner',
+      'role',
+      'conclusion',
+      'rationale',
+      'created_at',
+      'account_id',
+      'signature',
+      'supersedes_id',
+      'verifies_id',
+    ],
     from: `decisions t ${PAIR_OF_ROW}`,
     caseId: 'p.case_id',
   },
   reports: {
-    columns: ['id', 'case_id', 'stored_path', 'sha256', 'created_by', 'created_at'],
+    columns: [
+      'id',
+      'case_id',
+      'stored_path',
+      'sha256',
+      'created_by',
+      'created_at',
+      'account_id',
+      'signature',
+    ],
     from: 'reports t',
     caseId: 't.case_id',
+  },
+  accounts: {
+    columns: [
+      'id',
+      'name',
+      'name_key',
+      'initials',
+      'role',
+      'public_key',
+      'private_key_envelope',
+      'created_at',
+      'created_by',
+    ],
+    from: 'accounts t',
+    caseId: 'NULL',
   },
 } satisfies Record<string, BoundTable>;
 
@@ -155,4 +192,52 @@ export function isBoundRow(value: unknown): value is BoundRow {
     typeof candidate.id === 'number' &&
     typeof candidate.sha256 === 'string'
   );
+}
+
+/** Tables whose rows an account signs: the signed content is the bound columns but the signature. */
+export const SIGNED_TABLES = ['decisions', 'reports'] as const satisfies readonly BoundTableName[];
+export type SignedTableName = (typeof SIGNED_TABLES)[number];
+
+/** The content an account signs for a row: table name and bound columns except the signature, canonical JSON. */
+export function signedContent(table: SignedTableName, row: Record<string, unknown>): string {
+  const content: Record<string, unknown> = { table };
+  for (const column of (BOUND_TABLES[table] as BoundTable).columns) {
+    if (column !== 'signature') content[column] = row[column];
+  }
+  return canonicalJson(content);
+}
+
+export interface SignedRow {
+  table: SignedTableName;
+  id: number;
+  caseId: number | null;
+  accountId: number | null;
+  signature: string | null;
+  content: string;
+}
+
+export function readSignedRow(db: Database, table: SignedTableName, id: number): SignedRow {
+  const row = db.prepare(selectSql(table, 'WHERE t.id = ?')).get(id) as Record<string, unknown> | undefined;
+  if (!row) throw new Error(`${table} row ${id} does not exist`);
+  return toSignedRow(table, row);
+}
+
+/** Every row of the signed tables with the content its signature covers. */
+export function listSignedRows(db: Database): SignedRow[] {
+  return SIGNED_TABLES.flatMap((table) =>
+    (db.prepare(selectSql(table, 'ORDER BY t.id')).all() as Record<string, unknown>[]).map((row) =>
+      toSignedRow(table, row),
+    ),
+  );
+}
+
+function toSignedRow(table: SignedTableName, row: Record<string, unknown>): SignedRow {
+  return {
+    table,
+    id: row.id as number,
+    caseId: (row.bound_case_id as number | null) ?? null,
+    accountId: (row.account_id as number | null) ?? null,
+    signature: (row.signature as string | null) ?? null,
+    content: signedContent(table, row),
+  };
 }
