@@ -16,6 +16,7 @@ import { createApiHandler } from '../../api/handler.js';
 import { openWorkspace } from '../../services/workspace.js';
 import { CliUsageError, type CliCommand, type CliIo } from '../command.js';
 import { printResult } from '../options.js';
+import { PASSPHRASE_ENV, readPassphrase } from '../passphrase.js';
 
 /** A failed API call; the dispatcher prints its message and exits 1. */
 class CaseCommandError extends Error {
@@ -31,10 +32,19 @@ export async function callApi<M extends ApiMethod>(
   method: M,
   params: ApiParams<M>,
   optionNames: Record<string, string> = {},
+  /** The account to sign in as first (`--account NAME`); its passphrase is read by readPassphrase. */
+  account?: string,
 ): Promise<ApiResult<M>> {
+  const passphrase =
+    account === undefined ? undefined : await readPassphrase(PASSPHRASE_ENV, `Passphrase of ${account}: `);
   const workspace = openWorkspace({ dataDir: io.dataDir });
   try {
-    const outcome = await createApiHandler(workspace, { transport: 'cli' }).handle(method, params);
+    const handler = createApiHandler(workspace, { transport: 'cli' });
+    if (account !== undefined) {
+      const signedIn = await handler.handle('accounts.signIn', { name: account, passphrase });
+      if (!signedIn.ok) throw new CaseCommandError(`--account ${account}: ${signedIn.error.message}`);
+    }
+    const outcome = await handler.handle(method, params);
     if (outcome.ok) return outcome.result as ApiResult<M>;
     const { code, message, issues } = outcome.error;
     if (code !== 'VALIDATION') throw new CaseCommandError(message);

@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command.js';
+import { accountCommands } from './account.js';
 import { benchCommand } from './bench.js';
 import { caseCommands } from './case.js';
 import { explainCommand } from './explain.js';
@@ -18,4 +19,5 @@ export const commands: CliCommand[] = [
   reportCommand,
   verifyCommand,
   ...modelsCommands,
+  ...accountCommands,
 ];
