@@ -290,6 +290,45 @@ test('a checkpoint signed by another key (the key file replaced) is detected', (
     (folder) => rmSync(join(folder, 'keys'), { recursive: true }),
   ));
 
+test('a change made through the workstation after tampering does not re-sign the tampered chain', async () => {
+  const tampering: [string, (db: Database) => void, ((folder: string) => void) | undefined][] = [
+    [
+      'events deleted from the end',
+      (db) => db.prepare('DELETE FROM audit_events WHERE seq > ?').run(lastSeq - 2),
+      undefined,
+    ],
+    [
+      'the chain rewritten',
+      (db) => {
+        db.prepare("UPDATE cases SET title = 'Shoplifting' WHERE id = ?").run(ids.caseId);
+        rebindRowInEvents(db, 'cases', ids.caseId, bindRow(db, { table: 'cases', id: ids.caseId }).sha256);
+        recomputeChain(db);
+      },
+      undefined,
+    ],
+    ['the checkpoint deleted', () => {}, (folder) => rmSync(join(folder, 'checkpoints', 'head.json'))],
+    ['the key replaced', () => {}, (folder) => rmSync(join(folder, 'keys'), { recursive: true })],
+  ];
+  for (const [what, edit, files] of tampering) {
+    const copy = tamperedCopy(template, edit);
+    files?.(copy.folder);
+    const store = openStore(copy.folder);
+    try {
+      await store.call('cases.update', { id: ids.otherCaseId, notes: `a change after ${what}` });
+      await store.call('cases.update', { id: ids.otherCaseId, notes: `another change after ${what}` });
+      const verification = await store.call('audit.verify', {});
+      assert.equal(verification.ok, false, `${what} went undetected after later changes`);
+      assert.ok(
+        verification.problems.some((p) => p.table === 'audit_events'),
+        what,
+      );
+    } finally {
+      store.close();
+      copy.dispose();
+    }
+  }
+});
+
 test('an edit in one case fails that case and leaves the verification of another case ok', async () => {
   const copy = tamperedCopy(template, (db) =>
     db.prepare("UPDATE decisions SET conclusion = 'inconclusive' WHERE id = ?").run(ids.examinerDecisionId),

@@ -4,6 +4,7 @@ import { canonicalJson, findChainBreak, GENESIS_HASH, hashAuditEvent } from '../
 import {
   chainHead,
   countAuditEventsOfCase,
+  eventHash,
   insertAuditEvent,
   listAllAuditEvents,
   listAuditEventsOfCase,
@@ -58,21 +59,35 @@ export class AuditService {
     return result;
   }
 
-  /** Signs and stores a checkpoint of the chain as it is now, unless a newer one is stored. */
-  checkpoint(): SignedCheckpoint {
-    const head = chainHead(this.db);
-    const checkpoint = signCheckpoint(
-      { length: head?.seq ?? 0, headHash: head?.hash ?? GENESIS_HASH },
-      this.workstationKey,
-    );
+  /**
+   * Advances the signed checkpoint to the chain as it is now. Only a valid checkpoint of this
+   * workstation's key that the chain still extends is advanced: a missing, altered or foreign one,
+   * or one the chain no longer matches (events deleted or rewritten), stays as it is, so that the
+   * next change through the workstation cannot cover up tampering.
+   */
+  checkpoint(): void {
     const stored = readCheckpoint(this.dataDir);
-    const storedIsNewer =
-      stored !== null &&
-      'signature' in stored &&
-      stored.length > checkpoint.length &&
-      checkpointSignatureValid(stored, this.workstationKey);
-    if (!storedIsNewer) writeCheckpoint(this.dataDir, checkpoint);
-    return checkpoint;
+    if (stored === null || !('signature' in stored) || !checkpointSignatureValid(stored, this.workstationKey))
+      return;
+    const head = chainHead(this.db);
+    const length = head?.seq ?? 0;
+    if (length < stored.length) return;
+    if (stored.length > 0 && eventHash(this.db, stored.length) !== stored.headHash) return;
+    if (length > stored.length)
+      writeCheckpoint(this.dataDir, this.signHead({ length, headHash: head!.hash }));
+  }
+
+  /**
+   * The first checkpoint of a data folder, signed with a workstation key made just now: it vouches
+   * for the chain as found (a new workstation's is empty). Never replaces a stored checkpoint.
+   */
+  firstCheckpoint(): void {
+    if (readCheckpoint(this.dataDir) !== null) return;
+    const head = chainHead(this.db);
+    writeCheckpoint(
+      this.dataDir,
+      this.signHead({ length: head?.seq ?? 0, headHash: head?.hash ?? GENESIS_HASH }),
+    );
   }
 
   /** A checkpoint of the chain up to `head`, signed with the workstation key (deterministic: Ed25519). */

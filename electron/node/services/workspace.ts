@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { openDatabase } from '../store/database.js';
-import { loadOrCreateWorkstationKey, readCheckpoint } from '../store/checkpoint.js';
+import { loadOrCreateWorkstationKey } from '../store/checkpoint.js';
 import { databasePath } from '../store/data-folder.js';
 import { AccountService } from './account-service.js';
 import { AuditService } from './audit-service.js';
@@ -58,7 +58,7 @@ export function openWorkspace(options: WorkspaceOptions): Workspace {
   const audit = new AuditService(db, options.dataDir, workstationKey);
   // A new workstation key vouches for the chain as it finds it (first use); a stored checkpoint
   // is never replaced that way, so deleting the key does not hide a rewritten chain.
-  if (workstationKey.created && readCheckpoint(options.dataDir) === null) audit.checkpoint();
+  if (workstationKey.created) audit.firstCheckpoint();
   const accounts = new AccountService(db, audit);
   const cases = new CaseService(db, audit);
   const evidence = new EvidenceService(db, options.dataDir, cases, audit);

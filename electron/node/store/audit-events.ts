@@ -46,3 +46,10 @@ export function latestCaseEvent(
       .get(caseId, excludedAction) as { seq: number; at: string; hash: string } | undefined) ?? null
   );
 }
+
+/** The hash of event `seq`, null when there is none. */
+export function eventHash(db: Database, seq: number): string | null {
+  return (
+    (db.prepare('SELECT hash FROM audit_events WHERE seq = ?').pluck().get(seq) as string | undefined) ?? null
+  );
+}
