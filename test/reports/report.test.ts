@@ -83,6 +83,7 @@ test('a case report shows evidence, analysis and decisions, and is byte-identica
   });
   await api.signInAs('report-tester');
 
+  const detailAtExport = await call('cases.get', { id: created.id });
   const exported = await call('reports.export', { caseId: created.id });
   const pdf = Buffer.from((await call('reports.read', { reportId: exported.reportId })).dataBase64, 'base64');
   const out = join(folder, 'rendered');
@@ -142,6 +143,17 @@ test('a case report shows evidence, analysis and decisions, and is byte-identica
     assert.match(text, /B\. Verifier/);
     assert.match(text, /Agree with the examiner after an independent examination\./);
     assert.match(text, /not\s+evidence\s+of\s+identity\s+on\s+their\s+own/);
+    const { decisions } = workspace.cases.getDetail(created.id, 'unsealed');
+    const flat = text.replace(/\s+/g, '');
+    for (const decision of decisions) {
+      assert.ok(flat.includes(decision.signature!), `the PDF prints decision ${decision.id}'s signature`);
+    }
+    assert.match(text, /Signed by\s+A\. Examiner \(AE, examiner, account \d+\); signature verified/);
+    assert.match(text, /Verifies\s+decision #\d+, without having seen its conclusion/);
+    const anchorEvent = detailAtExport.audit.filter((e) => e.action !== 'report.export').at(-1)!;
+    const signedAnchor = workspace.audit.signHead({ length: anchorEvent.seq, headHash: anchorEvent.hash });
+    assert.ok(flat.includes(signedAnchor.signature), 'the PDF prints the signed checkpoint of its anchor');
+    assert.ok(flat.includes(signedAnchor.keyFingerprint), 'and the workstation key fingerprint');
     assert.match(text, new RegExp(`Page 1 of ${exported.pages}`));
     assert.match(text, new RegExp(`Page ${exported.pages} of ${exported.pages}`));
   });
