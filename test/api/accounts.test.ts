@@ -16,6 +16,13 @@ const { call, failure } = api;
 before(() => api.open());
 after(() => api.close());
 
+const pngBase64 = async (background: string) =>
+  (
+    await sharp({ create: { width: 32, height: 32, channels: 3, background } })
+      .png()
+      .toBuffer()
+  ).toString('base64');
+
 async function pairOfCase(caseNumber: string) {
   const created = await call('cases.create', { caseNumber, title: `Case ${caseNumber}` });
   const ids: number[] = [];
@@ -300,6 +307,11 @@ test('a closed case is locked until a signed-in account reopens it with a reason
     await failure('cases.update', { id: caseId, title: 'Renamed' }),
     await failure('pairs.create', { caseId, evidenceAId: 1, evidenceBId: 2 }),
     await failure('analyses.run', { pairId }),
+    await failure('evidence.import', {
+      caseId,
+      fileName: 'late.png',
+      dataBase64: await pngBase64('#000000'),
+    }),
   ];
   for (const refusal of refusals) {
     assert.equal(refusal.code, 'CONFLICT');

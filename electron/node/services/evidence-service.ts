@@ -29,7 +29,7 @@ export class EvidenceService {
   ) {}
 
   async import(file: EvidenceFile, actor: string): Promise<EvidenceItem> {
-    this.cases.get(file.caseId);
+    this.cases.assertUnlocked(file.caseId);
     if (file.bytes.length > MAX_EVIDENCE_BYTES) {
       throw new InvalidInputError(
         `${file.fileName} is ${(file.bytes.length / 1024 ** 2).toFixed(1)} MB; evidence files over ` +
@@ -69,6 +69,7 @@ export class EvidenceService {
     writeOnce(path, file.bytes, sha256, `stored evidence file ${path}`);
 
     return this.audit.transaction(() => {
+      this.cases.assertUnlocked(file.caseId);
       const item = this.get(
         insertEvidence(this.db, {
           caseId: file.caseId,
