@@ -94,12 +94,6 @@ export class HandlerHarness {
     await this.#signedIn;
     return this.#handler.handle(method, params);
   }
-
-  /** Calls without waiting for the sign-in, for tests of the session itself. */
-  readonly raw = (method: string, params: unknown) => {
-    assert.ok(this.#handler, 'open() the harness first');
-    return this.#handler.handle(method, params);
-  };
 }
 
 /** A fixture photo, downscaled so that decoding and detection stay fast, as base64 JPEG. */

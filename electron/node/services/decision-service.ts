@@ -53,10 +53,10 @@ export class DecisionService {
       }
       const decisions = listDecisionsOfPair(this.db, pair.id);
       const current = currentExaminerDecision(decisions);
-      const verifiesId =
-        input.role === 'examiner'
-          ? this.checkExamination(pair.id, decisions, current, input.supersedes, signer)
-          : this.checkReview(pair.id, decisions, current, input.role, signer);
+      let verifiesId: number | null = null;
+      if (input.role === 'examiner')
+        this.checkExamination(pair.id, decisions, current, input.supersedes, signer);
+      else verifiesId = this.checkReview(pair.id, decisions, current, input.role, signer);
       const id = insertDecision(this.db, {
         pairId: pair.id,
         analysisId: input.analysisId ?? null,
@@ -101,7 +101,7 @@ export class DecisionService {
     current: StoredDecision | undefined,
     supersedes: number | undefined,
     signer: Signer,
-  ): null {
+  ): void {
     if (supersedes === undefined) {
       if (current) {
         throw new ConflictError(
@@ -109,7 +109,7 @@ export class DecisionService {
             'amend it with a new decision that supersedes it',
         );
       }
-      return null;
+      return;
     }
     const target = decisions.find((d) => d.id === supersedes);
     if (!target || target.role !== 'examiner') {
@@ -129,7 +129,6 @@ export class DecisionService {
         'supersedes',
       );
     }
-    return null;
   }
 
   /** A verification or consultation of the current examiner decision; returns its id. */
