@@ -89,6 +89,9 @@ export class HandlerHarness {
     return (outcome as { ok: false; error: ApiErrorBody }).error;
   };
 
+  /** The call's outcome as the transport sees it, success or error. */
+  readonly attempt = <M extends ApiMethod>(method: M, params: ApiParams<M>) => this.#handle(method, params);
+
   async #handle(method: string, params: unknown) {
     assert.ok(this.#handler, 'open() the harness first');
     await this.#signedIn;

@@ -24,6 +24,7 @@ const refused: [string, string, RegExp][] = [
   ['a NUL character', 'Jane\u0000Doe', /U\+0000/],
   ['an escape character', 'Jane\u001b[31mDoe', /U\+001B/],
   ['a line break in a one-line field', 'Jane\nDoe', /U\+000A.*one line/],
+  ['a Unicode line separator', 'Jane\u2028Doe', /U\+2028/],
 ];
 
 for (const [what, text, message] of refused) {
@@ -77,6 +78,55 @@ test('letters of other scripts, full-width forms and joiners are kept as typed',
     const created = await call('cases.create', { caseNumber: nextNumber(), title });
     assert.equal(created.title, title.normalize('NFC'));
   }
+});
+
+test('fuzz: random text from every Unicode plane is refused with a reason or stored canonically', async () => {
+  // A fixed seed: the same strings on every run (mulberry32).
+  let seed = 0x5eed;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const ranges = [
+    [0x0, 0x7f],
+    [0x80, 0x24f],
+    [0x300, 0x36f],
+    [0x400, 0x4ff],
+    [0x2000, 0x206f],
+    [0xd800, 0xdfff],
+    [0xfe00, 0xff5f],
+    [0x1f300, 0x1f6ff],
+  ];
+  const randomText = () =>
+    Array.from({ length: 1 + Math.floor(random() * 12) }, () => {
+      const [low, high] = ranges[Math.floor(random() * ranges.length)];
+      const code = low + Math.floor(random() * (high - low + 1));
+      // Surrogates are written as single UTF-16 units, as a broken client would send them.
+      return code >= 0xd800 && code <= 0xdfff ? String.fromCharCode(code) : String.fromCodePoint(code);
+    }).join('');
+  let stored = 0;
+  for (let index = 0; index < 200; index++) {
+    const title = randomText();
+    const outcome = await api.attempt('cases.create', { caseNumber: nextNumber(), title });
+    if (outcome.ok) {
+      stored++;
+      const expected = title
+        .replace(/\p{Zs}/gu, ' ')
+        .normalize('NFC')
+        .trim();
+      const created = outcome.result as { title: string };
+      assert.equal(created.title, expected, JSON.stringify(title));
+    } else {
+      assert.equal(outcome.error.code, 'VALIDATION', JSON.stringify(title));
+      assert.match(
+        outcome.error.message,
+        /^invalid params for cases\.create: title: (contains a lone UTF-16 surrogate|contains the invisible control or format character U\+[0-9A-F]{4}|must not be empty)/,
+      );
+    }
+  }
+  assert.ok(stored > 20 && stored < 180, `${stored} of 200 stored: the generator should produce both kinds`);
 });
 
 test('after every refused and accepted payload, the audit chain and every row still verify', async () => {

@@ -7,8 +7,11 @@ export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercas
 
 /** A UTF-16 half of a surrogate pair standing alone: not a character, and stored as U+FFFD by SQLite. */
 const LONE_SURROGATE = /\p{Cs}/u;
-/** Control characters, and invisible format characters except the joiners that some scripts need. */
-const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
+/**
+ * Control characters, the line and paragraph separators, and invisible format characters except
+ * the joiners that some scripts need.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 const ALLOWED_FORMAT = new Set(['\u200c', '\u200d']);
 const MULTILINE_CONTROLS = new Set(['\n', '\t']);
 
