@@ -89,6 +89,12 @@ test('a wrong passphrase or an unknown name does not sign in', async () => {
   assert.match(wrong.message, /wrong passphrase for account A\. Examiner/);
   const unknown = await failure('accounts.signIn', { name: 'Nobody', passphrase: TEST_PASSPHRASE });
   assert.equal(unknown.code, 'UNAUTHORIZED');
+  assert.equal(
+    (await call('accounts.current', {})).account,
+    null,
+    'a failed sign-in signs the previous account out',
+  );
+  await api.signInAs('A. Examiner');
   const short = await failure('accounts.create', {
     name: 'Short',
     initials: 'S',

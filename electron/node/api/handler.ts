@@ -86,6 +86,8 @@ function implementations(
     'accounts.list': () => ({ accounts: workspace.accounts.list() }),
     'accounts.create': (params) => workspace.accounts.create(params, session.signer),
     'accounts.signIn': ({ name, passphrase }) => {
+      // A failed attempt leaves nobody signed in, not the previous account.
+      session.signer = null;
       session.signer = workspace.accounts.signIn(name, passphrase);
       return { account: session.signer.account };
     },
