@@ -192,3 +192,37 @@ test('report needs --account and is signed by it', () => {
     workspace.close();
   }
 });
+
+test('case reopen unlocks a closed case with a reason, signed in', () => {
+  const workspace = openWorkspace({ dataDir });
+  try {
+    workspace.cases.update(caseId, { status: 'closed' }, 'setup');
+  } finally {
+    workspace.close();
+  }
+  const locked = xssab(
+    [
+      'decide',
+      '--pair',
+      String(pairId),
+      '--role',
+      'consultation',
+      '--conclusion',
+      'inconclusive',
+      '--rationale',
+      'x',
+      '--account',
+      'A. Examiner',
+    ],
+    { XSSAB_PASSPHRASE: PASSPHRASE },
+  );
+  assert.equal(locked.code, 1);
+  assert.match(locked.stderr, /case CLI-ACC-1 is closed and locked; reopen it, giving the reason/);
+  const noReason = xssab(['case', 'reopen', 'CLI-ACC-1', '--account', 'A. Examiner']);
+  assert.equal(noReason.code, 2);
+  const reopened = json<{ status: string }>(
+    ['case', 'reopen', 'CLI-ACC-1', '--reason', 'A second photograph arrived.', '--account', 'A. Examiner'],
+    { XSSAB_PASSPHRASE: PASSPHRASE },
+  );
+  assert.equal(reopened.status, 'open');
+});

@@ -1,5 +1,5 @@
 /**
- * `xssab case create|list|show`: the case register from the command line, through the same API
+ * `xssab case create|list|show|reopen`: the case register from the command line, through the same API
  * handler (validation, audit, errors) as the app.
  */
 import { parseArgs } from 'node:util';
@@ -218,4 +218,39 @@ function describeDetail(detail: CaseDetail): string {
   return lines.join('\n');
 }
 
-export const caseCommands: CliCommand[] = [caseCreateCommand, caseListCommand, caseShowCommand];
+export const caseReopenCommand: CliCommand = {
+  path: ['case', 'reopen'],
+  summary: 'Reopen a closed (locked) case, giving the reason',
+  usage: 'xssab case reopen ID|NUMBER --reason TEXT --account NAME [--json]',
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      options: {
+        reason: { type: 'string' },
+        account: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
+    if (positionals.length !== 1) throw new CliUsageError('give exactly one case id or case number');
+    if (values.reason === undefined) throw new CliUsageError('--reason is required');
+    if (values.account === undefined) throw new CliUsageError('--account is required');
+    const reopened = await callApi(
+      io,
+      'cases.reopen',
+      { id: await resolveCaseId(io, positionals[0]), reason: values.reason },
+      { reason: '--reason' },
+      values.account,
+    );
+    printResult(io, values.json, reopened, () => `Reopened ${describeCase(reopened)}`);
+    return 0;
+  },
+};
+
+export const caseCommands: CliCommand[] = [
+  caseCreateCommand,
+  caseListCommand,
+  caseShowCommand,
+  caseReopenCommand,
+];
