@@ -152,11 +152,6 @@ export class AccountService {
     return row ? accountOf(row) : null;
   }
 
-  publicKey(id: number): KeyObject | null {
-    const row = findAccountRow(this.db, id);
-    return row ? publicKeyOfRow(row) : null;
-  }
-
   /** The first account by anyone; later ones by a signed-in account (`creator`). */
   create(input: NewAccount, creator: Signer | null): Account {
     const nameKey = accountNameKey(input.name);
