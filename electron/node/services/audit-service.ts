@@ -78,11 +78,29 @@ export class AuditService {
   }
 
   /**
-   * The first checkpoint of a data folder, signed with a workstation key made just now: it vouches
-   * for the chain as found (a new workstation's is empty). Never replaces a stored checkpoint.
+   * First use of a data folder by a workstation key made just now: rows that no event binds yet
+   * (a store from before rows were bound) are bound by one `store.bind` event, and the chain as
+   * found gets its first signed checkpoint. Never replaces a stored checkpoint, so deleting the key
+   * alone does not hide anything.
    */
-  firstCheckpoint(): void {
+  firstUse(actor: string): void {
     if (readCheckpoint(this.dataDir) !== null) return;
+    this.db
+      .transaction(() => {
+        const recorded = new Set(latestRowRecords(listAllAuditEvents(this.db)).keys());
+        const unbound = hashAllBoundRows(this.db).filter((row) => !recorded.has(`${row.table}:${row.id}`));
+        if (unbound.length === 0) return;
+        this.append({
+          actor,
+          action: 'store.bind',
+          entityType: 'store',
+          entityId: null,
+          caseId: null,
+          details: { reason: 'rows recorded before rows were bound to the audit chain' },
+          rows: unbound.map(({ table, id }) => ({ table, id })),
+        });
+      })
+      .immediate();
     const head = chainHead(this.db);
     writeCheckpoint(
       this.dataDir,
@@ -224,15 +242,7 @@ export class AuditService {
 
   /** Compares each bound row with the latest event that recorded it; returns how many rows it checked. */
   private checkRows(events: AuditEvent[], problems: IntegrityProblem[]): number {
-    const latest = new Map<string, { seq: number; caseId: number | null; sha256: string }>();
-    for (const event of events) {
-      const rows = event.details.rows;
-      if (!Array.isArray(rows)) continue;
-      for (const row of rows) {
-        if (isBoundRow(row))
-          latest.set(`${row.table}:${row.id}`, { seq: event.seq, caseId: event.caseId, sha256: row.sha256 });
-      }
-    }
+    const latest = latestRowRecords(events);
     const stored = hashAllBoundRows(this.db);
     for (const row of stored) {
       const key = `${row.table}:${row.id}`;
@@ -265,6 +275,22 @@ export class AuditService {
     }
     return stored.length;
   }
+}
+
+/** For each bound row ('table:id'), what its latest event recorded. */
+function latestRowRecords(
+  events: AuditEvent[],
+): Map<string, { seq: number; caseId: number | null; sha256: string }> {
+  const latest = new Map<string, { seq: number; caseId: number | null; sha256: string }>();
+  for (const event of events) {
+    const rows = event.details.rows;
+    if (!Array.isArray(rows)) continue;
+    for (const row of rows) {
+      if (isBoundRow(row))
+        latest.set(`${row.table}:${row.id}`, { seq: event.seq, caseId: event.caseId, sha256: row.sha256 });
+    }
+  }
+  return latest;
 }
 
 /** One line naming the row of a problem, e.g. "decisions row 3: …". */

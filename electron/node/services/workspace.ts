@@ -56,9 +56,9 @@ export function openWorkspace(options: WorkspaceOptions): Workspace {
   const db = openDatabase(databasePath(options.dataDir));
   const workstationKey = loadOrCreateWorkstationKey(options.dataDir);
   const audit = new AuditService(db, options.dataDir, workstationKey);
-  // A new workstation key vouches for the chain as it finds it (first use); a stored checkpoint
+  // A new workstation key vouches for the store as it finds it (first use); a stored checkpoint
   // is never replaced that way, so deleting the key does not hide a rewritten chain.
-  if (workstationKey.created) audit.firstCheckpoint();
+  if (workstationKey.created) audit.firstUse(options.actor ?? osUserName());
   const accounts = new AccountService(db, audit);
   const cases = new CaseService(db, audit);
   const evidence = new EvidenceService(db, options.dataDir, cases, audit);
