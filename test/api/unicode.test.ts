@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { workstationPath } from '../../electron/common/api/fields.js';
 import { HandlerHarness } from './handler-harness.js';
 
 const api = new HandlerHarness({ folderPrefix: 'xssab-unicode-', actor: 'unicode-tester' });
@@ -71,6 +72,13 @@ test('multi-line fields keep line feeds and tabs, and store CR LF as a line feed
   const error = await failure('cases.update', { id: created.id, notes: 'bell\u0007' });
   assert.equal(error.code, 'VALIDATION');
   assert.match(error.message, /notes: .*U\+0007/);
+});
+
+test('workstation paths are checked for broken text but never normalised', () => {
+  const decomposed = '/data/Bjo\u0308rk\u00a0photos';
+  assert.equal(workstationPath.parse(decomposed), decomposed);
+  assert.equal(workstationPath.safeParse('/data/\ud800').success, false);
+  assert.equal(workstationPath.safeParse('/data/a\u0000b').success, false);
 });
 
 test('letters of other scripts, full-width forms and joiners are kept as typed', async () => {

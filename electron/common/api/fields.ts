@@ -62,5 +62,17 @@ export const optionalText = (max: number, options: { multiline?: boolean } = {})
 /** Who performs a mutating call; defaults to the operating-system user when omitted. */
 export const actorParam = requiredText(128).optional();
 
-/** A path on the workstation running the backend. */
-export const workstationPath = requiredText(4096);
+/**
+ * A path on the workstation running the backend: refused when broken (lone surrogates, control
+ * characters) but never normalised, since file names are compared byte for byte.
+ */
+export const workstationPath = z
+  .string()
+  .refine((value) => !LONE_SURROGATE.test(value), {
+    message: 'contains a lone UTF-16 surrogate (broken text); send well-formed Unicode',
+    abort: true,
+  })
+  .refine((value) => !/\p{Cc}/u.test(value), { message: 'contains a control character', abort: true })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(4096, 'must be at most 4096 characters');
