@@ -8,6 +8,7 @@
  * Stability: the renderer is written against this file. Change it additively only.
  */
 import type { z } from 'zod';
+import { accountMethods } from './api/accounts.js';
 import { appMethods } from './api/app.js';
 import { auditMethods } from './api/audit.js';
 import { benchmarkMethods } from './api/benchmarks.js';
@@ -17,6 +18,7 @@ import { comparisonMethods } from './api/comparison.js';
 import { evidenceMethods } from './api/evidence.js';
 import { reportMethods } from './api/reports.js';
 
+export * from './api/accounts.js';
 export * from './api/app.js';
 export * from './api/audit.js';
 export * from './api/benchmarks.js';
@@ -37,6 +39,7 @@ export const apiContract = {
   ...comparisonMethods,
   ...reportMethods,
   ...calibrationMethods,
+  ...accountMethods,
 } as const;
 
 export type ApiContract = typeof apiContract;

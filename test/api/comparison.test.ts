@@ -182,37 +182,41 @@ test('a genuine pair is analysed, stored with hashed artifacts, and decided by t
     assert.match(altered.message, /no longer matches its SHA-256/);
   });
 
-  await t.test('decisions: the examiner first, then a different person verifies', async () => {
+  await t.test('decisions: the examiner first, then a different account verifies', async () => {
     const decision = {
       pairId,
       analysisId,
       conclusion: 'moderate_support_same',
       rationale: 'Consistent ear shape and nasal bridge; xSSAB positive maps agree.',
     } as const;
-    const early = await failure('decisions.record', {
-      ...decision,
-      examiner: 'B. Verifier',
-      role: 'verifier',
-    });
+    await api.signInAs('B. Verifier');
+    const early = await failure('decisions.record', { ...decision, role: 'verifier' });
     assert.equal(early.code, 'CONFLICT');
     assert.match(early.message, /no examiner decision yet/);
-    const blank = await failure('decisions.record', {
+
+    await api.signInAs('A. Examiner');
+    const blank = await failure('decisions.record', { ...decision, rationale: '  ', role: 'examiner' });
+    assert.equal(blank.code, 'VALIDATION');
+    const typedName = await failure('decisions.record', {
       ...decision,
-      rationale: '  ',
-      examiner: 'A. Examiner',
+      examiner: 'B. Verifier',
       role: 'examiner',
     });
-    assert.equal(blank.code, 'VALIDATION');
+    assert.equal(typedName.code, 'VALIDATION');
+    assert.match(
+      typedName.message,
+      /recorded by the signed-in account \(A\. Examiner\), not by a typed name/,
+    );
 
-    const first = await call('decisions.record', { ...decision, examiner: 'A. Examiner', role: 'examiner' });
+    const first = await call('decisions.record', { ...decision, role: 'examiner' });
     assert.equal(first.role, 'examiner');
-    const self = await failure('decisions.record', {
-      ...decision,
-      examiner: ' a. examiner',
-      role: 'verifier',
-    });
+    assert.equal(first.examiner, 'A. Examiner');
+    assert.match(first.signature ?? '', /^[A-Za-z0-9+/]{86}==$/, 'an Ed25519 signature, base64');
+    const self = await failure('decisions.record', { ...decision, role: 'verifier' });
     assert.equal(self.code, 'VALIDATION');
     assert.match(self.message, /a different person must verify/);
+
+    await api.signInAs('B. Verifier');
     const verified = await call('decisions.record', {
       ...decision,
       conclusion: 'strong_support_same',
@@ -220,16 +224,19 @@ test('a genuine pair is analysed, stored with hashed artifacts, and decided by t
       role: 'verifier',
     });
     assert.equal(verified.examiner, 'B. Verifier');
+    assert.equal(verified.verifiesId, first.id);
+    assert.equal(verified.disagreement, true, 'strong vs moderate support is a disagreement');
 
     const detail = await call('cases.get', { id: created.id });
     assert.deepEqual(
-      detail.decisions.map((d) => [d.role, d.examiner]),
+      detail.decisions.map((d) => [d.role, d.examiner, d.sealed]),
       [
-        ['examiner', 'A. Examiner'],
-        ['verifier', 'B. Verifier'],
+        ['examiner', 'A. Examiner', false],
+        ['verifier', 'B. Verifier', false],
       ],
     );
     assert.equal(detail.audit.filter((e) => e.action === 'decision.record').length, 2);
+    await api.signInAs('comparison-tester');
   });
 });
 

@@ -7,13 +7,14 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
-import { E2eHarness } from './harness.js';
+import { TEST_PASSPHRASE } from '../api/handler-harness.js';
+import { E2E_ACCOUNT, E2eHarness } from './harness.js';
 
 const e2e = new E2eHarness({
   dataDirPrefix: 'xssab-e2e-',
   screenshotPrefix: 'ui',
   // Browsers log every 4xx response as a console error; these are the ones the test provokes.
-  expectedConsoleErrors: [/status of 409 \(Conflict\)/],
+  expectedConsoleErrors: [/status of 409 \(Conflict\)/, /status of 401 \(Unauthorized\)/],
 });
 before(() => e2e.start());
 after(() => e2e.close());
@@ -153,6 +154,37 @@ test('an examiner creates, finds, edits and documents a case, and it survives a 
     await e2e.page.getByRole('table', { name: 'Audit trail' }).getByText('evidence.import').waitFor();
     await e2e.page.getByText(/Chain verified/).waitFor();
     await e2e.screenshot('case-light');
+  });
+
+  await t.test('a closed case is locked until it is reopened with a reason', async () => {
+    await e2e.page.getByLabel('Case status').click();
+    await e2e.page.getByRole('option', { name: 'Closed' }).click();
+    await e2e.page.getByText('This case is closed and locked').waitFor();
+    assert.equal(await e2e.page.getByRole('button', { name: 'Edit case' }).count(), 0);
+    await e2e.page.getByRole('button', { name: 'Reopen case' }).click();
+    const dialog = e2e.page.getByRole('form', { name: 'Reopen case' });
+    await dialog.getByLabel('Reason for reopening').fill('The agency sent a second photograph.');
+    await dialog.getByRole('button', { name: 'Reopen' }).click();
+    await e2e.page.getByRole('button', { name: 'Edit case' }).waitFor();
+    const audit = e2e.page.getByRole('table', { name: 'Audit trail' });
+    await audit.getByText('case.reopen').waitFor();
+    await audit.getByText('The agency sent a second photograph.').waitFor();
+  });
+
+  await t.test('signing out shows the sign-in page, which refuses a wrong passphrase', async () => {
+    await e2e.page.getByRole('button', { name: 'Sign out' }).click();
+    const form = e2e.page.getByRole('form', { name: 'Sign in' });
+    await form.getByLabel('Account name').fill(E2E_ACCOUNT);
+    await form.getByLabel('Passphrase').fill('not the passphrase');
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await form
+      .getByRole('alert')
+      .filter({ hasText: `wrong passphrase for account ${E2E_ACCOUNT}` })
+      .waitFor();
+    await form.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await e2e.page.getByLabel('Signed-in account').filter({ hasText: E2E_ACCOUNT }).waitFor();
+    await e2e.page.getByRole('heading', { level: 1, name: '2024-FR-0117' }).waitFor();
   });
 
   await t.test('remembers the dark theme across a reload', async () => {

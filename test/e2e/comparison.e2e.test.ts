@@ -114,38 +114,45 @@ test('an examiner compares two photos, reads the xSSAB maps, and a second examin
     assert.equal(await maps.getByRole('img').count(), 6);
   });
 
-  await t.test('records the examiner decision and its verification by another person', async () => {
+  await t.test('records the examiner decision and its blind verification by another account', async () => {
+    await e2e.createAccount('A. Examiner');
+    await e2e.createAccount('B. Verifier');
+    await e2e.signInThroughUi('A. Examiner');
     const form = pairPanel().getByRole('form', { name: 'Decision on pair #1' });
     await form.getByRole('button', { name: 'Record decision' }).click();
     await form.getByText('Give the reasons for the conclusion').waitFor();
 
-    await form.getByLabel('Examiner name').fill('A. Examiner');
+    assert.equal(await form.getByLabel('Signed by').inputValue(), 'A. Examiner (AE)');
     await form.getByLabel('Conclusion').click();
     await e2e.page.getByRole('option', { name: 'Moderate support, same person' }).click();
     await form.getByLabel('Rationale').fill('Ear shape and nasal bridge correspond; positive maps agree.');
     await form.getByRole('button', { name: 'Record decision' }).click();
     const decisions = pairPanel().getByRole('table', { name: 'Decisions on pair #1' });
-    await decisions
-      .getByRole('row')
-      .filter({ hasText: 'A. Examiner' })
-      .getByRole('cell', { name: 'Examiner', exact: true })
-      .waitFor();
+    const examinerRow = decisions.getByRole('row').filter({ hasText: 'A. Examiner' });
+    await examinerRow.getByRole('cell', { name: 'Examiner', exact: true }).waitFor();
 
     const verification = pairPanel().getByRole('form', { name: 'Decision on pair #1' });
-    await verification.getByLabel('Verifier name').fill('A. Examiner');
     await verification.getByLabel('Conclusion').click();
     await e2e.page.getByRole('option', { name: 'Moderate support, same person' }).click();
     await verification.getByLabel('Rationale').fill('Agree.');
     await verification.getByRole('button', { name: 'Record verification' }).click();
     await verification.getByRole('alert').filter({ hasText: 'a different person must verify' }).waitFor();
 
-    await verification.getByLabel('Verifier name').fill('B. Verifier');
-    await verification.getByRole('button', { name: 'Record verification' }).click();
+    await e2e.signInThroughUi('B. Verifier');
+    // Blind verification: the verifier does not see the examiner's conclusion before recording theirs.
+    await examinerRow.getByText('Sealed until verified').waitFor();
+    assert.equal(await examinerRow.getByText('Moderate support, same person').count(), 0);
+    const blind = pairPanel().getByRole('form', { name: 'Decision on pair #1' });
+    await blind.getByLabel('Conclusion').click();
+    await e2e.page.getByRole('option', { name: 'Moderate support, same person' }).click();
+    await blind.getByLabel('Rationale').fill('Agree after an independent examination.');
+    await blind.getByRole('button', { name: 'Record verification' }).click();
     await decisions
       .getByRole('row')
       .filter({ hasText: 'B. Verifier' })
       .getByRole('cell', { name: 'Verifier', exact: true })
       .waitFor();
+    await examinerRow.getByText('Moderate support, same person').waitFor();
     await e2e.page.getByRole('table', { name: 'Audit trail' }).getByText('decision.record').first().waitFor();
     await e2e.page.getByText(/Chain verified/).waitFor();
     await e2e.screenshot('decisions');

@@ -10,7 +10,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { ApiMethod, ApiParams, ApiResult } from '../../electron/common/api.js';
 import { startBrowserBridge } from '../../electron/node/bridge/index.js';
+import { initialsOf, TEST_PASSPHRASE } from '../api/handler-harness.js';
+
+/** The account every suite starts signed in as (the backend holds the session; the page finds it signed in). */
+export const E2E_ACCOUNT = 'E2E Examiner';
 
 type Bridge = Awaited<ReturnType<typeof startBrowserBridge>>;
 
@@ -53,6 +58,8 @@ export class E2eHarness {
     );
     this.#dataDir = await mkdtemp(path.join(tmpdir(), this.options.dataDirPrefix));
     this.#bridge = await startBrowserBridge({ dataDir: this.#dataDir, rendererDir });
+    await this.createAccount(E2E_ACCOUNT);
+    await this.apiCall('accounts.signIn', { name: E2E_ACCOUNT, passphrase: TEST_PASSPHRASE });
     this.#browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: [
@@ -95,6 +102,39 @@ export class E2eHarness {
   async restartBridge(): Promise<void> {
     await this.bridge.close();
     this.#bridge = await startBrowserBridge({ dataDir: this.dataDir, rendererDir });
+    await this.apiCall('accounts.signIn', { name: E2E_ACCOUNT, passphrase: TEST_PASSPHRASE });
+  }
+
+  /** Calls the backend over HTTP as the page does (same token, same session). */
+  async apiCall<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>> {
+    const response = await fetch(`${this.bridge.origin}/api/${method}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${this.bridge.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(params),
+    });
+    const body = (await response.json()) as unknown;
+    assert.equal(response.status, 200, `${method}: ${JSON.stringify(body)}`);
+    return body as ApiResult<M>;
+  }
+
+  /** Creates an examiner account with the test passphrase (by the signed-in account, if any). */
+  async createAccount(name: string): Promise<void> {
+    await this.apiCall('accounts.create', {
+      name,
+      initials: initialsOf(name),
+      role: 'examiner',
+      passphrase: TEST_PASSPHRASE,
+    });
+  }
+
+  /** Signs out and back in as `name` through the sign-in page. */
+  async signInThroughUi(name: string): Promise<void> {
+    await this.page.getByRole('button', { name: 'Sign out' }).click();
+    const form = this.page.getByRole('form', { name: 'Sign in' });
+    await form.getByLabel('Account name').fill(name);
+    await form.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await this.page.getByLabel('Signed-in account').filter({ hasText: name }).waitFor();
   }
 
   async screenshot(name: string): Promise<void> {

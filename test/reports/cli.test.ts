@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import { openWorkspace } from '../../electron/node/services/workspace.js';
+import { TEST_PASSPHRASE } from '../api/handler-harness.js';
 
 const bin = resolve('bin/xssab.mjs');
 let dataDir: string;
@@ -32,6 +33,10 @@ before(async () => {
       { caseId: created.id, fileName: 'kit_harington_1.jpg', bytes },
       'cli-tester',
     );
+    workspace.accounts.create(
+      { name: 'C. Lerk', initials: 'CL', role: 'examiner', passphrase: TEST_PASSPHRASE },
+      null,
+    );
   } finally {
     workspace.close();
   }
@@ -39,7 +44,10 @@ before(async () => {
 after(() => rmSync(dataDir, { recursive: true, force: true }));
 
 function xssab(...args: string[]) {
-  const result = spawnSync(process.execPath, [bin, '--data', dataDir, ...args], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [bin, '--data', dataDir, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, XSSAB_PASSPHRASE: TEST_PASSPHRASE },
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -47,7 +55,7 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 
 test('report --case NUMBER --out writes the stored, verified PDF and prints one JSON object', () => {
   const out = join(dataDir, 'copy.pdf');
-  const result = xssab('report', '--case', 'CLI-RPT/1', '--out', out, '--actor', 'Clerk', '--json');
+  const result = xssab('report', '--case', 'CLI-RPT/1', '--out', out, '--account', 'C. Lerk', '--json');
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout.trim().split('\n').length, 1, 'stdout must be one line of JSON');
   const printed = JSON.parse(result.stdout) as {
@@ -62,7 +70,7 @@ test('report --case NUMBER --out writes the stored, verified PDF and prints one 
   assert.deepEqual(readFileSync(printed.storedFile), readFileSync(out));
   assert.ok(printed.pages >= 1);
 
-  const human = xssab('report', '--case', '1');
+  const human = xssab('report', '--case', '1', '--account', 'C. Lerk');
   assert.equal(human.code, 0, human.stderr);
   assert.match(
     human.stdout,
@@ -74,8 +82,8 @@ test('report --case NUMBER --out writes the stored, verified PDF and prints one 
 test('report without --case, or with an unknown case, fails clearly', () => {
   const missing = xssab('report');
   assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /--case is required/);
-  const unknown = xssab('report', '--case', 'NO-SUCH-CASE');
+  assert.match(missing.stderr, /--case and --account are required/);
+  const unknown = xssab('report', '--case', 'NO-SUCH-CASE', '--account', 'C. Lerk');
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /no case has the number or id NO-SUCH-CASE/);
 });

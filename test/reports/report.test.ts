@@ -70,18 +70,20 @@ test('a case report shows evidence, analysis and decisions, and is byte-identica
     role: 'examiner',
     conclusion: 'moderate_support_same',
   } as const;
+  await api.signInAs('A. Examiner');
   await call('decisions.record', {
     ...decision,
-    examiner: 'A. Examiner',
     rationale: 'Consistent shape of the ears and the nasal bridge; no unexplained differences.',
   });
+  await api.signInAs('B. Verifier');
   await call('decisions.record', {
     ...decision,
     role: 'verifier',
-    examiner: 'B. Verifier',
     rationale: 'Agree with the examiner after an independent examination.',
   });
+  await api.signInAs('report-tester');
 
+  const detailAtExport = await call('cases.get', { id: created.id });
   const exported = await call('reports.export', { caseId: created.id });
   const pdf = Buffer.from((await call('reports.read', { reportId: exported.reportId })).dataBase64, 'base64');
   const out = join(folder, 'rendered');
@@ -149,6 +151,17 @@ test('a case report shows evidence, analysis and decisions, and is byte-identica
     );
     assert.match(flat, /Regions of A support \/ opposition: Right eye \d+ % \/ \d+ %/);
     assert.match(flat, /dlib ResNet-34 face descriptor \(128-d\) \(dlib-resnet34\): For this model/);
+    const { decisions } = workspace.cases.getDetail(created.id, 'unsealed');
+    const compact = text.replace(/\s+/g, '');
+    for (const decision of decisions) {
+      assert.ok(compact.includes(decision.signature!), `the PDF prints decision ${decision.id}'s signature`);
+    }
+    assert.match(text, /Signed by\s+A\. Examiner \(AE, examiner, account \d+\); signature verified/);
+    assert.match(text, /Verifies\s+decision #\d+, without having seen its conclusion/);
+    const anchorEvent = detailAtExport.audit.filter((e) => e.action !== 'report.export').at(-1)!;
+    const signedAnchor = workspace.audit.signHead({ length: anchorEvent.seq, headHash: anchorEvent.hash });
+    assert.ok(compact.includes(signedAnchor.signature), 'the PDF prints the signed checkpoint of its anchor');
+    assert.ok(compact.includes(signedAnchor.keyFingerprint), 'and the workstation key fingerprint');
     assert.match(text, new RegExp(`Page 1 of ${exported.pages}`));
     assert.match(text, new RegExp(`Page ${exported.pages} of ${exported.pages}`));
   });

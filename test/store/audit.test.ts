@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import BetterSqlite3 from 'better-sqlite3';
 import { test } from 'node:test';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { openWorkspace } from '../../electron/node/services/workspace.js';
 import { databasePath } from '../../electron/node/store/data-folder.js';
 import { temporaryWorkspace } from './helpers.js';
 
@@ -35,13 +38,21 @@ test('every mutation leaves a linked event and the chain verifies', () => {
         ['case.update', 'alice'],
       ],
     );
-    assert.deepEqual(events[1].details, {
+    const { rows, ...details } = events[1].details;
+    assert.deepEqual(details, {
       changes: { notes: { from: '', to: 'look at ears' }, status: { from: 'open', to: 'in_review' } },
     });
+    assert.deepEqual(
+      (rows as { table: string; id: number; sha256: string }[]).map(({ table, id }) => [table, id]),
+      [['cases', first.id]],
+      'the update event binds the case row as changed',
+    );
     const verification = workspace.audit.verify(first.id);
     assert.equal(verification.ok, true);
     assert.equal(verification.checkedEvents, 4);
     assert.equal(verification.caseEvents, 2);
+    assert.equal(verification.rowsChecked, 2);
+    assert.deepEqual(verification.problems, []);
     assert.equal(verification.firstBroken, null);
     assert.match(verification.headHash, /^[0-9a-f]{64}$/);
   } finally {
@@ -107,5 +118,64 @@ test('a deleted event is detected', () => {
     assert.match(verification.firstBroken!.reason, /expected event 2 next, found 3: events were deleted/);
   } finally {
     workspace.dispose();
+  }
+});
+
+test('a store from before rows were bound is bound once, on first use, and later insertions are still caught', () => {
+  const { workspace } = workspaceWithHistory();
+  const { dataDir } = workspace;
+  try {
+    workspace.close();
+    // What an older version leaves: rows without bindings, no workstation key, no checkpoint.
+    rmSync(join(dataDir, 'keys'), { recursive: true });
+    rmSync(join(dataDir, 'checkpoints'), { recursive: true });
+    const raw = new BetterSqlite3(databasePath(dataDir));
+    raw
+      .prepare(
+        `INSERT INTO cases (id, case_number, title, created_at, updated_at)
+         VALUES (50, 'LEGACY-1', 'Recorded by an older version', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')`,
+      )
+      .run();
+    raw.close();
+
+    const upgraded = openWorkspace({ dataDir, actor: 'upgrader' });
+    try {
+      const verification = upgraded.audit.verify();
+      assert.deepEqual(verification.problems, []);
+      const bind = upgraded.db
+        .prepare("SELECT actor, details_json FROM audit_events WHERE action = 'store.bind'")
+        .all() as {
+        actor: string;
+        details_json: string;
+      }[];
+      assert.equal(bind.length, 1);
+      assert.equal(bind[0].actor, 'upgrader');
+      assert.deepEqual(
+        (JSON.parse(bind[0].details_json) as { rows: { table: string; id: number }[] }).rows.map((r) => [
+          r.table,
+          r.id,
+        ]),
+        [['cases', 50]],
+      );
+      upgraded.db
+        .prepare(
+          `INSERT INTO cases (id, case_number, title, created_at, updated_at)
+           VALUES (51, 'FORGED-1', 'Inserted later', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')`,
+        )
+        .run();
+    } finally {
+      upgraded.close();
+    }
+    const reopened = openWorkspace({ dataDir, actor: 'upgrader' });
+    try {
+      assert.deepEqual(
+        reopened.audit.verify().problems.map((p) => [p.table, p.id]),
+        [['cases', 51]],
+      );
+    } finally {
+      reopened.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });

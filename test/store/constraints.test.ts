@@ -55,7 +55,32 @@ test('enum and format CHECKs reject bad values', () => {
       .run(pairId, 'alice', role, conclusion, now);
   assert.throws(() => decision('examiner', 'probably_same'), { code: 'SQLITE_CONSTRAINT_CHECK' });
   assert.throws(() => decision('boss', 'inconclusive'), { code: 'SQLITE_CONSTRAINT_CHECK' });
-  decision('verifier', 'moderate_support_same');
+  const examined = Number(decision('examiner', 'moderate_support_same').lastInsertRowid);
+  assert.throws(() => decision('verifier', 'moderate_support_same'), {
+    code: 'SQLITE_CONSTRAINT_CHECK',
+    message: /verifies_id/,
+  });
+  const verify = (accountId: number | null) =>
+    db
+      .prepare(
+        `INSERT INTO decisions (pair_id, examiner, role, conclusion, created_at, verifies_id, account_id)
+         VALUES (?, 'bob', 'verifier', 'inconclusive', ?, ?, ?)`,
+      )
+      .run(pairId, now, examined, accountId);
+  const accountId = Number(
+    db
+      .prepare(
+        `INSERT INTO accounts (name, name_key, initials, role, public_key, private_key_envelope, created_at)
+         VALUES ('Bob', 'bob', 'B', 'examiner', 'key', '{}', ?)`,
+      )
+      .run(now).lastInsertRowid,
+  );
+  verify(accountId);
+  assert.throws(
+    () => verify(accountId),
+    { code: 'SQLITE_CONSTRAINT_UNIQUE' },
+    'one verification per decision',
+  );
   assert.throws(
     () =>
       db

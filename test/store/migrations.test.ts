@@ -11,6 +11,7 @@ const folder = mkdtempSync(join(tmpdir(), 'xssab-migrations-'));
 after(() => rmSync(folder, { recursive: true, force: true }));
 
 const EXPECTED_TABLES = [
+  'accounts',
   'analyses',
   'analysis_artifacts',
   'analysis_likelihood_ratios',
@@ -117,4 +118,52 @@ test('a database from a newer program is refused with a clear error', () => {
       return true;
     },
   );
+});
+
+test('0004 keeps the decisions recorded before accounts, each verification tied to its examiner decision', () => {
+  const path = join(folder, 'before-accounts.sqlite');
+  const before = openDatabase(
+    path,
+    migrations.filter((m) => m.version <= 2),
+  );
+  const now = '2026-01-01T00:00:00.000Z';
+  before.exec(`
+    INSERT INTO cases (id, case_number, title, created_at, updated_at) VALUES (1, 'OLD-1', 'Old case', '${now}', '${now}');
+    INSERT INTO evidence_items (id, case_id, original_name, stored_path, sha256, byte_size, media_type, imported_at, imported_by)
+      VALUES (1, 1, 'a.png', 'evidence/a', '${'a'.repeat(64)}', 1, 'image/png', '${now}', 'x'),
+             (2, 1, 'b.png', 'evidence/b', '${'b'.repeat(64)}', 1, 'image/png', '${now}', 'x');
+    INSERT INTO pairs (id, case_id, evidence_a_id, evidence_b_id, created_at) VALUES (1, 1, 1, 2, '${now}');
+    INSERT INTO decisions (id, pair_id, examiner, role, conclusion, rationale, created_at)
+      VALUES (1, 1, 'A. Examiner', 'examiner', 'inconclusive', 'old', '${now}'),
+             (2, 1, 'B. Verifier', 'verifier', 'inconclusive', 'agree', '${now}');
+  `);
+  before.close();
+  const db = openDatabase(path);
+  try {
+    assert.deepEqual(
+      db
+        .prepare('SELECT id, examiner, role, verifies_id, account_id, signature FROM decisions ORDER BY id')
+        .all(),
+      [
+        {
+          id: 1,
+          examiner: 'A. Examiner',
+          role: 'examiner',
+          verifies_id: null,
+          account_id: null,
+          signature: null,
+        },
+        {
+          id: 2,
+          examiner: 'B. Verifier',
+          role: 'verifier',
+          verifies_id: 1,
+          account_id: null,
+          signature: null,
+        },
+      ],
+    );
+  } finally {
+    db.close();
+  }
 });

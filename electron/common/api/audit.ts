@@ -17,8 +17,23 @@ export const auditEventSchema = z.object({
 });
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
+/** A stored fact that does not match the audit chain, named by its table and row id. */
+export const integrityProblemSchema = z.object({
+  /** e.g. 'decisions', 'cases', 'audit_events'. */
+  table: z.string(),
+  /** The row's id (seq for audit_events); null when the problem concerns the whole table. */
+  id: z.int().nullable(),
+  caseId: z.int().nullable(),
+  reason: z.string(),
+});
+export type IntegrityProblem = z.infer<typeof integrityProblemSchema>;
+
 export const auditVerificationSchema = z.object({
-  /** True when every event of the whole chain re-hashes to its stored hash and links to its predecessor. */
+  /**
+   * True when every event of the whole chain re-hashes to its stored hash and links to its
+   * predecessor, the chain matches its signed checkpoint, and every row (of the case, with caseId)
+   * matches its latest event.
+   */
   ok: z.boolean(),
   /** Events checked (the whole chain: hashes link across cases). */
   checkedEvents: z.int().nonnegative(),
@@ -31,6 +46,20 @@ export const auditVerificationSchema = z.object({
       seq: z.int(),
       caseId: z.int().nullable(),
       reason: z.string(),
+    })
+    .nullable(),
+  /** Rows of the bound tables whose content was compared with their latest event. */
+  rowsChecked: z.int().nonnegative(),
+  /** Everything that does not match (with caseId: that case's and the whole chain's); empty when ok. */
+  problems: z.array(integrityProblemSchema),
+  /** The signed checkpoint kept outside the database; null when there is none. */
+  checkpoint: z
+    .object({
+      length: z.int().nonnegative(),
+      headHash: z.string(),
+      /** SHA-256 of the workstation's Ed25519 public key. */
+      keyFingerprint: z.string(),
+      signatureValid: z.boolean(),
     })
     .nullable(),
 });

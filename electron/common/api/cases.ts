@@ -58,7 +58,7 @@ export const caseMethods = {
   'cases.list': {
     params: z.object({
       /** Case-insensitive substring of case number, title, agency, examiner or notes. */
-      search: z.string().trim().max(200).optional(),
+      search: optionalText(200).optional(),
       /** Default: updatedAt, newest first. */
       sortBy: z.enum(CASE_SORT_FIELDS).optional(),
       /** Default: 'asc' when sortBy is given, else 'desc'. */
@@ -77,7 +77,7 @@ export const caseMethods = {
       requestingAgency: optionalText(200).optional(),
       examiner: optionalText(128).optional(),
       status: caseStatusSchema.optional(),
-      notes: optionalText(20_000).optional(),
+      notes: optionalText(20_000, { multiline: true }).optional(),
       actor: actorParam,
     }),
     result: caseSchema,
@@ -90,9 +90,17 @@ export const caseMethods = {
       requestingAgency: optionalText(200).optional(),
       examiner: optionalText(128).optional(),
       status: caseStatusSchema.optional(),
-      notes: optionalText(20_000).optional(),
+      notes: optionalText(20_000, { multiline: true }).optional(),
       actor: actorParam,
     }),
+    result: caseSchema,
+  },
+  'cases.reopen': {
+    /**
+     * A closed case is locked: every change to it is refused (CONFLICT) until a signed-in account
+     * reopens it, giving the reason, which the audit trail records.
+     */
+    params: z.object({ id, reason: requiredText(2000, { multiline: true }) }),
     result: caseSchema,
   },
 } as const;

@@ -1,7 +1,7 @@
 /** Comparison of a pair: the xSSAB analysis (parameters, result, artifacts) and the decisions on it. */
 import { z } from 'zod';
 import { FACE_REGIONS, MAP_VARIANTS } from '../explanations.js';
-import { actorParam, id, isoTimestamp, requiredText, sha256Hex } from './fields.js';
+import { actorParam, canonicalText, id, isoTimestamp, requiredText, sha256Hex } from './fields.js';
 
 /** Verbal scale of support, from the examiner's conclusion on a pair (ENFSI-style, 7 levels). */
 export const CONCLUSIONS = [
@@ -16,7 +16,11 @@ export const CONCLUSIONS = [
 export const conclusionSchema = z.enum(CONCLUSIONS);
 export type Conclusion = z.infer<typeof conclusionSchema>;
 
-export const DECISION_ROLES = ['examiner', 'verifier'] as const;
+/**
+ * examiner: the conclusion on a pair; verifier: a second examiner's blind verification of it;
+ * consultation: the conclusion both agree on after a verification disagreed.
+ */
+export const DECISION_ROLES = ['examiner', 'verifier', 'consultation'] as const;
 export const decisionRoleSchema = z.enum(DECISION_ROLES);
 export type DecisionRole = z.infer<typeof decisionRoleSchema>;
 
@@ -63,11 +67,28 @@ export const decisionSchema = z.object({
   id,
   pairId: id,
   analysisId: id.nullable(),
+  /** The deciding account's name as recorded. */
   examiner: z.string(),
   role: decisionRoleSchema,
-  conclusion: conclusionSchema,
+  /** null while sealed. */
+  conclusion: conclusionSchema.nullable(),
+  /** '' while sealed. */
   rationale: z.string(),
   createdAt: isoTimestamp,
+  /** The deciding account; null for decisions recorded before accounts existed. */
+  accountId: id.nullable(),
+  /** Ed25519 signature of the account over the decision's canonical content, base64. */
+  signature: z.string().nullable(),
+  /** An amendment: the examiner decision it replaces. */
+  supersedesId: id.nullable(),
+  /** A verification or consultation: the examiner decision it concerns. */
+  verifiesId: id.nullable(),
+  /** Blind verification: an examiner decision not yet verified is sealed for everyone but its author. */
+  sealed: z.boolean(),
+  /** A verification whose conclusion differs from the examiner's and that no consultation resolved yet. */
+  disagreement: z.boolean(),
+  /** Replaced by an amendment. */
+  superseded: z.boolean(),
 });
 export type Decision = z.infer<typeof decisionSchema>;
 
@@ -166,9 +187,7 @@ export const xssabResultSchema = z.object({
 });
 export type XssabResult = z.infer<typeof xssabResultSchema>;
 
-const conclusionRationale = z
-  .string()
-  .trim()
+const conclusionRationale = canonicalText({ multiline: true })
   .min(1, 'give the reasons for the conclusion')
   .max(20_000, 'must be at most 20000 characters');
 export const comparisonMethods = {
@@ -204,15 +223,21 @@ export const comparisonMethods = {
   },
   'decisions.record': {
     /**
-     * An examiner's conclusion on a pair, or its verification: a verifier decision needs an examiner
-     * decision on the pair first and must come from a different person.
+     * The signed-in account's conclusion on a pair, signed with its key (UNAUTHORIZED when nobody is
+     * signed in). examiner: one current decision per pair, amended by a new one with `supersedes`.
+     * verifier: a different account verifies the current examiner decision, without having seen its
+     * conclusion; once per examiner decision. consultation: after a disagreeing verification, the
+     * examiner or the verifier records the conclusion they agreed on. CONFLICT on a closed case.
      */
     params: z.object({
       pairId: id,
       /** The analysis the conclusion rests on; it must be one of the pair's. */
       analysisId: id.optional(),
-      examiner: requiredText(128),
+      /** Optional: the decision is the signed-in account's; a name given must be that account's. */
+      examiner: requiredText(128).optional(),
       role: decisionRoleSchema,
+      /** role examiner: the examiner decision of the pair this one amends (never edited). */
+      supersedes: id.optional(),
       conclusion: conclusionSchema,
       rationale: conclusionRationale,
     }),

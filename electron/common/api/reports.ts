@@ -9,6 +9,9 @@ export const reportSchema = z.object({
   sha256: sha256Hex,
   createdBy: z.string(),
   createdAt: isoTimestamp,
+  /** The exporting account and its signature over the report row; null before accounts existed. */
+  accountId: id.nullable(),
+  signature: z.string().nullable(),
 });
 export type Report = z.infer<typeof reportSchema>;
 

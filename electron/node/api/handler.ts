@@ -16,7 +16,8 @@ import {
   type ApiValidParams,
 } from '../../common/api.js';
 import { buildValidationReport } from '../reports/validation-report.js';
-import { ConflictError, InvalidInputError, NotFoundError } from '../services/errors.js';
+import type { Signer } from '../services/account-service.js';
+import { ConflictError, InvalidInputError, NotFoundError, UnauthorizedError } from '../services/errors.js';
 import type { Workspace } from '../services/workspace.js';
 import { packageInfo } from './package-info.js';
 
@@ -34,8 +35,29 @@ type Implementations = {
   [M in ApiMethod]: (params: ApiValidParams<M>) => ApiResult<M> | Promise<ApiResult<M>>;
 };
 
-function implementations(workspace: Workspace, options: ApiHandlerOptions): Implementations {
-  const actorOf = (params: { actor?: string }) => params.actor ?? workspace.defaultActor;
+/**
+ * Who is signed in through this handler. Each transport has its own handler (the Electron window,
+ * the browser-mode server, one CLI run), so the session, with the opened private key, lives in the
+ * backend and never reaches the renderer.
+ */
+interface Session {
+  signer: Signer | null;
+}
+
+function implementations(
+  workspace: Workspace,
+  options: ApiHandlerOptions,
+  session: Session,
+): Implementations {
+  // Signed in, the account is the actor; `actor` is accepted for older callers and then ignored.
+  const actorOf = (params: { actor?: string }) =>
+    session.signer?.account.name ?? params.actor ?? workspace.defaultActor;
+  const signedIn = (act: string): Signer => {
+    if (!session.signer)
+      throw new UnauthorizedError(`${act} needs a signed-in examiner account; sign in first`);
+    return session.signer;
+  };
+  const viewer = () => ({ accountId: session.signer?.account.id ?? null });
   const caseChanged = (caseId: number) => workspace.events.publish({ type: 'case.changed', caseId });
   return {
     'app.info': () => ({
@@ -46,7 +68,7 @@ function implementations(workspace: Workspace, options: ApiHandlerOptions): Impl
       defaultActor: workspace.defaultActor,
     }),
     'cases.list': (params) => ({ cases: workspace.cases.list(params) }),
-    'cases.get': ({ id }) => workspace.cases.getDetail(id),
+    'cases.get': ({ id }) => workspace.cases.getDetail(id, viewer()),
     'cases.create': ({ actor, ...fields }) => {
       const created = workspace.cases.create(fields, actorOf({ actor }));
       caseChanged(created.id);
@@ -57,6 +79,27 @@ function implementations(workspace: Workspace, options: ApiHandlerOptions): Impl
       caseChanged(id);
       return updated;
     },
+    'cases.reopen': ({ id, reason }) => {
+      const reopened = workspace.cases.reopen(id, reason, signedIn('reopening a case').account.name);
+      caseChanged(id);
+      return reopened;
+    },
+    'accounts.list': () => ({ accounts: workspace.accounts.list() }),
+    'accounts.create': (params) => workspace.accounts.create(params, session.signer),
+    'accounts.signIn': ({ name, passphrase }) => {
+      // A failed attempt leaves nobody signed in, not the previous account.
+      session.signer = null;
+      session.signer = workspace.accounts.signIn(name, passphrase);
+      return { account: session.signer.account };
+    },
+    'accounts.signOut': () => {
+      session.signer = null;
+      return { signedOut: true as const };
+    },
+    'accounts.current': () => ({
+      account: session.signer?.account ?? null,
+      accountsExist: workspace.accounts.exist(),
+    }),
     'evidence.import': async ({ caseId, fileName, dataBase64, actor }) => {
       // Refuse before decoding: 4 base64 characters carry 3 bytes.
       if (Math.floor((dataBase64.length * 3) / 4) - 2 > MAX_EVIDENCE_BYTES) {
@@ -108,12 +151,13 @@ function implementations(workspace: Workspace, options: ApiHandlerOptions): Impl
       return { mediaType: 'image/png' as const, sha256, dataBase64: bytes.toString('base64') };
     },
     'decisions.record': (params) => {
-      const decision = workspace.comparisons.recordDecision(params);
+      const decision = workspace.decisions.record(params, signedIn('recording a decision'));
       caseChanged(workspace.comparisons.pair(decision.pairId).caseId);
       return decision;
     },
-    'reports.export': async ({ caseId, actor }) => {
-      const { report, pages } = await workspace.reports.export(caseId, actorOf({ actor }));
+    // The exporting account signs the report; `actor` is accepted for older callers and ignored.
+    'reports.export': async ({ caseId }) => {
+      const { report, pages } = await workspace.reports.export(caseId, signedIn('exporting a report'));
       caseChanged(caseId);
       return { reportId: report.id, sha256: report.sha256, pages, storedPath: report.storedPath };
     },
@@ -164,7 +208,7 @@ function implementations(workspace: Workspace, options: ApiHandlerOptions): Impl
 }
 
 export function createApiHandler(workspace: Workspace, options: ApiHandlerOptions): ApiHandler {
-  const methods = implementations(workspace, options);
+  const methods = implementations(workspace, options, { signer: null });
   return {
     async handle(method, params) {
       if (!isApiMethod(method)) {
@@ -219,6 +263,7 @@ function errorBody(method: ApiMethod, error: unknown): ApiErrorBody {
       : { code: 'VALIDATION', message: error.message };
   }
   if (error instanceof NotFoundError) return { code: 'NOT_FOUND', message: error.message };
+  if (error instanceof UnauthorizedError) return { code: 'UNAUTHORIZED', message: error.message };
   if (error instanceof ConflictError) return { code: 'CONFLICT', message: error.message };
   if (error instanceof SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
     return { code: 'CONFLICT', message: `${method}: ${error.message}` };

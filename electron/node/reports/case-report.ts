@@ -14,6 +14,7 @@ import type {
   AnalysisLikelihoodRatio,
   Calibration,
   Case,
+  Account,
   Decision,
   EvidenceItem,
   MapKind,
@@ -55,7 +56,8 @@ export interface ReportPair {
   a: EvidenceItem;
   b: EvidenceItem;
   analyses: ReportAnalysis[];
-  decisions: Decision[];
+  /** Each with the account that signed it (null: recorded before accounts existed). */
+  decisions: (Decision & { signer: Account | null })[];
 }
 
 export interface CaseReportBundle {
@@ -70,6 +72,8 @@ export interface CaseReportBundle {
   pairs: ReportPair[];
   /** The newest event of the case the report covers (the chain was verified intact up to it). */
   anchor: { seq: number; at: string; hash: string };
+  /** The anchor (chain length and head hash) signed by the workstation key, as its checkpoints are. */
+  signedAnchor: { keyFingerprint: string; signature: string };
 }
 
 export interface CaseReportPdf {
@@ -234,9 +238,14 @@ class ReportWriter {
     this.heading('4  Integrity');
     this.paragraph(INTEGRITY_STATEMENT);
     this.rows([
-      ['Audit trail', 'hash chain verified intact when the report was generated'],
+      [
+        'Audit trail',
+        'hash chain, its signed checkpoint and every stored row of the case verified when the report was generated',
+      ],
       ['Covered up to', `event #${bundle.anchor.seq}, ${formatTime(bundle.anchor.at)}`],
       ['Hash of that event', bundle.anchor.hash, 'mono'],
+      ['Workstation key', bundle.signedAnchor.keyFingerprint, 'mono'],
+      ['Signed checkpoint', bundle.signedAnchor.signature, 'mono'],
     ]);
   }
 
@@ -287,12 +296,14 @@ class ReportWriter {
     for (const decision of report.decisions) {
       this.rows([
         [ROLE_WORDING[decision.role], `${decision.examiner}, ${formatTime(decision.createdAt)}`],
-        ['Conclusion', CONCLUSION_WORDING[decision.conclusion]],
+        ['Conclusion', decision.conclusion === null ? 'sealed' : CONCLUSION_WORDING[decision.conclusion]],
+        ...decisionStateRows(decision),
         [
           'Based on',
           decision.analysisId === null ? 'the examination of the images' : `analysis #${decision.analysisId}`,
         ],
         ['Rationale', decision.rationale],
+        ...signatureRows(decision),
       ]);
       this.gap(6);
     }
@@ -555,4 +566,35 @@ function formatNumber(value: number | null): string {
 
 function count(n: number, singular: string, plural = `${singular}s`): string {
   return `${n} ${n === 1 ? singular : plural}`;
+}
+
+/** Which decision a decision verifies, amends or settles, and whether it disagrees or was amended. */
+function decisionStateRows(decision: Decision): Row[] {
+  const rows: Row[] = [];
+  if (decision.role === 'verifier' && decision.verifiesId !== null) {
+    rows.push(['Verifies', `decision #${decision.verifiesId}, without having seen its conclusion`]);
+  }
+  if (decision.role === 'consultation' && decision.verifiesId !== null) {
+    rows.push(['Settles', `the disagreement on decision #${decision.verifiesId}`]);
+  }
+  if (decision.supersedesId !== null) rows.push(['Amends', `decision #${decision.supersedesId}`]);
+  if (decision.disagreement) rows.push(['Disagreement', 'not yet resolved by a consultation']);
+  if (decision.superseded) rows.push(['Superseded', 'amended by a later decision']);
+  return rows;
+}
+
+/** The signature block of a decision: signing account, its key and the signature. */
+function signatureRows(decision: Decision & { signer: Account | null }): Row[] {
+  if (decision.signer === null || decision.signature === null) {
+    return [['Signature', 'none (recorded before examiner accounts)']];
+  }
+  const { signer } = decision;
+  return [
+    [
+      'Signed by',
+      `${signer.name} (${signer.initials}, ${signer.role}, account ${signer.id}); signature verified`,
+    ],
+    ['Signing key', signer.keyFingerprint, 'mono'],
+    ['Signature', decision.signature, 'mono'],
+  ];
 }

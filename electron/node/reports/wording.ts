@@ -15,6 +15,7 @@ export const CONCLUSION_WORDING: Record<Conclusion, string> = {
 export const ROLE_WORDING: Record<DecisionRole, string> = {
   examiner: 'Examiner',
   verifier: 'Verifier',
+  consultation: 'Consultation',
 };
 
 export const REPORT_TITLE = 'Forensic facial image comparison report';
@@ -52,7 +53,11 @@ export const METHOD_STATEMENT = [
 export const INTEGRITY_STATEMENT =
   'Before this report was generated, every evidence file and every analysis image shown in it was ' +
   're-hashed and found to match the SHA-256 recorded when it entered the workstation, and the audit ' +
-  'trail (a SHA-256 hash chain over all recorded events) was verified intact. The report identifier ' +
+  'trail (a SHA-256 hash chain over all recorded events) was verified intact, against the checkpoint ' +
+  'signed with the workstation key and kept outside the database, and every stored record of the case ' +
+  '(case, evidence, pairs, analyses, decisions, reports) was found to match the hash its latest audit ' +
+  'event recorded for it. The signed checkpoint below can be checked with the workstation public key. ' +
+  'The report identifier ' +
   'is the SHA-256 of the recorded data the report presents; the SHA-256 of this PDF file is recorded ' +
   'in the audit trail when the report is exported.';
 

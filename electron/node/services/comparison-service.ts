@@ -1,6 +1,6 @@
 /**
  * The comparison workflow inside a case: pairs of evidence images, xSSAB analyses of a pair, and
- * the examiner's and verifier's decisions on it.
+ * their files (decisions on a pair: decision-service.ts).
  *
  * An analysis runs in a worker thread (comparison-worker.ts) on the stored originals, after they
  * have been re-hashed; its files are written to a staging folder and only become
@@ -15,14 +15,15 @@ import {
   ANALYSIS_JOB_KIND,
   analysisJobId,
   type Analysis,
-  type ApiValidParams,
-  type Decision,
   type EvidenceItem,
   type Pair,
   type XssabParameters,
   type XssabResult,
 } from '../../common/api.js';
+import { findAnalysis, insertAnalysis, insertAnalysisArtifact } from '../store/analyses.js';
 import { resolveStoredPath } from '../store/data-folder.js';
+import { findPair, findPairOf, insertPair } from '../store/pairs.js';
+import type { RowRef } from '../store/row-binding.js';
 import type { AuditService } from './audit-service.js';
 import type { CaseService } from './case-service.js';
 import { READ_ONLY, readVerified, sha256Of, temporaryTag } from './content-files.js';
@@ -30,23 +31,11 @@ import type { AnalysisJob, FromAnalysisWorker, PhotoExplanationSummary } from '.
 import { ConflictError, IntegrityError, InvalidInputError, NotFoundError } from './errors.js';
 import type { EventHub } from './event-hub.js';
 import type { EvidenceService } from './evidence-service.js';
-import {
-  toAnalysis,
-  toAnalysisArtifact,
-  toDecision,
-  toPair,
-  type AnalysisArtifactRow,
-  type AnalysisRow,
-  type DecisionRow,
-  type PairRow,
-} from './rows.js';
 import { startWorkerJob } from './worker-job.js';
 
 export const ARTIFACTS_DIR = 'artifacts';
 /** An analysis's files are written to artifacts/.staging-<tag>/ until its row is recorded. */
 export const STAGING_PREFIX = '.staging-';
-
-export type NewDecision = ApiValidParams<'decisions.record'>;
 
 /** Worker errors the user can cause (and correct): a photo without a face, an unknown model. */
 const INPUT_ERRORS: Record<string, string | undefined> = {
@@ -68,9 +57,6 @@ const MEDIA_TYPES: Record<string, string> = {
 /** Steps of an analysis, reported as done/total in its job.progress events. */
 const ANALYSIS_STEPS = 4;
 
-/** Names compared for the four-eyes rule: case and surrounding spaces do not make another person. */
-const samePerson = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
-
 export class ComparisonService {
   /** Pairs whose analysis runs now. */
   private readonly running = new Set<number>();
@@ -85,52 +71,47 @@ export class ComparisonService {
   ) {}
 
   createPair(caseId: number, evidenceAId: number, evidenceBId: number, actor: string): Pair {
-    this.cases.get(caseId);
+    this.cases.assertUnlocked(caseId);
     if (evidenceAId === evidenceBId) {
       throw new InvalidInputError('a pair needs two different evidence items', 'evidenceBId');
     }
     const a = this.evidenceOfCase(caseId, evidenceAId, 'evidenceAId');
     const b = this.evidenceOfCase(caseId, evidenceBId, 'evidenceBId');
-    return this.db
-      .transaction(() => {
-        const existing = this.db
-          .prepare(
-            `SELECT id FROM pairs WHERE case_id = ?
-               AND ((evidence_a_id = ? AND evidence_b_id = ?) OR (evidence_a_id = ? AND evidence_b_id = ?))`,
-          )
-          .pluck()
-          .get(caseId, a.id, b.id, b.id, a.id) as number | undefined;
-        if (existing !== undefined) {
-          throw new ConflictError(
-            `${a.originalName} and ${b.originalName} already form pair ${existing} of this case`,
-          );
-        }
-        const { lastInsertRowid } = this.db
-          .prepare(
-            'INSERT INTO pairs (case_id, evidence_a_id, evidence_b_id, created_at) VALUES (?, ?, ?, ?)',
-          )
-          .run(caseId, a.id, b.id, new Date().toISOString());
-        const pair = this.pair(Number(lastInsertRowid));
-        this.audit.append({
-          actor,
-          action: 'pair.create',
-          entityType: 'pair',
-          entityId: pair.id,
+    return this.audit.transaction(() => {
+      const existing = findPairOf(this.db, caseId, a.id, b.id);
+      if (existing !== undefined) {
+        throw new ConflictError(
+          `${a.originalName} and ${b.originalName} already form pair ${existing} of this case`,
+        );
+      }
+      const pair = this.pair(
+        insertPair(this.db, {
           caseId,
-          details: {
-            a: { evidenceId: a.id, originalName: a.originalName, sha256: a.sha256 },
-            b: { evidenceId: b.id, originalName: b.originalName, sha256: b.sha256 },
-          },
-        });
-        return pair;
-      })
-      .immediate();
+          evidenceAId: a.id,
+          evidenceBId: b.id,
+          createdAt: new Date().toISOString(),
+        }),
+      );
+      this.audit.append({
+        actor,
+        action: 'pair.create',
+        entityType: 'pair',
+        entityId: pair.id,
+        caseId,
+        details: {
+          a: { evidenceId: a.id, originalName: a.originalName, sha256: a.sha256 },
+          b: { evidenceId: b.id, originalName: b.originalName, sha256: b.sha256 },
+        },
+        rows: [{ table: 'pairs', id: pair.id }],
+      });
+      return pair;
+    });
   }
 
   pair(id: number): Pair {
-    const row = this.db.prepare('SELECT * FROM pairs WHERE id = ?').get(id) as PairRow | undefined;
-    if (!row) throw new NotFoundError(`pair ${id} does not exist`);
-    return toPair(row);
+    const found = findPair(this.db, id);
+    if (!found) throw new NotFoundError(`pair ${id} does not exist`);
+    return found;
   }
 
   /**
@@ -144,6 +125,7 @@ export class ComparisonService {
     options: { flipAveraging?: boolean } = {},
   ): Promise<number> {
     const pair = this.pair(pairId);
+    this.cases.assertUnlocked(pair.caseId);
     if (this.running.has(pairId)) {
       throw new ConflictError(`pair ${pairId} is being analysed already; wait for that analysis`);
     }
@@ -193,13 +175,9 @@ export class ComparisonService {
   }
 
   analysis(analysisId: number): Analysis {
-    const row = this.db.prepare('SELECT * FROM analyses WHERE id = ?').get(analysisId) as
-      AnalysisRow | undefined;
-    if (!row) throw new NotFoundError(`analysis ${analysisId} does not exist`);
-    const artifacts = this.db
-      .prepare('SELECT * FROM analysis_artifacts WHERE analysis_id = ? ORDER BY id')
-      .all(analysisId) as AnalysisArtifactRow[];
-    return toAnalysis(row, artifacts.map(toAnalysisArtifact));
+    const found = findAnalysis(this.db, analysisId);
+    if (!found) throw new NotFoundError(`analysis ${analysisId} does not exist`);
+    return found;
   }
 
   /** A PNG artifact's bytes, after checking they still hash to the recorded SHA-256. */
@@ -212,72 +190,6 @@ export class ComparisonService {
     const path = resolveStoredPath(this.dataDir, artifact.storedPath);
     const bytes = readVerified(path, artifact.sha256, `artifact '${role}' of analysis ${analysisId}`);
     return { sha256: artifact.sha256, bytes };
-  }
-
-  recordDecision(input: NewDecision): Decision {
-    const pair = this.pair(input.pairId);
-    return this.db
-      .transaction(() => {
-        if (input.analysisId !== undefined && this.analysis(input.analysisId).pairId !== pair.id) {
-          throw new InvalidInputError(
-            `analysis ${input.analysisId} is not an analysis of pair ${pair.id}`,
-            'analysisId',
-          );
-        }
-        if (input.role === 'verifier') this.assertVerifiable(pair.id, input.examiner);
-        const { lastInsertRowid } = this.db
-          .prepare(
-            `INSERT INTO decisions (pair_id, analysis_id, examiner, role, conclusion, rationale, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            pair.id,
-            input.analysisId ?? null,
-            input.examiner,
-            input.role,
-            input.conclusion,
-            input.rationale,
-            new Date().toISOString(),
-          );
-        const decision = toDecision(
-          this.db.prepare('SELECT * FROM decisions WHERE id = ?').get(lastInsertRowid) as DecisionRow,
-        );
-        this.audit.append({
-          actor: input.examiner,
-          action: 'decision.record',
-          entityType: 'decision',
-          entityId: decision.id,
-          caseId: pair.caseId,
-          details: {
-            pairId: pair.id,
-            analysisId: decision.analysisId,
-            role: decision.role,
-            conclusion: decision.conclusion,
-            rationale: decision.rationale,
-          },
-        });
-        return decision;
-      })
-      .immediate();
-  }
-
-  /** Four eyes: an examiner decision exists, and the verifier is none of its examiners. */
-  private assertVerifiable(pairId: number, verifier: string): void {
-    const examiners = this.db
-      .prepare("SELECT examiner FROM decisions WHERE pair_id = ? AND role = 'examiner'")
-      .pluck()
-      .all(pairId) as string[];
-    if (examiners.length === 0) {
-      throw new ConflictError(
-        `pair ${pairId} has no examiner decision yet; the examiner records one before it can be verified`,
-      );
-    }
-    if (examiners.some((examiner) => samePerson(examiner, verifier))) {
-      throw new InvalidInputError(
-        `${verifier} recorded the examiner decision on pair ${pairId}; a different person must verify it`,
-        'examiner',
-      );
-    }
   }
 
   /** The evidence item, after checking it belongs to the case and its file still matches its hash. */
@@ -331,70 +243,68 @@ export class ComparisonService {
     };
     let folder: string | null = null;
     try {
-      return this.db
-        .transaction(() => {
-          const { lastInsertRowid } = this.db
-            .prepare(
-              `INSERT INTO analyses (pair_id, method, model_id, model_name, model_sha256, input_a_sha256,
-                 input_b_sha256, parameters_json, provider, score, threshold, result_json, created_at)
-               VALUES (?, 'xssab', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            )
-            .run(
-              pair.id,
-              summary.model.id,
-              summary.model.name,
-              summary.model.sha256,
-              evidence.a.sha256,
-              evidence.b.sha256,
-              JSON.stringify(parameters),
-              summary.provider,
-              summary.score,
-              summary.threshold,
-              JSON.stringify(result),
-              new Date().toISOString(),
-            );
-          const analysisId = Number(lastInsertRowid);
-          const relativeFolder = `${ARTIFACTS_DIR}/${analysisId}`;
-          folder = resolveStoredPath(this.dataDir, relativeFolder);
-          // A folder under this new id is a crash's leftover (renamed, row never committed).
-          rmSync(folder, { recursive: true, force: true });
-          renameSync(staging, folder);
-          const insertArtifact = this.db.prepare(
-            `INSERT INTO analysis_artifacts (analysis_id, role, stored_path, sha256, media_type)
-             VALUES (?, ?, ?, ?, ?)`,
-          );
-          const artifacts: string[] = [];
-          for (const file of readdirSync(folder).sort()) {
-            chmodSync(join(folder, file), READ_ONLY);
-            const sha256 = sha256Of(readFileSync(join(folder, file)));
-            const mediaType = MEDIA_TYPES[file.slice(file.lastIndexOf('.') + 1)];
-            if (!mediaType) throw new Error(`the analysis wrote an unexpected file ${file}`);
-            insertArtifact.run(analysisId, file, `${relativeFolder}/${file}`, sha256, mediaType);
-            artifacts.push(`${file} ${sha256}`);
-          }
-          this.audit.append({
-            actor,
-            action: 'analysis.run',
-            entityType: 'analysis',
-            entityId: analysisId,
-            caseId: pair.caseId,
-            details: {
-              pairId: pair.id,
-              method: 'xssab',
-              model: summary.model.id,
-              modelSha256: summary.model.sha256,
-              inputs: { a: evidence.a.sha256, b: evidence.b.sha256 },
-              provider: summary.provider,
-              score: summary.score,
-              threshold: summary.threshold,
-              decision: result.decision,
-              // Pins every artifact without listing them: SHA-256 of its "role sha256" lines.
-              artifacts: { count: artifacts.length, sha256: sha256Of(Buffer.from(artifacts.join('\n'))) },
-            },
+      return this.audit.transaction(() => {
+        this.cases.assertUnlocked(pair.caseId);
+        const analysisId = insertAnalysis(this.db, {
+          pairId: pair.id,
+          method: 'xssab',
+          modelId: summary.model.id,
+          modelName: summary.model.name,
+          modelSha256: summary.model.sha256,
+          inputASha256: evidence.a.sha256,
+          inputBSha256: evidence.b.sha256,
+          parameters,
+          provider: summary.provider,
+          score: summary.score,
+          threshold: summary.threshold,
+          result,
+          createdAt: new Date().toISOString(),
+        });
+        const relativeFolder = `${ARTIFACTS_DIR}/${analysisId}`;
+        folder = resolveStoredPath(this.dataDir, relativeFolder);
+        // A folder under this new id is a crash's leftover (renamed, row never committed).
+        rmSync(folder, { recursive: true, force: true });
+        renameSync(staging, folder);
+        const artifacts: string[] = [];
+        const artifactRows: RowRef[] = [];
+        for (const file of readdirSync(folder).sort()) {
+          chmodSync(join(folder, file), READ_ONLY);
+          const sha256 = sha256Of(readFileSync(join(folder, file)));
+          const mediaType = MEDIA_TYPES[file.slice(file.lastIndexOf('.') + 1)];
+          if (!mediaType) throw new Error(`the analysis wrote an unexpected file ${file}`);
+          const artifactId = insertAnalysisArtifact(this.db, {
+            analysisId,
+            role: file,
+            storedPath: `${relativeFolder}/${file}`,
+            sha256,
+            mediaType,
           });
-          return analysisId;
-        })
-        .immediate();
+          artifacts.push(`${file} ${sha256}`);
+          artifactRows.push({ table: 'analysis_artifacts', id: artifactId });
+        }
+        this.audit.append({
+          actor,
+          action: 'analysis.run',
+          entityType: 'analysis',
+          entityId: analysisId,
+          caseId: pair.caseId,
+          details: {
+            pairId: pair.id,
+            method: 'xssab',
+            model: summary.model.id,
+            modelSha256: summary.model.sha256,
+            inputs: { a: evidence.a.sha256, b: evidence.b.sha256 },
+            provider: summary.provider,
+            score: summary.score,
+            threshold: summary.threshold,
+            decision: result.decision,
+            // Pins every artifact without listing them: SHA-256 of its "role sha256" lines.
+            artifacts: { count: artifacts.length, sha256: sha256Of(Buffer.from(artifacts.join('\n'))) },
+          },
+          rows: [{ table: 'analyses', id: analysisId }, ...artifactRows],
+        });
+        return analysisId;
+      });
     } catch (error) {
       if (folder) rmSync(folder, { recursive: true, force: true });
       throw error;

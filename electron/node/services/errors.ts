@@ -26,3 +26,8 @@ export class ConflictError extends Error {
 export class IntegrityError extends Error {
   override name = 'IntegrityError';
 }
+
+/** The call needs a signed-in account, or the passphrase was wrong. → UNAUTHORIZED */
+export class UnauthorizedError extends Error {
+  override name = 'UnauthorizedError';
+}

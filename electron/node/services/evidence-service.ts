@@ -2,12 +2,12 @@ import type { Database } from 'better-sqlite3';
 import sharp from 'sharp';
 import { MAX_EVIDENCE_BYTES, type EvidenceIntegrity, type EvidenceItem } from '../../common/api.js';
 import { evidenceRelativePath, resolveStoredPath } from '../store/data-folder.js';
+import { findEvidence, findEvidenceInCase, insertEvidence, listEvidenceOfCase } from '../store/evidence.js';
 import type { AuditService } from './audit-service.js';
 import type { CaseService } from './case-service.js';
 import { checkFile, readVerified, sha256Of, writeOnce } from './content-files.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
 import { sniffImageType } from './image-type.js';
-import { toEvidenceItem, type EvidenceRow } from './rows.js';
 
 export interface EvidenceFile {
   caseId: number;
@@ -29,7 +29,7 @@ export class EvidenceService {
   ) {}
 
   async import(file: EvidenceFile, actor: string): Promise<EvidenceItem> {
-    this.cases.get(file.caseId);
+    this.cases.assertUnlocked(file.caseId);
     if (file.bytes.length > MAX_EVIDENCE_BYTES) {
       throw new InvalidInputError(
         `${file.fileName} is ${(file.bytes.length / 1024 ** 2).toFixed(1)} MB; evidence files over ` +
@@ -78,62 +78,53 @@ export class EvidenceService {
     const path = resolveStoredPath(this.dataDir, storedPath);
     writeOnce(path, file.bytes, sha256, `stored evidence file ${path}`);
 
-    return this.db
-      .transaction(() => {
-        const { lastInsertRowid } = this.db
-          .prepare(
-            `INSERT INTO evidence_items
-               (case_id, original_name, stored_path, sha256, byte_size, media_type, width, height, imported_at, imported_by)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            file.caseId,
-            file.fileName,
-            storedPath,
-            sha256,
-            file.bytes.length,
-            mediaType,
-            width,
-            height,
-            new Date().toISOString(),
-            actor,
-          );
-        const item = this.get(Number(lastInsertRowid));
-        const { id, caseId } = item;
-        this.audit.append({
-          actor,
-          action: 'evidence.import',
-          entityType: 'evidence',
-          entityId: id,
-          caseId,
-          details: {
-            originalName: file.fileName,
-            storedPath,
-            sha256,
-            byteSize: file.bytes.length,
-            mediaType,
-            width,
-            height,
-          },
-        });
-        return item;
-      })
-      .immediate();
+    return this.audit.transaction(() => {
+      this.cases.assertUnlocked(file.caseId);
+      const item = this.get(
+        insertEvidence(this.db, {
+          caseId: file.caseId,
+          originalName: file.fileName,
+          storedPath,
+          sha256,
+          byteSize: file.bytes.length,
+          mediaType,
+          width,
+          height,
+          importedAt: new Date().toISOString(),
+          importedBy: actor,
+        }),
+      );
+      const { id, caseId } = item;
+      this.audit.append({
+        actor,
+        action: 'evidence.import',
+        entityType: 'evidence',
+        entityId: id,
+        caseId,
+        details: {
+          originalName: file.fileName,
+          storedPath,
+          sha256,
+          byteSize: file.bytes.length,
+          mediaType,
+          width,
+          height,
+        },
+        rows: [{ table: 'evidence_items', id }],
+      });
+      return item;
+    });
   }
 
   list(caseId: number): EvidenceItem[] {
     this.cases.get(caseId);
-    const rows = this.db
-      .prepare('SELECT * FROM evidence_items WHERE case_id = ? ORDER BY id')
-      .all(caseId) as EvidenceRow[];
-    return rows.map(toEvidenceItem);
+    return listEvidenceOfCase(this.db, caseId);
   }
 
   get(id: number): EvidenceItem {
-    const row = this.db.prepare('SELECT * FROM evidence_items WHERE id = ?').get(id) as
-      EvidenceRow | undefined;
-    if (!row) throw new NotFoundError(`evidence ${id} does not exist`);
-    return toEvidenceItem(row);
+    const item = findEvidence(this.db, id);
+    if (!item) throw new NotFoundError(`evidence ${id} does not exist`);
+    return item;
   }
 
   /** The stored file's bytes, after checking they still hash to the recorded SHA-256. */
@@ -153,9 +144,6 @@ export class EvidenceService {
   }
 
   private findInCase(caseId: number, sha256: string): EvidenceItem | null {
-    const row = this.db
-      .prepare('SELECT * FROM evidence_items WHERE case_id = ? AND sha256 = ?')
-      .get(caseId, sha256) as EvidenceRow | undefined;
-    return row ? toEvidenceItem(row) : null;
+    return findEvidenceInCase(this.db, caseId, sha256);
   }
 }

@@ -24,15 +24,18 @@ import {
   type ReportPair,
 } from '../reports/case-report.js';
 import { canonicalJson } from '../store/audit-chain.js';
+import { latestCaseEvent } from '../store/audit-events.js';
 import { resolveStoredPath } from '../store/data-folder.js';
-import type { AuditService } from './audit-service.js';
+import { findReport, insertReport, setReportSignature } from '../store/reports.js';
+import { readSignedRow } from '../store/row-binding.js';
+import { signRecord, type AccountService, type Signer } from './account-service.js';
+import { describeProblem, type AuditService } from './audit-service.js';
 import type { CalibrationService } from './calibration-service.js';
 import type { CaseService } from './case-service.js';
 import type { ComparisonService } from './comparison-service.js';
 import { readVerified, sha256Of, writeOnce } from './content-files.js';
 import { ConflictError, IntegrityError, NotFoundError } from './errors.js';
 import type { EvidenceService } from './evidence-service.js';
-import { toReport, type ReportRow } from './rows.js';
 
 export const REPORTS_DIR = 'reports';
 export const REPORT_EXPORT_ACTION = 'report.export';
@@ -54,6 +57,7 @@ export class ReportService {
     private readonly evidence: EvidenceService,
     private readonly comparisons: ComparisonService,
     private readonly audit: AuditService,
+    private readonly accounts: AccountService,
     private readonly calibrations: CalibrationService,
   ) {}
 
@@ -61,7 +65,8 @@ export class ReportService {
    * Builds the case's report and stores it. IntegrityError, with nothing stored, when a file the
    * report shows no longer matches its SHA-256 or the audit trail is broken.
    */
-  async export(caseId: number, actor: string): Promise<ExportedReport> {
+  async export(caseId: number, signer: Signer): Promise<ExportedReport> {
+    const actor = signer.account.name;
     const bundle = await this.gather(caseId);
     const { bytes, pages } = await buildCaseReport(bundle);
     const sha256 = sha256Of(bytes);
@@ -69,36 +74,44 @@ export class ReportService {
     const path = resolveStoredPath(this.dataDir, storedPath);
     const written = writeOnce(path, bytes, sha256, `stored report ${path}`);
     try {
-      return this.db
-        .transaction(() => {
-          if (this.anchorEvent(caseId).seq !== bundle.anchor.seq) {
-            throw new ConflictError(
-              `case ${bundle.case.caseNumber} changed while its report was being made; export it again`,
-            );
-          }
-          const { lastInsertRowid } = this.db
-            .prepare(
-              'INSERT INTO reports (case_id, stored_path, sha256, created_by, created_at) VALUES (?, ?, ?, ?, ?)',
-            )
-            .run(caseId, storedPath, sha256, actor, new Date().toISOString());
-          const report = this.get(Number(lastInsertRowid));
-          this.audit.append({
-            actor,
-            action: REPORT_EXPORT_ACTION,
-            entityType: 'report',
-            entityId: report.id,
+      return this.audit.transaction(() => {
+        if (this.anchorEvent(caseId).seq !== bundle.anchor.seq) {
+          throw new ConflictError(
+            `case ${bundle.case.caseNumber} changed while its report was being made; export it again`,
+          );
+        }
+        const report = this.get(
+          insertReport(this.db, {
             caseId,
-            details: {
-              storedPath,
-              sha256,
-              pages,
-              identifier: bundle.identifier,
-              coversEvent: bundle.anchor.seq,
-            },
-          });
-          return { report, pages };
-        })
-        .immediate();
+            storedPath,
+            sha256,
+            createdBy: actor,
+            createdAt: new Date().toISOString(),
+            accountId: signer.account.id,
+          }),
+        );
+        setReportSignature(
+          this.db,
+          report.id,
+          signRecord(signer, readSignedRow(this.db, 'reports', report.id).content),
+        );
+        this.audit.append({
+          actor,
+          action: REPORT_EXPORT_ACTION,
+          entityType: 'report',
+          entityId: report.id,
+          caseId,
+          details: {
+            storedPath,
+            sha256,
+            pages,
+            identifier: bundle.identifier,
+            coversEvent: bundle.anchor.seq,
+          },
+          rows: [{ table: 'reports', id: report.id }],
+        });
+        return { report: this.get(report.id), pages };
+      });
     } catch (error) {
       if (written) {
         chmodSync(path, 0o644);
@@ -109,9 +122,9 @@ export class ReportService {
   }
 
   get(reportId: number): Report {
-    const row = this.db.prepare('SELECT * FROM reports WHERE id = ?').get(reportId) as ReportRow | undefined;
-    if (!row) throw new NotFoundError(`report ${reportId} does not exist`);
-    return toReport(row);
+    const report = findReport(this.db, reportId);
+    if (!report) throw new NotFoundError(`report ${reportId} does not exist`);
+    return report;
   }
 
   /** The stored PDF, after checking it still hashes to the recorded SHA-256. */
@@ -123,12 +136,15 @@ export class ReportService {
 
   /** Everything the report shows, with every file re-hashed; the audit trail must be intact. */
   async gather(caseId: number): Promise<CaseReportBundle> {
-    const { evidence, pairs, analyses, decisions } = this.cases.getDetail(caseId);
+    const { evidence, pairs, analyses, decisions } = this.cases.getDetail(caseId, 'unsealed');
     const reportCase = this.cases.get(caseId);
     const verification = this.audit.verify(caseId);
-    if (verification.firstBroken) {
-      const { seq, reason } = verification.firstBroken;
-      throw new IntegrityError(`no report is made from a broken audit trail: event ${seq}: ${reason}`);
+    if (!verification.ok) {
+      const [first, ...more] = verification.problems;
+      throw new IntegrityError(
+        `no report is made: the store does not match its audit trail: ${describeProblem(first)}` +
+          (more.length > 0 ? ` (and ${more.length} more problem${more.length > 1 ? 's' : ''})` : ''),
+      );
     }
     const anchor = this.anchorEvent(caseId);
     const evidenceById = new Map(evidence.map((item) => [item.id, item]));
@@ -149,7 +165,12 @@ export class ReportService {
         a: evidenceById.get(pair.evidenceAId)!,
         b: evidenceById.get(pair.evidenceBId)!,
         analyses: pairAnalyses,
-        decisions: decisions.filter((x) => x.pairId === pair.id),
+        decisions: decisions
+          .filter((x) => x.pairId === pair.id)
+          .map((decision) => ({
+            ...decision,
+            signer: decision.accountId === null ? null : this.accounts.get(decision.accountId),
+          })),
       });
     }
     const software = { name: packageInfo().name, version: packageInfo().version };
@@ -176,6 +197,7 @@ export class ReportService {
       evidence: pictures,
       pairs: reportPairs,
       anchor,
+      signedAnchor: this.audit.signHead({ length: anchor.seq, headHash: anchor.hash }),
     };
   }
 
@@ -210,11 +232,7 @@ export class ReportService {
 
   /** The newest event of the case other than report exports: what a report of it covers. */
   private anchorEvent(caseId: number): { seq: number; at: string; hash: string } {
-    const anchor = this.db
-      .prepare(
-        'SELECT seq, at, hash FROM audit_events WHERE case_id = ? AND action <> ? ORDER BY seq DESC LIMIT 1',
-      )
-      .get(caseId, REPORT_EXPORT_ACTION) as { seq: number; at: string; hash: string } | undefined;
+    const anchor = latestCaseEvent(this.db, caseId, REPORT_EXPORT_ACTION);
     if (!anchor)
       throw new IntegrityError(`case ${caseId} has no audit events: its creation was not recorded`);
     return anchor;

@@ -2,13 +2,16 @@ import type { Database } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { openDatabase } from '../store/database.js';
+import { loadOrCreateWorkstationKey } from '../store/checkpoint.js';
 import { databasePath } from '../store/data-folder.js';
+import { AccountService } from './account-service.js';
 import { AuditService } from './audit-service.js';
 import { ModelRegistry } from '../../../native-models/registry/registry.js';
 import { BenchmarkService } from './benchmark-service.js';
 import { CalibrationService } from './calibration-service.js';
 import { CaseService } from './case-service.js';
 import { ComparisonService } from './comparison-service.js';
+import { DecisionService } from './decision-service.js';
 import { EventHub } from './event-hub.js';
 import { EvidenceService } from './evidence-service.js';
 import { removeCrashLeftovers } from './leftovers.js';
@@ -21,12 +24,16 @@ export interface Workspace {
   /** Recorded as actor when a call names none. */
   readonly defaultActor: string;
   readonly audit: AuditService;
+  /** Examiner accounts and their keys. */
+  readonly accounts: AccountService;
   readonly cases: CaseService;
   readonly evidence: EvidenceService;
   readonly events: EventHub;
   readonly benchmarks: BenchmarkService;
-  /** Pairs, xSSAB analyses and decisions. */
+  /** Pairs and their xSSAB analyses. */
   readonly comparisons: ComparisonService;
+  /** Signed decisions on pairs: examination, blind verification, consultation, amendment. */
+  readonly decisions: DecisionService;
   /** Case reports (PDF). */
   readonly reports: ReportService;
   /** Calibration sets, score → LR calibrations and the LR of analyses. */
@@ -53,24 +60,41 @@ export function openWorkspace(options: WorkspaceOptions): Workspace {
   mkdirSync(options.dataDir, { recursive: true });
   const db = openDatabase(databasePath(options.dataDir));
   removeCrashLeftovers(options.dataDir, db);
-  const audit = new AuditService(db);
+  const workstationKey = loadOrCreateWorkstationKey(options.dataDir);
+  const audit = new AuditService(db, options.dataDir, workstationKey);
+  // A new workstation key vouches for the store as it finds it (first use); a stored checkpoint
+  // is never replaced that way, so deleting the key does not hide a rewritten chain.
+  if (workstationKey.created) audit.firstUse(options.actor ?? osUserName());
+  const accounts = new AccountService(db, audit);
   const cases = new CaseService(db, audit);
   const evidence = new EvidenceService(db, options.dataDir, cases, audit);
   const events = new EventHub();
   const benchmarks = new BenchmarkService(db, options.dataDir, events);
   const comparisons = new ComparisonService(db, options.dataDir, cases, evidence, audit, events);
   const calibrations = new CalibrationService(db, new ModelRegistry({ dataDir: options.dataDir }), audit);
-  const reports = new ReportService(db, options.dataDir, cases, evidence, comparisons, audit, calibrations);
+  const decisions = new DecisionService(db, cases, comparisons, audit);
+  const reports = new ReportService(
+    db,
+    options.dataDir,
+    cases,
+    evidence,
+    comparisons,
+    audit,
+    accounts,
+    calibrations,
+  );
   return {
     dataDir: options.dataDir,
     db,
     defaultActor: options.actor ?? osUserName(),
     audit,
+    accounts,
     cases,
     evidence,
     events,
     benchmarks,
     comparisons,
+    decisions,
     reports,
     calibrations,
     close: () => {

@@ -6,6 +6,7 @@ import { EmptyState } from '../components/EmptyState.js';
 import { createAppTheme } from '../theme/theme.js';
 import { useColorMode } from '../theme/useColorMode.js';
 import { AppShell } from './AppShell.js';
+import { SessionGate } from './session.js';
 import { appSections } from './sections.js';
 import { routeToHash, useHashRoute } from './useHashRoute.js';
 
@@ -19,28 +20,30 @@ export function App() {
   return (
     <ThemeProvider theme={theme}>
       <CssBaseline />
-      <AppShell
-        sections={appSections}
-        activeSection={section ?? startSection}
-        mode={mode}
-        onToggleMode={toggleMode}
-      >
-        {!section ? (
-          <EmptyState
-            title="Page not found"
-            description="This address does not lead to a page of the workstation."
-            action={
-              <Button href={routeToHash({ section: startSection.path, itemId: null })}>
-                Go to {startSection.label}
-              </Button>
-            }
-          />
-        ) : route?.itemId ? (
-          <section.ItemPage key={route.itemId} itemId={route.itemId} />
-        ) : (
-          <section.ListPage />
-        )}
-      </AppShell>
+      <SessionGate>
+        <AppShell
+          sections={appSections}
+          activeSection={section ?? startSection}
+          mode={mode}
+          onToggleMode={toggleMode}
+        >
+          {!section ? (
+            <EmptyState
+              title="Page not found"
+              description="This address does not lead to a page of the workstation."
+              action={
+                <Button href={routeToHash({ section: startSection.path, itemId: null })}>
+                  Go to {startSection.label}
+                </Button>
+              }
+            />
+          ) : route?.itemId ? (
+            <section.ItemPage key={route.itemId} itemId={route.itemId} />
+          ) : (
+            <section.ListPage />
+          )}
+        </AppShell>
+      </SessionGate>
     </ThemeProvider>
   );
 }

@@ -14,6 +14,7 @@ import type { PaletteMode } from '@mui/material/styles';
 import DarkModeOutlinedIcon from '@mui/icons-material/DarkModeOutlined';
 import LightModeOutlinedIcon from '@mui/icons-material/LightModeOutlined';
 import { BackendInfo } from './BackendInfo.js';
+import { AccountControls } from './session.js';
 import type { AppSection } from './sections.js';
 import { routeToHash } from './useHashRoute.js';
 
@@ -41,6 +42,7 @@ export function AppShell({ sections, activeSection, mode, onToggleMode, children
           </Typography>
           <Box sx={{ flex: 1 }} />
           <BackendInfo />
+          <AccountControls />
           <Tooltip title={`Switch to ${nextMode} theme`}>
             <IconButton aria-label={`Switch to ${nextMode} theme`} onClick={onToggleMode} edge="end">
               {mode === 'dark' ? <LightModeOutlinedIcon /> : <DarkModeOutlinedIcon />}

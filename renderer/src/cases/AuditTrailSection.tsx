@@ -1,3 +1,5 @@
+import Alert from '@mui/material/Alert';
+import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import CircularProgress from '@mui/material/CircularProgress';
@@ -107,7 +109,9 @@ function ChainVerification({ verification }: { verification: ApiQuery<AuditVerif
       <Tooltip
         title={
           <>
-            Every event re-hashes to its stored hash and links to its predecessor. Head hash:{' '}
+            Every event re-hashes to its stored hash and links to its predecessor, the chain matches its
+            signed checkpoint ({data.checkpoint?.length ?? 0} events), and all {data.rowsChecked} stored rows
+            match their latest event. Head hash:{' '}
             <Box component="span" sx={{ fontFamily: monospaceFontStack, wordBreak: 'break-all' }}>
               {data.headHash}
             </Box>
@@ -125,14 +129,32 @@ function ChainVerification({ verification }: { verification: ApiQuery<AuditVerif
       </Tooltip>
     );
   }
-  const broken = data.firstBroken;
+  const count = data.problems.length;
   return (
     <Chip
       size="small"
       color="error"
       icon={<GppBadOutlinedIcon />}
-      label={broken ? `Chain broken at event ${broken.seq}: ${broken.reason}` : 'Chain broken'}
+      label={`Integrity check failed: ${count} problem${count === 1 ? '' : 's'}`}
     />
+  );
+}
+
+/** Each stored fact of the case that does not match the audit chain, named by table and row. */
+function IntegrityProblems({ verification }: { verification: ApiQuery<AuditVerification> }) {
+  const problems = verification.data?.problems ?? [];
+  if (problems.length === 0) return null;
+  return (
+    <Alert severity="error" sx={{ m: 2 }} role="alert" aria-label="Integrity problems">
+      <AlertTitle>The store does not match its audit trail; no report can be made</AlertTitle>
+      <Box component="ul" sx={{ m: 0, pl: 2 }}>
+        {problems.map((problem, index) => (
+          <li key={index}>
+            {problem.id === null ? problem.table : `${problem.table} row ${problem.id}`}: {problem.reason}
+          </li>
+        ))}
+      </Box>
+    </Alert>
   );
 }
 
@@ -143,6 +165,7 @@ export function AuditTrailSection({ events, verification }: AuditTrailSectionPro
       count={events.length}
       actions={<ChainVerification verification={verification} />}
     >
+      <IntegrityProblems verification={verification} />
       {events.length === 0 ? (
         <EmptyState title="No audit events" description="Every change to this case is recorded here." />
       ) : (
@@ -154,7 +177,8 @@ export function AuditTrailSection({ events, verification }: AuditTrailSectionPro
             columns={auditColumns}
           />
           <Typography variant="caption" color="text.secondary" sx={{ display: 'block', px: 2, py: 1 }}>
-            Events are hash-chained across all cases; the indicator checks the whole chain.
+            Events are hash-chained across all cases and each binds the rows it changed; the indicator checks
+            the whole chain and this case's rows.
           </Typography>
         </>
       )}

@@ -22,6 +22,7 @@ import { CaseRecordSections } from './CaseRecordSections.js';
 import { ComparisonSection } from './ComparisonSection.js';
 import { caseStatusLabels, CaseStatusChip } from './CaseStatusChip.js';
 import { EvidenceSection } from './EvidenceSection.js';
+import { ReopenCaseButton } from './ReopenCaseButton.js';
 import { ExportReportButton } from './ReportActions.js';
 
 const caseListHref = routeToHash({ section: 'cases', itemId: null });
@@ -98,27 +99,42 @@ function CaseDetail({ caseId }: { caseId: number }) {
             subtitle={data.title}
             actions={
               <>
-                <TextField
-                  select
-                  label="Case status"
-                  value={data.status}
-                  disabled={savingStatus}
-                  onChange={(event) => void changeStatus(event.target.value as CaseStatus)}
-                  sx={{ width: 160 }}
-                >
-                  {CASE_STATUSES.map((status) => (
-                    <MenuItem key={status} value={status}>
-                      {caseStatusLabels[status]}
-                    </MenuItem>
-                  ))}
-                </TextField>
-                <Button variant="outlined" startIcon={<EditOutlinedIcon />} onClick={() => setEditing(true)}>
-                  Edit case
-                </Button>
+                {data.status === 'closed' ? (
+                  <ReopenCaseButton caseId={caseId} onReopened={reload} />
+                ) : (
+                  <>
+                    <TextField
+                      select
+                      label="Case status"
+                      value={data.status}
+                      disabled={savingStatus}
+                      onChange={(event) => void changeStatus(event.target.value as CaseStatus)}
+                      sx={{ width: 160 }}
+                    >
+                      {CASE_STATUSES.map((status) => (
+                        <MenuItem key={status} value={status}>
+                          {caseStatusLabels[status]}
+                        </MenuItem>
+                      ))}
+                    </TextField>
+                    <Button
+                      variant="outlined"
+                      startIcon={<EditOutlinedIcon />}
+                      onClick={() => setEditing(true)}
+                    >
+                      Edit case
+                    </Button>
+                  </>
+                )}
                 <ExportReportButton caseId={caseId} caseNumber={data.caseNumber} onExported={reload} />
               </>
             }
           />
+          {data.status === 'closed' && (
+            <Alert severity="info" sx={{ mb: 2 }}>
+              This case is closed and locked: nothing in it can be changed until it is reopened with a reason.
+            </Alert>
+          )}
           {statusError && (
             <Alert severity="error" onClose={() => setStatusError(null)} sx={{ mb: 2 }}>
               Could not change the status: {statusError}

@@ -12,6 +12,7 @@ import {
   type DecisionRole,
 } from '../../../electron/common/api.js';
 import { api } from '../api/client.js';
+import { useSession } from '../app/session.js';
 import { conclusionLabels, roleLabels } from './labels.js';
 
 interface DecisionFormProps {
@@ -24,13 +25,20 @@ interface DecisionFormProps {
 }
 
 /**
- * Records the examiner's conclusion on a pair, or a second examiner's verification of it; the
- * backend enforces the order and that the verifier is another person.
+ * Records the signed-in account's conclusion on a pair: the examiner's, a second examiner's blind
+ * verification of it, or a consultation after they disagreed; the backend signs it and enforces
+ * the order and that the verifier is another account.
  */
 export function DecisionForm({ pairId, analysisId, decisions, onRecorded }: DecisionFormProps) {
-  const examined = decisions.some((decision) => decision.role === 'examiner');
-  const [role, setRole] = useState<DecisionRole>(examined ? 'verifier' : 'examiner');
-  const [examiner, setExaminer] = useState('');
+  const { account } = useSession();
+  const current = decisions.find((decision) => decision.role === 'examiner' && !decision.superseded);
+  const examined = current !== undefined;
+  const disagreement = decisions.some((decision) => decision.disagreement);
+  const [role, setRole] = useState<DecisionRole>(
+    disagreement ? 'consultation' : examined ? 'verifier' : 'examiner',
+  );
+  // An examiner decision on a pair that has one amends it (the signed-in examiner's own).
+  const supersedes = role === 'examiner' && current ? current.id : undefined;
   const [conclusion, setConclusion] = useState<Conclusion | ''>('');
   const [rationale, setRationale] = useState('');
   const [submitted, setSubmitted] = useState(false);
@@ -38,7 +46,6 @@ export function DecisionForm({ pairId, analysisId, decisions, onRecorded }: Deci
   const [serverError, setServerError] = useState<string | null>(null);
 
   const missing = {
-    examiner: examiner.trim() === '',
     conclusion: conclusion === '',
     rationale: rationale.trim() === '',
   };
@@ -47,14 +54,14 @@ export function DecisionForm({ pairId, analysisId, decisions, onRecorded }: Deci
     event.preventDefault();
     setSubmitted(true);
     setServerError(null);
-    if (conclusion === '' || missing.examiner || missing.rationale) return;
+    if (conclusion === '' || missing.rationale) return;
     setSaving(true);
     try {
       await api.call('decisions.record', {
         pairId,
         ...(analysisId !== null && { analysisId }),
-        examiner,
         role,
+        ...(supersedes !== undefined && { supersedes }),
         conclusion,
         rationale,
       });
@@ -67,7 +74,11 @@ export function DecisionForm({ pairId, analysisId, decisions, onRecorded }: Deci
     }
   }
 
-  const label = role === 'examiner' ? 'Record decision' : 'Record verification';
+  const label = {
+    examiner: supersedes === undefined ? 'Record decision' : 'Record amended decision',
+    verifier: 'Record verification',
+    consultation: 'Record consultation',
+  }[role];
   return (
     <Stack
       component="form"
@@ -85,18 +96,19 @@ export function DecisionForm({ pairId, analysisId, decisions, onRecorded }: Deci
           sx={{ width: 250 }}
         >
           {DECISION_ROLES.map((value) => (
-            <MenuItem key={value} value={value} disabled={value === 'verifier' && !examined}>
+            <MenuItem
+              key={value}
+              value={value}
+              disabled={(value === 'verifier' && !examined) || (value === 'consultation' && !disagreement)}
+            >
               {value === 'verifier' ? 'Verifier (second examiner)' : roleLabels[value]}
             </MenuItem>
           ))}
         </TextField>
         <TextField
-          label={role === 'examiner' ? 'Examiner name' : 'Verifier name'}
-          value={examiner}
-          onChange={(event) => setExaminer(event.target.value)}
-          required
-          error={submitted && missing.examiner}
-          helperText={submitted && missing.examiner ? 'Who records this decision' : undefined}
+          label="Signed by"
+          value={`${account.name} (${account.initials})`}
+          slotProps={{ input: { readOnly: true } }}
           sx={{ width: 240 }}
         />
         <TextField

@@ -10,9 +10,19 @@ export const decisionColumn = {
   role: { header: 'Role', cell: (decision) => roleLabels[decision.role] },
   conclusion: {
     header: 'Conclusion',
-    cell: (decision) => (
-      <Chip size="small" variant="outlined" label={conclusionLabels[decision.conclusion]} />
-    ),
+    cell: (decision) =>
+      decision.conclusion === null ? (
+        <Chip size="small" variant="outlined" label="Sealed until verified" />
+      ) : (
+        <Chip
+          size="small"
+          variant="outlined"
+          color={decision.disagreement ? 'warning' : 'default'}
+          label={`${conclusionLabels[decision.conclusion]}${decision.disagreement ? ' · disagrees' : ''}${
+            decision.superseded ? ' · superseded' : ''
+          }`}
+        />
+      ),
     nowrap: true,
   },
   rationale: {

@@ -11,7 +11,11 @@ export const conclusionLabels: Record<Conclusion, string> = {
   strong_support_different: 'Strong support, different persons',
 };
 
-export const roleLabels: Record<DecisionRole, string> = { examiner: 'Examiner', verifier: 'Verifier' };
+export const roleLabels: Record<DecisionRole, string> = {
+  examiner: 'Examiner',
+  verifier: 'Verifier',
+  consultation: 'Consultation',
+};
 
 export function formatScore(value: number | null): string {
   return value === null ? '—' : value.toFixed(4);

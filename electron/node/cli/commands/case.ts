@@ -1,5 +1,5 @@
 /**
- * `xssab case create|list|show`: the case register from the command line, through the same API
+ * `xssab case create|list|show|reopen`: the case register from the command line, through the same API
  * handler (validation, audit, errors) as the app.
  */
 import { parseArgs } from 'node:util';
@@ -16,6 +16,7 @@ import { createApiHandler } from '../../api/handler.js';
 import { openWorkspace } from '../../services/workspace.js';
 import { CliUsageError, type CliCommand, type CliIo } from '../command.js';
 import { printResult } from '../options.js';
+import { PASSPHRASE_ENV, readPassphrase } from '../passphrase.js';
 
 /** A failed API call; the dispatcher prints its message and exits 1. */
 class CaseCommandError extends Error {
@@ -31,10 +32,19 @@ export async function callApi<M extends ApiMethod>(
   method: M,
   params: ApiParams<M>,
   optionNames: Record<string, string> = {},
+  /** The account to sign in as first (`--account NAME`); its passphrase is read by readPassphrase. */
+  account?: string,
 ): Promise<ApiResult<M>> {
+  const passphrase =
+    account === undefined ? undefined : await readPassphrase(PASSPHRASE_ENV, `Passphrase of ${account}: `);
   const workspace = openWorkspace({ dataDir: io.dataDir });
   try {
-    const outcome = await createApiHandler(workspace, { transport: 'cli' }).handle(method, params);
+    const handler = createApiHandler(workspace, { transport: 'cli' });
+    if (account !== undefined) {
+      const signedIn = await handler.handle('accounts.signIn', { name: account, passphrase });
+      if (!signedIn.ok) throw new CaseCommandError(`--account ${account}: ${signedIn.error.message}`);
+    }
+    const outcome = await handler.handle(method, params);
     if (outcome.ok) return outcome.result as ApiResult<M>;
     const { code, message, issues } = outcome.error;
     if (code !== 'VALIDATION') throw new CaseCommandError(message);
@@ -208,4 +218,39 @@ function describeDetail(detail: CaseDetail): string {
   return lines.join('\n');
 }
 
-export const caseCommands: CliCommand[] = [caseCreateCommand, caseListCommand, caseShowCommand];
+export const caseReopenCommand: CliCommand = {
+  path: ['case', 'reopen'],
+  summary: 'Reopen a closed (locked) case, giving the reason',
+  usage: 'xssab case reopen ID|NUMBER --reason TEXT --account NAME [--json]',
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      options: {
+        reason: { type: 'string' },
+        account: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
+    if (positionals.length !== 1) throw new CliUsageError('give exactly one case id or case number');
+    if (values.reason === undefined) throw new CliUsageError('--reason is required');
+    if (values.account === undefined) throw new CliUsageError('--account is required');
+    const reopened = await callApi(
+      io,
+      'cases.reopen',
+      { id: await resolveCaseId(io, positionals[0]), reason: values.reason },
+      { reason: '--reason' },
+      values.account,
+    );
+    printResult(io, values.json, reopened, () => `Reopened ${describeCase(reopened)}`);
+    return 0;
+  },
+};
+
+export const caseCommands: CliCommand[] = [
+  caseCreateCommand,
+  caseListCommand,
+  caseShowCommand,
+  caseReopenCommand,
+];

@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command.js';
 import { analyseCommand } from './analyse.js';
 import { auditVerifyCommand } from './audit.js';
+import { accountCommands } from './account.js';
 import { benchCommand } from './bench.js';
 import { caseCommands } from './case.js';
 import { evidenceAddCommand } from './evidence.js';
@@ -28,4 +29,5 @@ export const commands: CliCommand[] = [
   verifyCommand,
   ...modelsCommands,
   ...lrCommands,
+  ...accountCommands,
 ];

@@ -1,5 +1,6 @@
 /**
- * `xssab report --case ID|NUMBER`: exports the case report (PDF) through the same API as the app;
+ * `xssab report --case ID|NUMBER --account NAME`: exports the case report (PDF), signed by the
+ * account, through the same API as the app;
  * the stored copy stays in the data folder, `--out` writes another copy of the verified bytes.
  */
 import { writeFileSync } from 'node:fs';
@@ -13,27 +14,24 @@ import { callApi, resolveCaseId } from './case.js';
 export const reportCommand: CliCommand = {
   path: ['report'],
   summary: 'Export the court report (PDF) of a case',
-  usage: 'xssab report --case ID|NUMBER [--out FILE.pdf] [--actor NAME] [--json]',
+  usage: 'xssab report --case ID|NUMBER --account NAME [--out FILE.pdf] [--json]   (signed by the account)',
   async run(args, io) {
     const { values } = parseArgs({
       args,
       options: {
         case: { type: 'string' },
         out: { type: 'string' },
+        account: { type: 'string' },
+        // Accepted for older scripts and ignored: the signing account is the exporter.
         actor: { type: 'string' },
         json: { type: 'boolean', default: false },
       },
       strict: true,
       allowPositionals: false,
     });
-    requireOptions(values, ['case']);
+    requireOptions(values, ['case', 'account']);
     const caseId = await resolveCaseId(io, values.case);
-    const exported = await callApi(
-      io,
-      'reports.export',
-      { caseId, actor: values.actor },
-      { actor: '--actor' },
-    );
+    const exported = await callApi(io, 'reports.export', { caseId }, {}, values.account);
     const stored = resolveStoredPath(io.dataDir, exported.storedPath);
     let out: string | undefined;
     if (values.out !== undefined) {

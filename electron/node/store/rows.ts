@@ -1,5 +1,7 @@
 /** Database rows (snake_case) and their mapping to the API's entities (camelCase). */
 import type {
+  Account,
+  AccountRole,
   Analysis,
   AnalysisArtifact,
   AuditEvent,
@@ -154,9 +156,18 @@ export interface DecisionRow {
   conclusion: Conclusion;
   rationale: string;
   created_at: string;
+  account_id: number | null;
+  signature: string | null;
+  supersedes_id: number | null;
+  verifies_id: number | null;
 }
 
-export function toDecision(row: DecisionRow): Decision {
+/** A decision as stored: its conclusion unsealed, its state flags not yet derived. */
+export type StoredDecision = Omit<Decision, 'sealed' | 'disagreement' | 'superseded' | 'conclusion'> & {
+  conclusion: Conclusion;
+};
+
+export function toDecision(row: DecisionRow): StoredDecision {
   return {
     id: row.id,
     pairId: row.pair_id,
@@ -166,6 +177,10 @@ export function toDecision(row: DecisionRow): Decision {
     conclusion: row.conclusion,
     rationale: row.rationale,
     createdAt: row.created_at,
+    accountId: row.account_id,
+    signature: row.signature,
+    supersedesId: row.supersedes_id,
+    verifiesId: row.verifies_id,
   };
 }
 
@@ -176,6 +191,8 @@ export interface ReportRow {
   sha256: string;
   created_by: string;
   created_at: string;
+  account_id: number | null;
+  signature: string | null;
 }
 
 export function toReport(row: ReportRow): Report {
@@ -186,6 +203,8 @@ export function toReport(row: ReportRow): Report {
     sha256: row.sha256,
     createdBy: row.created_by,
     createdAt: row.created_at,
+    accountId: row.account_id,
+    signature: row.signature,
   };
 }
 
@@ -214,5 +233,29 @@ export function toAuditEvent(row: AuditEventRow): AuditEvent {
     details: JSON.parse(row.details_json) as Record<string, unknown>,
     prevHash: row.prev_hash,
     hash: row.hash,
+  };
+}
+
+export interface AccountRow {
+  id: number;
+  name: string;
+  name_key: string;
+  initials: string;
+  role: AccountRole;
+  public_key: string;
+  private_key_envelope: string;
+  created_at: string;
+  created_by: number | null;
+}
+
+export function toAccount(row: AccountRow, keyFingerprint: string): Account {
+  return {
+    id: row.id,
+    name: row.name,
+    initials: row.initials,
+    role: row.role,
+    keyFingerprint,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
   };
 }
