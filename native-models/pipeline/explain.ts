@@ -12,9 +12,10 @@ import type { Rect } from '../face/geometry.js';
 import { encodeNpy } from '../onnx/npy.js';
 import type { ModelRegistry, RegisteredModel } from '../registry/registry.js';
 import { ModelIntegrityError } from '../registry/registry.js';
-import type { MapSet, PairExplanation } from '../xssab/engine.js';
-import { renderOverlay, type MapKind } from '../xssab/overlay.js';
+import type { Engine, PairExplanation } from '../xssab/engine.js';
+import { mapExtent, renderMapLayer, renderOverlay, sharedSpan, type MapKind } from '../xssab/overlay.js';
 import type { ProviderName } from '../xssab/providers.js';
+import type { FaceDetector } from '../face/detect.js';
 import {
   detectPhoto,
   openDetector,
@@ -62,46 +63,68 @@ export interface PhotoExplanation {
   };
 }
 
-export async function explainPhotoPair(
-  registry: ModelRegistry,
-  options: PhotoExplainOptions,
-): Promise<PhotoExplanation> {
-  const model = registry.getModel(options.model);
-  const threshold = options.threshold ?? model.manifest.threshold?.value;
-  if (threshold === undefined) {
-    throw new MissingThresholdError(
-      `${model.id} has no threshold yet: calibrate it (xssab models calibrate) or give one`,
-    );
-  }
-  let start = performance.now();
-  const detector = await openDetector(registry);
-  const detectorLoadMs = performance.now() - start;
-  let a: PreparedFace;
-  let b: PreparedFace;
-  try {
-    a = await prepareFace(await detectPhoto(options.a, detector), model.manifest, options.faceA);
-    b = await prepareFace(await detectPhoto(options.b, detector), model.manifest, options.faceB);
-  } finally {
-    await detector.release();
-  }
+/** Stages of one explanation, reported to `onStage` as they begin. */
+export const EXPLAIN_STAGES = [
+  'detecting the faces',
+  'aligning the faces',
+  'computing the xSSAB maps',
+  'drawing the maps',
+] as const;
+export type ExplainStage = (typeof EXPLAIN_STAGES)[number];
 
-  start = performance.now();
-  // Imported here so that loading this module does not compile anything.
-  const { Engine } = await import('../xssab/engine.js');
-  const engine = await Engine.create({
-    model: model.path,
-    preprocessing: preprocessingOf(model.manifest),
-    threshold,
-    ...(options.provider && { provider: options.provider }),
-    ...(options.threads && { threads: options.threads }),
-    ...(options.cacheDir && { cacheDir: options.cacheDir }),
-  });
-  const engineLoadMs = performance.now() - start;
-  try {
-    if (engine.modelSha256 !== model.sha256)
-      throw new ModelIntegrityError(`${model.path} changed after it was verified`);
+export interface ExplainControl {
+  /** Checked between stages. */
+  signal?: AbortSignal;
+  onStage?: (stage: ExplainStage) => void;
+}
+
+/**
+ * Explains photo pairs with a detector and an engine per model kept open between calls, so a
+ * long-lived process pays for loading and compiling once. The engine's compiled graphs go to
+ * `cacheDir` (keyed by model SHA-256 and compiler version), so a new process skips compilation too.
+ */
+export class PhotoExplainer {
+  private detector?: Promise<FaceDetector>;
+  /** Engines by model SHA-256 (a model file replaced under the same id gets a new engine). */
+  private readonly engines = new Map<string, Promise<Engine>>();
+
+  constructor(
+    private readonly registry: ModelRegistry,
+    private readonly settings: Pick<PhotoExplainOptions, 'provider' | 'threads' | 'cacheDir'> = {},
+  ) {}
+
+  async explain(
+    options: PhotoExplainOptions,
+    { signal, onStage }: ExplainControl = {},
+  ): Promise<PhotoExplanation> {
+    const model = this.registry.getModel(options.model);
+    const threshold = options.threshold ?? model.manifest.threshold?.value;
+    if (threshold === undefined) {
+      throw new MissingThresholdError(
+        `${model.id} has no threshold yet: calibrate it (xssab models calibrate) or give one`,
+      );
+    }
+    signal?.throwIfAborted();
+    onStage?.('detecting the faces');
+    let start = performance.now();
+    const detector = await (this.detector ??= openDetector(this.registry));
+    const detectorLoadMs = performance.now() - start;
+    const [photoA, photoB] = [await detectPhoto(options.a, detector), await detectPhoto(options.b, detector)];
+    signal?.throwIfAborted();
+    onStage?.('aligning the faces');
+    const a = await prepareFace(photoA, model.manifest, options.faceA);
+    const b = await prepareFace(photoB, model.manifest, options.faceB);
+
     start = performance.now();
-    const [result] = await engine.explain([{ a: a.input, b: b.input }]);
+    const engine = await this.engine(model, threshold);
+    const engineLoadMs = performance.now() - start;
+    signal?.throwIfAborted();
+    onStage?.('computing the xSSAB maps');
+    start = performance.now();
+    const [result] = await engine.explain([{ a: a.input, b: b.input }], {
+      ...(signal && { signal }),
+      threshold,
+    });
     const explainMs = performance.now() - start;
     return {
       model,
@@ -117,108 +140,180 @@ export async function explainPhotoPair(
         explainMs,
       },
     };
+  }
+
+  async close(): Promise<void> {
+    const detector = this.detector;
+    const engines = [...this.engines.values()];
+    this.detector = undefined;
+    this.engines.clear();
+    await Promise.allSettled([
+      ...(detector ? [detector.then((d) => d.release())] : []),
+      ...engines.map((engine) => engine.then((e) => e.dispose())),
+    ]);
+  }
+
+  private async engine(model: RegisteredModel, threshold: number): Promise<Engine> {
+    let engine = this.engines.get(model.sha256);
+    if (!engine) {
+      // Imported here so that loading this module does not load ONNX Runtime.
+      engine = import('../xssab/engine.js').then(({ Engine }) =>
+        Engine.create({
+          model: model.path,
+          preprocessing: preprocessingOf(model.manifest),
+          threshold,
+          ...(this.settings.provider && { provider: this.settings.provider }),
+          ...(this.settings.threads && { threads: this.settings.threads }),
+          ...(this.settings.cacheDir && { cacheDir: this.settings.cacheDir }),
+        }),
+      );
+      this.engines.set(model.sha256, engine);
+      engine.catch(() => this.engines.delete(model.sha256));
+    }
+    const ready = await engine;
+    if (ready.modelSha256 !== model.sha256)
+      throw new ModelIntegrityError(`${model.path} changed after it was verified`);
+    return ready;
+  }
+}
+
+/** One explanation with a detector and engine opened for it and released after. */
+export async function explainPhotoPair(
+  registry: ModelRegistry,
+  options: PhotoExplainOptions,
+): Promise<PhotoExplanation> {
+  const explainer = new PhotoExplainer(registry, {
+    ...(options.provider && { provider: options.provider }),
+    ...(options.threads && { threads: options.threads }),
+    ...(options.cacheDir && { cacheDir: options.cacheDir }),
+  });
+  try {
+    return await explainer.explain(options);
   } finally {
-    await engine.dispose();
+    await explainer.close();
   }
 }
 
 export interface MapPictures {
   /** The map over the aligned crop (overlay.ts, upscaled, with legend). */
   crop: Buffer;
-  /** The map warped back over the whole original photo, at the photo's resolution, with legend. */
-  photo: Buffer;
-  /** The part of the photo the crop covers. */
-  region: Rect;
+  /** The map alone (RGBA) at the crop's size, for a viewer to lay over the crop. */
+  layer: Buffer;
+  /**
+   * The map alone (RGBA) warped onto the part of the photo the crop covers (`region`, in photo
+   * pixels); only when asked for (a viewer can instead place `layer` with the alignment's inverse).
+   */
+  photo?: { png: Buffer; region: Rect };
   min: number;
   max: number;
+  /** The value drawn at full colour strength: shared by both sides of a pair for this map kind. */
+  span: number;
 }
 
 export const MAP_KINDS: readonly MapKind[] = ['pos', 'neg', 'combined'];
 
-/** Each map of one side drawn on its crop and on its original photo. */
-export async function renderPhotoMaps(
-  face: PreparedFace,
-  maps: MapSet,
-  size: { width: number; height: number },
-): Promise<Record<MapKind, MapPictures>> {
-  const { image } = face.photo;
-  const pictures = {} as Record<MapKind, MapPictures>;
-  for (const kind of MAP_KINDS) {
-    const { png: crop, min, max } = await renderOverlay(face.input.rgb, maps[kind], size, kind);
-    const { region, values } = warpMapToOriginal(
-      maps[kind],
-      size.width,
-      size.height,
-      face.aligned,
-      image.width,
-      image.height,
-    );
-    // Outside the crop's footprint the photo shows no argument (0 draws no colour).
-    const onPhoto = new Float32Array(image.width * image.height);
-    for (let y = 0; y < region.height; y++) {
-      for (let x = 0; x < region.width; x++) {
-        const v = values[y * region.width + x];
-        if (!Number.isNaN(v)) onPhoto[(region.y + y) * image.width + region.x + x] = v;
-      }
-    }
-    const { png: photo } = await renderOverlay(image.rgb, onPhoto, image, kind, { scale: 1 });
-    pictures[kind] = { crop, photo, region, min, max };
-  }
-  return pictures;
+/**
+ * Each map of both sides drawn on its crop, alone, and on its original photo; the two maps of a
+ * kind share one colour scale, so equal colours on A and B mean equal values.
+ */
+export async function renderPairMaps(
+  faces: { a: PreparedFace; b: PreparedFace },
+  result: Pick<PairExplanation, 'a' | 'b' | 'size'>,
+  { onPhoto = true }: { onPhoto?: boolean } = {},
+): Promise<Record<'a' | 'b', Record<MapKind, MapPictures>>> {
+  const size = result.size;
+  const spans = Object.fromEntries(
+    MAP_KINDS.map((kind) => [kind, sharedSpan(kind, [mapExtent(result.a[kind]), mapExtent(result.b[kind])])]),
+  ) as Record<MapKind, number>;
+  const render = async (side: 'a' | 'b', kind: MapKind): Promise<MapPictures> => {
+    const face = faces[side];
+    const map = result[side][kind];
+    const span = spans[kind];
+    const onPhotoLayer = async () => {
+      const { image } = face.photo;
+      const warped = warpMapToOriginal(map, size.width, size.height, face.aligned, image.width, image.height);
+      return { png: await renderMapLayer(warped.values, warped.region, kind, span), region: warped.region };
+    };
+    const [overlay, layer, photo] = await Promise.all([
+      renderOverlay(face.input.rgb, map, size, kind, { span }),
+      renderMapLayer(map, size, kind, span),
+      onPhoto ? onPhotoLayer() : undefined,
+    ]);
+    return { crop: overlay.png, layer, ...(photo && { photo }), min: overlay.min, max: overlay.max, span };
+  };
+  const sides = await Promise.all(
+    (['a', 'b'] as const).map(async (side) => {
+      const pictures = await Promise.all(MAP_KINDS.map((kind) => render(side, kind)));
+      return Object.fromEntries(MAP_KINDS.map((kind, i) => [kind, pictures[i]])) as Record<
+        MapKind,
+        MapPictures
+      >;
+    }),
+  );
+  return { a: sides[0], b: sides[1] };
 }
 
 export interface WrittenMap {
   /** File names inside the output folder. */
   npy: string;
   png: string;
-  photoPng: string;
+  layerPng: string;
+  /** The map over the crop's footprint in the photo, placed at `region` (when written). */
+  photo?: { png: string; region: Rect };
   shape: [number, number];
   min: number;
   max: number;
-  /** Where the crop lies in the original photo. */
-  region: Rect;
+  /** The value at full colour strength, shared by A and B. */
+  span: number;
 }
 
 /**
  * Writes, per side (a, b), the aligned crop (`a.crop.png`) and per map kind the raw map
- * (`a.pos.npy`, height × width float32), the map over the crop (`a.pos.png`) and over the whole
- * photo (`a.pos.photo.png`), plus `result.json` (the `describePhotoExplanation` object and the
- * map list). Returns that object.
+ * (`a.pos.npy`, height × width float32), the map over the crop with its legend (`a.pos.png`), the
+ * map alone at crop size (`a.pos.map.png`, RGBA) and, unless `onPhoto` is false, the map alone
+ * over the crop's footprint in the photo (`a.pos.photo.png`, RGBA, placed at its `region`), plus
+ * `result.json` (the `describePhotoExplanation` object and the map list). Returns that object.
  */
-export async function writePhotoExplanation(explained: PhotoExplanation, out: string) {
+export async function writePhotoExplanation(
+  explained: PhotoExplanation,
+  out: string,
+  { onPhoto = true }: { onPhoto?: boolean } = {},
+) {
   await mkdir(out, { recursive: true });
   const { result } = explained;
   const { width, height } = result.size;
   const maps: Record<string, WrittenMap> = {};
+  const pictures = await renderPairMaps(explained, result, { onPhoto });
+  const writes: Promise<void>[] = [];
   for (const side of ['a', 'b'] as const) {
-    const face = explained[side];
-    await writeFile(
-      join(out, `${side}.crop.png`),
-      await sharp(face.input.rgb, { raw: { width, height, channels: 3 } })
+    writes.push(
+      sharp(explained[side].input.rgb, { raw: { width, height, channels: 3 } })
         .png()
-        .toBuffer(),
+        .toBuffer()
+        .then((png) => writeFile(join(out, `${side}.crop.png`), png)),
     );
-    const pictures = await renderPhotoMaps(face, result[side], result.size);
     for (const kind of MAP_KINDS) {
       const name = `${side}.${kind}`;
-      const { crop, photo, region, min, max } = pictures[kind];
-      await writeFile(
-        join(out, `${name}.npy`),
-        encodeNpy({ data: result[side][kind], shape: [height, width] }),
+      const { crop, layer, photo, min, max, span } = pictures[side][kind];
+      writes.push(
+        writeFile(join(out, `${name}.npy`), encodeNpy({ data: result[side][kind], shape: [height, width] })),
+        writeFile(join(out, `${name}.png`), crop),
+        writeFile(join(out, `${name}.map.png`), layer),
+        ...(photo ? [writeFile(join(out, `${name}.photo.png`), photo.png)] : []),
       );
-      await writeFile(join(out, `${name}.png`), crop);
-      await writeFile(join(out, `${name}.photo.png`), photo);
       maps[name] = {
         npy: `${name}.npy`,
         png: `${name}.png`,
-        photoPng: `${name}.photo.png`,
+        layerPng: `${name}.map.png`,
+        ...(photo && { photo: { png: `${name}.photo.png`, region: photo.region } }),
         shape: [height, width],
         min,
         max,
-        region,
+        span,
       };
     }
   }
+  await Promise.all(writes);
   const summary = { ...describePhotoExplanation(explained), maps };
   await writeFile(join(out, 'result.json'), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;

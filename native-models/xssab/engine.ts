@@ -66,6 +66,8 @@ export interface PairExplanation {
 
 export interface ExplainOptions {
   signal?: AbortSignal;
+  /** Instead of the threshold the engine was created with (the graph takes it as an input). */
+  threshold?: number;
   onProgress?: (progress: { done: number; total: number }) => void;
 }
 
@@ -121,7 +123,11 @@ export class Engine {
   }
 
   /** Explains pairs in batches; checks `signal` between batches. */
-  async explain(pairs: PairInput[], { signal, onProgress }: ExplainOptions = {}): Promise<PairExplanation[]> {
+  async explain(
+    pairs: PairInput[],
+    { signal, onProgress, threshold = this.options.threshold }: ExplainOptions = {},
+  ): Promise<PairExplanation[]> {
+    const bound = threshold / this.signature.dim;
     const results: PairExplanation[] = [];
     const { height, width } = this.signature;
     const plane = height * width;
@@ -140,7 +146,7 @@ export class Engine {
       const runStart = performance.now();
       const out = await session.run({
         [this.signature.input]: this.stack(faces.map((f) => f.tensor)),
-        [IO.threshold]: new ort.Tensor('float32', Float32Array.of(this.options.threshold), []),
+        [IO.threshold]: new ort.Tensor('float32', Float32Array.of(threshold), []),
       });
       const runMs = performance.now() - runStart;
 
@@ -154,13 +160,16 @@ export class Engine {
       for (let i = 0; i < P; i++) {
         results.push({
           score: scores[i],
-          threshold: this.options.threshold,
-          bound: this.bound,
+          threshold,
+          bound,
           dim: this.signature.dim,
           model: { path: this.options.model, sha256: this.modelSha256 },
           inputs: { a: faces[i].sha256, b: faces[P + i].sha256 },
           provider: this.provider,
-          stability: this.stability(products.subarray(i * this.signature.dim, (i + 1) * this.signature.dim)),
+          stability: stability(
+            products.subarray(i * this.signature.dim, (i + 1) * this.signature.dim),
+            bound,
+          ),
           timings: { loadMs: loadMs / P, runMs: runMs / P, pairsInRun: P },
           size: { width, height },
           a: mapsOf(i),
@@ -205,17 +214,6 @@ export class Engine {
     await Promise.all(sessions.map(async (s) => (await s).release()));
     this.sessions.clear();
     this.forwardSession = undefined;
-  }
-
-  private stability(products: Float32Array): PairExplanation['stability'] {
-    let minGap = Infinity;
-    let nearBound = 0;
-    for (const p of products) {
-      const gap = Math.abs(p - this.bound);
-      minGap = Math.min(minGap, gap);
-      if (gap <= NEAR_BOUND) nearBound++;
-    }
-    return { minGap, nearBound };
   }
 
   private async load(face: FaceInput): Promise<{ tensor: Float32Array; sha256: string }> {
@@ -273,4 +271,15 @@ export class Engine {
       return ort.InferenceSession.create(bytes, sessionOptions('cpu', this.options.threads));
     }
   }
+}
+
+function stability(products: Float32Array, bound: number): PairExplanation['stability'] {
+  let minGap = Infinity;
+  let nearBound = 0;
+  for (const p of products) {
+    const gap = Math.abs(p - bound);
+    minGap = Math.min(minGap, gap);
+    if (gap <= NEAR_BOUND) nearBound++;
+  }
+  return { minGap, nearBound };
 }

@@ -82,12 +82,14 @@ export type MapKind = (typeof MAP_KINDS)[number];
 /**
  * Roles (= file names in `artifacts/<analysisId>/`) of an xSSAB analysis, for side a and b:
  * `a.crop.png` the aligned face, `a.pos.npy` the raw map (height × width float32), `a.pos.png` the
- * map over the crop, `a.pos.photo.png` the map over the whole photo; and `result.json`.
+ * map over the crop with its legend, `a.pos.map.png` the map alone (RGBA, crop size, one colour
+ * scale for A and B) and, in analyses stored before the map viewer, `a.pos.photo.png` the map
+ * over the whole photo; and `result.json`.
  */
 export const xssabArtifactRole = (
   side: 'a' | 'b',
   map: MapKind | 'crop',
-  format: 'png' | 'npy' | 'photo.png',
+  format: 'png' | 'npy' | 'map.png' | 'photo.png',
 ) => `${side}.${map}.${format}`;
 
 const calibrationSchema = z.object({
@@ -158,6 +160,14 @@ export const comparisonMethods = {
      */
     params: z.object({ pairId: id, modelId: requiredText(128).optional(), actor: actorParam }),
     result: z.object({ analysisId: id }),
+  },
+  'analyses.cancel': {
+    /**
+     * Cancels the pair's running analysis: it stops at its next stage, stores nothing, and its
+     * analyses.run answers CONFLICT. `cancelled` is false when no analysis of the pair was running.
+     */
+    params: z.object({ pairId: id }),
+    result: z.object({ cancelled: z.boolean() }),
   },
   'analyses.get': {
     params: z.object({ analysisId: id }),

@@ -23,11 +23,13 @@ import {
   type XssabParameters,
   type XssabResult,
 } from '../../common/api.js';
+import { EXPLAIN_STAGES } from '../../../native-models/pipeline/explain.js';
+import { DEFAULT_MODEL_ID } from '../../../native-models/registry/registry.js';
 import { resolveStoredPath } from '../store/data-folder.js';
 import type { AuditService } from './audit-service.js';
 import type { CaseService } from './case-service.js';
 import { READ_ONLY, readVerified, sha256Of } from './content-files.js';
-import type { AnalysisJob, FromAnalysisWorker, PhotoExplanationSummary } from './comparison-worker.js';
+import type { PhotoExplanationSummary } from './comparison-worker.js';
 import { ConflictError, IntegrityError, InvalidInputError, NotFoundError } from './errors.js';
 import type { EventHub } from './event-hub.js';
 import type { EvidenceService } from './evidence-service.js';
@@ -41,19 +43,11 @@ import {
   type DecisionRow,
   type PairRow,
 } from './rows.js';
-import { startWorkerJob } from './worker-job.js';
+import { WorkerJobRunner } from './worker-job.js';
 
 export const ARTIFACTS_DIR = 'artifacts';
 
 export type NewDecision = ApiValidParams<'decisions.record'>;
-
-/** Worker errors the user can cause (and correct): a photo without a face, an unknown model. */
-const INPUT_ERRORS: Record<string, string | undefined> = {
-  FaceSelectionError: 'pairId',
-  ImageInputError: 'pairId',
-  ModelNotFoundError: 'modelId',
-  MissingThresholdError: 'modelId',
-};
 
 const MEDIA_TYPES: Record<string, string> = {
   png: 'image/png',
@@ -63,15 +57,20 @@ const MEDIA_TYPES: Record<string, string> = {
 
 /** Artifacts, like evidence, are never modified once recorded. */
 
-/** Steps of an analysis, reported as done/total in its job.progress events. */
-const ANALYSIS_STEPS = 4;
+/** Steps of an analysis, reported as done/total in its job.progress events: checking, the worker's, recording. */
+const ANALYSIS_STEPS = EXPLAIN_STAGES.length + 2;
+
+/** Compiled gradient graphs, one file per model SHA-256 and compiler version. */
+export const COMPILED_GRAPHS_DIR = 'cache/compiled-graphs';
 
 /** Names compared for the four-eyes rule: case and surrounding spaces do not make another person. */
 const samePerson = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 export class ComparisonService {
-  /** Pairs whose analysis runs now. */
-  private readonly running = new Set<number>();
+  /** Pairs whose analysis runs now, with the means to cancel it. */
+  private readonly running = new Map<number, AbortController>();
+  /** One warm worker per model id: detector and engine stay loaded between analyses. */
+  private readonly workers = new Map<string, WorkerJobRunner<'comparison-worker'>>();
 
   constructor(
     private readonly db: Database,
@@ -140,7 +139,8 @@ export class ComparisonService {
     if (this.running.has(pairId)) {
       throw new ConflictError(`pair ${pairId} is being analysed already; wait for that analysis`);
     }
-    this.running.add(pairId);
+    const controller = new AbortController();
+    this.running.set(pairId, controller);
     const progress = (stage: string, done: number) =>
       this.events.publish({
         type: 'job.progress',
@@ -161,22 +161,63 @@ export class ComparisonService {
         a: resolveStoredPath(this.dataDir, a.storedPath),
         b: resolveStoredPath(this.dataDir, b.storedPath),
       };
-      const summary = await runWorker(
-        { dataDir: this.dataDir, ...(modelId !== undefined && { modelId }), ...paths, out: staging },
-        (stage) => progress(stage, 1),
-        (message) => message.replaceAll(paths.a, evidenceLabel(a)).replaceAll(paths.b, evidenceLabel(b)),
-      );
-      progress('recording the analysis', 3);
+      const describe = (message: string) =>
+        message.replaceAll(paths.a, evidenceLabel(a)).replaceAll(paths.b, evidenceLabel(b));
+      const summary = await this.worker(modelId)
+        .run(
+          { ...(modelId !== undefined && { modelId }), ...paths, out: staging },
+          {
+            signal: controller.signal,
+            onProgress: ({ stage, done }) => progress(stage, 1 + done),
+          },
+        )
+        .catch((error: unknown) => {
+          if (error instanceof Error) error.message = describe(error.message);
+          throw error;
+        });
+      controller.signal.throwIfAborted();
+      progress('recording the analysis', ANALYSIS_STEPS - 1);
       const analysisId = this.record(pair, { a, b }, summary, staging, actor);
       this.finished(pair, true);
       return analysisId;
     } catch (error) {
-      this.finished(pair, false, error instanceof Error ? error.message : String(error));
-      throw error;
+      const failure = controller.signal.aborted
+        ? new ConflictError(`the analysis of pair ${pairId} was cancelled; nothing was stored`)
+        : error;
+      this.finished(pair, false, failure instanceof Error ? failure.message : String(failure));
+      throw failure;
     } finally {
       rmSync(staging, { recursive: true, force: true });
       this.running.delete(pairId);
     }
+  }
+
+  /** Cancels the pair's running analysis; false when none runs. */
+  cancelAnalysis(pairId: number): boolean {
+    this.pair(pairId);
+    const controller = this.running.get(pairId);
+    controller?.abort();
+    return controller !== undefined;
+  }
+
+  /** Lets the warm workers go (they finish or cancel what they run, then exit). */
+  close(): void {
+    for (const controller of this.running.values()) controller.abort();
+    for (const worker of this.workers.values()) worker.release();
+    this.workers.clear();
+  }
+
+  private worker(modelId: string | undefined): WorkerJobRunner<'comparison-worker'> {
+    const key = modelId ?? DEFAULT_MODEL_ID;
+    let worker = this.workers.get(key);
+    if (!worker?.alive) {
+      worker = new WorkerJobRunner('comparison-worker', {
+        dataDir: this.dataDir,
+        cacheDir: join(this.dataDir, COMPILED_GRAPHS_DIR),
+      });
+      this.workers.set(key, worker);
+    }
+    return worker;
   }
 
   analysis(analysisId: number): Analysis {
@@ -394,32 +435,3 @@ export class ComparisonService {
 }
 
 const evidenceLabel = (item: EvidenceItem) => `evidence ${item.id} (${item.originalName})`;
-
-/**
- * Runs one analysis job in a worker thread; resolves with its summary. Errors the user can cause
- * come back as InvalidInputError, with `describe` applied to their message (it names evidence
- * instead of data-folder paths).
- */
-function runWorker(
-  job: AnalysisJob,
-  onStage: (stage: string) => void,
-  describe: (message: string) => string,
-): Promise<PhotoExplanationSummary> {
-  return new Promise((resolve, reject) => {
-    const worker = startWorkerJob('comparison-worker', job);
-    worker.on('message', (message: FromAnalysisWorker) => {
-      if (message.type === 'progress') onStage(message.stage);
-      else if (message.type === 'done') resolve(message.summary);
-      else {
-        const field = INPUT_ERRORS[message.name];
-        const text = describe(message.message);
-        reject(field ? new InvalidInputError(text, field) : new Error(text));
-      }
-    });
-    worker.on('error', reject);
-    // After 'done' or 'error' the promise is settled and this rejection is ignored.
-    worker.on('exit', (code) =>
-      reject(new Error(`the analysis worker stopped unexpectedly (exit code ${code})`)),
-    );
-  });
-}

@@ -67,6 +67,7 @@ export function openWorkspace(options: WorkspaceOptions): Workspace {
     reports,
     close: () => {
       benchmarks.close();
+      comparisons.close();
       db.close();
     },
   };
