@@ -71,27 +71,28 @@ test('an examiner compares two photos, reads the xSSAB maps, and a second examin
   await t.test('runs the xSSAB analysis and shows the maps of both faces', async () => {
     await pairPanel().getByRole('button', { name: 'Run xSSAB analysis' }).click();
     await pairPanel().getByRole('progressbar', { name: 'Analysis of pair #1' }).waitFor();
-    const maps = pairPanel().getByRole('table', { name: 'Maps of analysis #1' });
-    await maps.getByRole('img', { name: 'Combined map of B' }).waitFor({ timeout: 60_000 });
+    const viewer = pairPanel().getByRole('group', { name: 'Map viewer of analysis #1' });
+    await viewer.getByRole('img', { name: 'Combined map of B' }).waitFor({ timeout: 60_000 });
     for (const side of ['A', 'B']) {
-      await maps.getByRole('img', { name: `Aligned face ${side}` }).waitFor();
-      await maps.getByRole('img', { name: `Positive (for a match) map of ${side}` }).waitFor();
-      await maps.getByRole('img', { name: `Negative (against a match) map of ${side}` }).waitFor();
+      await viewer.getByRole('img', { name: `Aligned face ${side}` }).waitFor();
+      await viewer.getByRole('img', { name: `Combined map of ${side}` }).waitFor();
     }
     await pairPanel().getByText('Model decision: match').waitFor();
     await pairPanel()
       .getByText(/^Provisional threshold \(n = \d+\)$/)
       .waitFor();
     await pairPanel()
-      .getByText(/dlib ResNet-34/)
+      .getByText(/dlib ResNet-34 face descriptor \(128-d\) · SHA-256/)
       .waitFor();
     await e2e.screenshot('analysis');
 
     await pairPanel().getByRole('button', { name: 'Negative (against a match)' }).click();
-    await maps
-      .getByRole('img', { name: 'Negative (against a match) map of A' })
-      .waitFor({ state: 'detached' });
-    assert.equal(await maps.getByRole('img').count(), 6);
+    await viewer.getByRole('img', { name: 'Negative (against a match) map of A' }).waitFor();
+    await viewer.getByRole('img', { name: 'Combined map of A' }).waitFor({ state: 'detached' });
+    assert.equal(await viewer.getByRole('img').count(), 4, 'a face and a map on each side');
+    await pairPanel()
+      .getByText(/^Share of the largest value of this map kind in A or B; 100 % = \d\.\d\de-\d+/)
+      .waitFor();
   });
 
   await t.test('records the examiner decision and its verification by another person', async () => {

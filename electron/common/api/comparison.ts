@@ -79,6 +79,23 @@ export const analysisJobId = (pairId: number) => `xssab-pair-${pairId}`;
 export const MAP_KINDS = ['pos', 'neg', 'combined'] as const;
 export type MapKind = (typeof MAP_KINDS)[number];
 
+export interface MapVariant {
+  name: string;
+  label: string;
+  /** Green from 0 up, red from 0 up, or red below 0 and green above (as overlay.ts draws them). */
+  palette: 'for' | 'against' | 'diverging';
+}
+
+/**
+ * The map variants the viewer offers, by name: each is stored per side as `<side>.<name>.map.png`
+ * (and `.npy`, `.png`). A new kind of map plugs in by adding an entry here and writing those files.
+ */
+export const MAP_VARIANTS: readonly MapVariant[] = [
+  { name: 'pos', label: 'Positive (for a match)', palette: 'for' },
+  { name: 'neg', label: 'Negative (against a match)', palette: 'against' },
+  { name: 'combined', label: 'Combined', palette: 'diverging' },
+];
+
 /**
  * Roles (= file names in `artifacts/<analysisId>/`) of an xSSAB analysis, for side a and b:
  * `a.crop.png` the aligned face, `a.pos.npy` the raw map (height × width float32), `a.pos.png` the
@@ -88,7 +105,7 @@ export type MapKind = (typeof MAP_KINDS)[number];
  */
 export const xssabArtifactRole = (
   side: 'a' | 'b',
-  map: MapKind | 'crop',
+  map: MapKind | 'crop' | (string & {}),
   format: 'png' | 'npy' | 'map.png' | 'photo.png',
 ) => `${side}.${map}.${format}`;
 
@@ -126,7 +143,13 @@ const analysedPhotoSchema = z.object({
   faceIndex: z.int().nullable(),
   /** SHA-256 of the normalised model input. */
   inputSha256: z.string(),
+  /** Crop → photo affine [a, b, c, d, e, f]: x' = a·x + b·y + c, y' = d·x + e·y + f (analyses since the map viewer). */
+  inverse: z.array(z.number()).length(6).optional(),
 });
+
+/** A map's value range and the value drawn at full colour strength (shared by A and B of a kind). */
+export const mapScaleSchema = z.object({ min: z.number(), max: z.number(), span: z.number() });
+export type MapScale = z.infer<typeof mapScaleSchema>;
 
 /** `result` of an analysis with method 'xssab'. */
 export const xssabResultSchema = z.object({
@@ -137,6 +160,8 @@ export const xssabResultSchema = z.object({
   warnings: z.array(z.string()),
   /** Milliseconds per stage (detector and engine loading, per-photo preparation, explanation). */
   timings: z.record(z.string(), z.unknown()),
+  /** Per map ('a.pos', …): its scale (analyses since the map viewer). */
+  maps: z.record(z.string(), mapScaleSchema).optional(),
 });
 export type XssabResult = z.infer<typeof xssabResultSchema>;
 
@@ -160,6 +185,15 @@ export const comparisonMethods = {
      */
     params: z.object({ pairId: id, modelId: requiredText(128).optional(), actor: actorParam }),
     result: z.object({ analysisId: id }),
+  },
+  'models.list': {
+    /** The recognition models an analysis can use (shipped, then lab-imported); `usable` once its file verifies and it has a threshold. */
+    params: z.object({}),
+    result: z.object({
+      models: z.array(
+        z.object({ id: z.string(), name: z.string(), isDefault: z.boolean(), usable: z.boolean() }),
+      ),
+    }),
   },
   'analyses.cancel': {
     /**

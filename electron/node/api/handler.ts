@@ -94,6 +94,7 @@ function implementations(workspace: Workspace, options: ApiHandlerOptions): Impl
       // job.finished tells the UI that the case changed.
       analysisId: await workspace.comparisons.runAnalysis(pairId, modelId, actorOf({ actor })),
     }),
+    'models.list': () => ({ models: workspace.comparisons.models() }),
     'analyses.cancel': ({ pairId }) => ({ cancelled: workspace.comparisons.cancelAnalysis(pairId) }),
     'analyses.get': ({ analysisId }) => workspace.comparisons.analysis(analysisId),
     'analyses.artifact': ({ analysisId, role }) => {

@@ -24,7 +24,7 @@ import {
   type XssabResult,
 } from '../../common/api.js';
 import { EXPLAIN_STAGES } from '../../../native-models/pipeline/explain.js';
-import { DEFAULT_MODEL_ID } from '../../../native-models/registry/registry.js';
+import { DEFAULT_MODEL_ID, ModelRegistry } from '../../../native-models/registry/registry.js';
 import { resolveStoredPath } from '../store/data-folder.js';
 import type { AuditService } from './audit-service.js';
 import type { CaseService } from './case-service.js';
@@ -192,6 +192,18 @@ export class ComparisonService {
     }
   }
 
+  /** The recognition models an analysis can use; a model is usable when its file verifies and it has a threshold. */
+  models(): { id: string; name: string; isDefault: boolean; usable: boolean }[] {
+    return new ModelRegistry({ dataDir: this.dataDir })
+      .listModels()
+      .map(({ id, name, isDefault, status, manifest }) => ({
+        id,
+        name,
+        isDefault,
+        usable: status === 'verified' && manifest.threshold !== undefined,
+      }));
+  }
+
   /** Cancels the pair's running analysis; false when none runs. */
   cancelAnalysis(pairId: number): boolean {
     this.pair(pairId);
@@ -342,15 +354,30 @@ export class ComparisonService {
       dim: summary.dim,
     };
     const photo = (side: 'a' | 'b') => {
-      const { sha256, width, height, notes, faces, faceIndex, inputSha256 } = summary.photos[side];
-      return { evidenceId: evidence[side].id, sha256, width, height, notes, faces, faceIndex, inputSha256 };
+      const { sha256, width, height, notes, faces, faceIndex, inputSha256, alignment } = summary.photos[side];
+      const inverse = [...alignment.inverse];
+      return {
+        evidenceId: evidence[side].id,
+        sha256,
+        width,
+        height,
+        notes,
+        faces,
+        faceIndex,
+        inputSha256,
+        inverse,
+      };
     };
+    const maps = Object.fromEntries(
+      Object.entries(summary.maps).map(([name, { min, max, span }]) => [name, { min, max, span }]),
+    );
     const result: XssabResult = {
       decision: summary.decision === 'match' ? 'match' : 'non-match',
       stability: summary.stability,
       photos: { a: photo('a'), b: photo('b') },
       warnings: summary.warnings,
       timings: summary.timings,
+      maps,
     };
     let folder: string | null = null;
     try {
