@@ -143,6 +143,8 @@ const analysedPhotoSchema = z.object({
   faceIndex: z.int().nullable(),
   /** SHA-256 of the normalised model input. */
   inputSha256: z.string(),
+  /** Where the alignment's five points came from (analyses since the face picker). */
+  landmarkSource: z.enum(['detected', 'manual']).optional(),
   /** Crop → photo affine [a, b, c, d, e, f]: x' = a·x + b·y + c, y' = d·x + e·y + f (analyses since the map viewer). */
   inverse: z.array(z.number()).length(6).optional(),
 });

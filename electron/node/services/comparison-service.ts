@@ -354,7 +354,8 @@ export class ComparisonService {
       dim: summary.dim,
     };
     const photo = (side: 'a' | 'b') => {
-      const { sha256, width, height, notes, faces, faceIndex, inputSha256, alignment } = summary.photos[side];
+      const { sha256, width, height, notes, faces, faceIndex, landmarkSource, inputSha256, alignment } =
+        summary.photos[side];
       const inverse = [...alignment.inverse];
       return {
         evidenceId: evidence[side].id,
@@ -364,6 +365,7 @@ export class ComparisonService {
         notes,
         faces,
         faceIndex,
+        landmarkSource,
         inputSha256,
         inverse,
       };
