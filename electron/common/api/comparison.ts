@@ -19,12 +19,34 @@ export const DECISION_ROLES = ['examiner', 'verifier'] as const;
 export const decisionRoleSchema = z.enum(DECISION_ROLES);
 export type DecisionRole = z.infer<typeof decisionRoleSchema>;
 
+const point = z.object({ x: z.number().finite(), y: z.number().finite() });
+/** Five points as the examiner places them, in photo pixels; right and left are the subject's. */
+export const fivePointLandmarksSchema = z.object({
+  rightEye: point,
+  leftEye: point,
+  noseTip: point,
+  rightMouth: point,
+  leftMouth: point,
+});
+export type FivePoints = z.infer<typeof fivePointLandmarksSchema>;
+export const LANDMARK_NAMES = ['rightEye', 'leftEye', 'noseTip', 'rightMouth', 'leftMouth'] as const;
+
+/** The face of a photo a pair compares: a detected face (index, largest first) or placed landmarks. */
+export const faceChoiceSchema = z.union([
+  z.strictObject({ face: z.int().nonnegative() }),
+  z.strictObject({ landmarks: fivePointLandmarksSchema }),
+]);
+export type FaceChoice = z.infer<typeof faceChoiceSchema>;
+
 export const pairSchema = z.object({
   id,
   caseId: id,
   evidenceAId: id,
   evidenceBId: id,
   createdAt: isoTimestamp,
+  /** The face compared in A and in B; null: the largest detected face. */
+  faceA: faceChoiceSchema.nullable(),
+  faceB: faceChoiceSchema.nullable(),
 });
 export type Pair = z.infer<typeof pairSchema>;
 
@@ -123,8 +145,11 @@ export const xssabParametersSchema = z.object({
   threshold: z.number(),
   /** The calibration behind the threshold (the model's manifest); null for a given threshold. */
   calibration: calibrationSchema.nullable(),
-  /** Which face of each photo was compared. */
-  faceSelection: z.literal('largest'),
+  /** Which face of each photo was compared: the largest, or the pair's choice per side (null: largest). */
+  faceSelection: z.union([
+    z.literal('largest'),
+    z.object({ a: faceChoiceSchema.nullable(), b: faceChoiceSchema.nullable() }),
+  ]),
   /** Per-dimension split: threshold / dim. */
   bound: z.number(),
   dim: z.int(),
@@ -176,6 +201,19 @@ export const comparisonMethods = {
   'pairs.create': {
     /** Two different evidence items of the case, as image A and image B. */
     params: z.object({ caseId: id, evidenceAId: id, evidenceBId: id, actor: actorParam }),
+    result: pairSchema,
+  },
+  'pairs.setFace': {
+    /**
+     * Chooses the face of side A or B the pair's analyses compare: a detected face (index from
+     * evidence.faces), five landmarks placed by the examiner, or null for the largest face.
+     */
+    params: z.object({
+      pairId: id,
+      side: z.enum(['a', 'b']),
+      choice: faceChoiceSchema.nullable(),
+      actor: actorParam,
+    }),
     result: pairSchema,
   },
   'analyses.run': {

@@ -1,6 +1,25 @@
 /** Evidence: the photographs of a case, stored content-addressed and read-only. */
 import { z } from 'zod';
+import { fivePointLandmarksSchema } from './comparison.js';
 import { actorParam, id, isoTimestamp, requiredText, sha256Hex } from './fields.js';
+
+const point = z.object({ x: z.number(), y: z.number() });
+const rect = z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() });
+
+/** A face found by the detector, in photo pixels (the box may reach past the photo's edge). */
+export const detectedFaceSchema = z.object({
+  box: rect,
+  keypoints: z.object({
+    rightEye: point,
+    leftEye: point,
+    noseTip: point,
+    mouthCenter: point,
+    rightEar: point,
+    leftEar: point,
+  }),
+  score: z.number(),
+});
+export type DetectedFace = z.infer<typeof detectedFaceSchema>;
 
 /** Media types accepted as evidence, recognised by their magic bytes (not by file name). */
 export const EVIDENCE_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/tiff'] as const;
@@ -44,6 +63,16 @@ export const evidenceMethods = {
   'evidence.list': {
     params: z.object({ caseId: id }),
     result: z.object({ evidence: z.array(evidenceItemSchema) }),
+  },
+  'evidence.faces': {
+    /** The faces the detector finds in the stored photo (re-hashed first), largest first. */
+    params: z.object({ id }),
+    result: z.object({ width: z.int(), height: z.int(), faces: z.array(detectedFaceSchema) }),
+  },
+  'evidence.alignPreview': {
+    /** The aligned crop a model would see at five landmarks placed on the photo (default model when absent). */
+    params: z.object({ id, landmarks: fivePointLandmarksSchema, modelId: requiredText(128).optional() }),
+    result: z.object({ mediaType: z.literal('image/png'), dataBase64: z.string(), residualPx: z.number() }),
   },
   'evidence.read': {
     /** The stored bytes, re-hashed on every read: a file that no longer matches is an INTERNAL error. */

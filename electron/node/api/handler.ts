@@ -74,6 +74,9 @@ function implementations(workspace: Workspace, options: ApiHandlerOptions): Impl
       const { item, bytes } = workspace.evidence.readContent(id);
       return { id, mediaType: item.mediaType, sha256: item.sha256, dataBase64: bytes.toString('base64') };
     },
+    'evidence.faces': ({ id }) => workspace.faces.faces(id),
+    'evidence.alignPreview': ({ id, landmarks, modelId }) =>
+      workspace.faces.alignPreview(id, landmarks, modelId),
     'audit.verify': ({ caseId }) => {
       if (caseId !== undefined) workspace.cases.get(caseId);
       return workspace.audit.verify(caseId);
@@ -88,6 +91,11 @@ function implementations(workspace: Workspace, options: ApiHandlerOptions): Impl
     'pairs.create': ({ caseId, evidenceAId, evidenceBId, actor }) => {
       const pair = workspace.comparisons.createPair(caseId, evidenceAId, evidenceBId, actorOf({ actor }));
       caseChanged(caseId);
+      return pair;
+    },
+    'pairs.setFace': ({ pairId, side, choice, actor }) => {
+      const pair = workspace.comparisons.setFace(pairId, side, choice, actorOf({ actor }));
+      caseChanged(pair.caseId);
       return pair;
     },
     'analyses.run': async ({ pairId, modelId, actor }) => ({

@@ -19,6 +19,7 @@ import {
   type ApiValidParams,
   type Decision,
   type EvidenceItem,
+  type FaceChoice,
   type Pair,
   type XssabParameters,
   type XssabResult,
@@ -130,6 +131,28 @@ export class ComparisonService {
     return toPair(row);
   }
 
+  /** Records which face of one side the pair's analyses compare (null: the largest detected face). */
+  setFace(pairId: number, side: 'a' | 'b', choice: FaceChoice | null, actor: string): Pair {
+    const pair = this.pair(pairId);
+    return this.db
+      .transaction(() => {
+        const column = side === 'a' ? 'face_a_json' : 'face_b_json';
+        this.db
+          .prepare(`UPDATE pairs SET ${column} = ? WHERE id = ?`)
+          .run(choice === null ? null : JSON.stringify(choice), pairId);
+        this.audit.append({
+          actor,
+          action: 'pair.face',
+          entityType: 'pair',
+          entityId: pairId,
+          caseId: pair.caseId,
+          details: { side, choice },
+        });
+        return this.pair(pairId);
+      })
+      .immediate();
+  }
+
   /**
    * Runs xSSAB on the pair and stores the analysis; resolves with its id. Progress goes out as
    * job.progress events (jobId analysisJobId(pairId)), the end as job.finished.
@@ -165,7 +188,13 @@ export class ComparisonService {
         message.replaceAll(paths.a, evidenceLabel(a)).replaceAll(paths.b, evidenceLabel(b));
       const summary = await this.worker(modelId)
         .run(
-          { ...(modelId !== undefined && { modelId }), ...paths, out: staging },
+          {
+            ...(modelId !== undefined && { modelId }),
+            ...paths,
+            ...(pair.faceA && { faceA: pair.faceA }),
+            ...(pair.faceB && { faceB: pair.faceB }),
+            out: staging,
+          },
           {
             signal: controller.signal,
             onProgress: ({ stage, done }) => progress(stage, 1 + done),
@@ -349,7 +378,7 @@ export class ComparisonService {
     const parameters: XssabParameters = {
       threshold: summary.threshold,
       calibration: summary.calibration,
-      faceSelection: 'largest',
+      faceSelection: { a: pair.faceA, b: pair.faceB },
       bound: summary.bound,
       dim: summary.dim,
     };

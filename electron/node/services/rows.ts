@@ -1,5 +1,6 @@
 /** Database rows (snake_case) and their mapping to the API's entities (camelCase). */
 import type {
+  FaceChoice,
   Analysis,
   AnalysisArtifact,
   AuditEvent,
@@ -76,6 +77,8 @@ export interface PairRow {
   evidence_a_id: number;
   evidence_b_id: number;
   created_at: string;
+  face_a_json: string | null;
+  face_b_json: string | null;
 }
 
 export function toPair(row: PairRow): Pair {
@@ -85,6 +88,8 @@ export function toPair(row: PairRow): Pair {
     evidenceAId: row.evidence_a_id,
     evidenceBId: row.evidence_b_id,
     createdAt: row.created_at,
+    faceA: row.face_a_json === null ? null : (JSON.parse(row.face_a_json) as FaceChoice),
+    faceB: row.face_b_json === null ? null : (JSON.parse(row.face_b_json) as FaceChoice),
   };
 }
 

@@ -12,6 +12,7 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { BenchmarkJob, BenchmarkOutcome, BenchmarkProgress } from './benchmark-worker.js';
 import type { AnalysisJob, AnalysisWorkerSetup, PhotoExplanationSummary } from './comparison-worker.js';
+import type { FaceJob, FaceJobResult, FaceWorkerSetup } from './face-worker.js';
 import { ConflictError, InvalidInputError } from './errors.js';
 
 /** Each worker module next to this file: what it is started with, its job, result and progress. */
@@ -28,6 +29,7 @@ export interface WorkerModules {
     result: PhotoExplanationSummary;
     progress: JobProgress;
   };
+  'face-worker': { setup: FaceWorkerSetup; job: FaceJob; result: FaceJobResult; progress: JobProgress };
 }
 export type WorkerModule = keyof WorkerModules;
 

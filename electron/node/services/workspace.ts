@@ -7,6 +7,7 @@ import { AuditService } from './audit-service.js';
 import { BenchmarkService } from './benchmark-service.js';
 import { CaseService } from './case-service.js';
 import { ComparisonService } from './comparison-service.js';
+import { FaceService } from './face-service.js';
 import { EventHub } from './event-hub.js';
 import { EvidenceService } from './evidence-service.js';
 import { ReportService } from './report-service.js';
@@ -24,6 +25,7 @@ export interface Workspace {
   readonly benchmarks: BenchmarkService;
   /** Pairs, xSSAB analyses and decisions. */
   readonly comparisons: ComparisonService;
+  readonly faces: FaceService;
   /** Case reports (PDF). */
   readonly reports: ReportService;
   close(): void;
@@ -53,6 +55,7 @@ export function openWorkspace(options: WorkspaceOptions): Workspace {
   const events = new EventHub();
   const benchmarks = new BenchmarkService(db, options.dataDir, events);
   const comparisons = new ComparisonService(db, options.dataDir, cases, evidence, audit, events);
+  const faces = new FaceService(options.dataDir, evidence);
   const reports = new ReportService(db, options.dataDir, cases, evidence, comparisons, audit);
   return {
     dataDir: options.dataDir,
@@ -64,10 +67,12 @@ export function openWorkspace(options: WorkspaceOptions): Workspace {
     events,
     benchmarks,
     comparisons,
+    faces,
     reports,
     close: () => {
       benchmarks.close();
       comparisons.close();
+      faces.close();
       db.close();
     },
   };
