@@ -105,6 +105,10 @@ test('an examiner compares two photos, reads the xSSAB maps, and a second examin
     await e2e.page.getByRole('option', { name: 'Moderate support, same person' }).click();
     await form.getByLabel('Rationale').fill('Ear shape and nasal bridge correspond; positive maps agree.');
     await form.getByRole('button', { name: 'Record decision' }).click();
+    await e2e.page
+      .getByRole('dialog', { name: 'Record this decision?' })
+      .getByRole('button', { name: 'Record the decision' })
+      .click();
     const decisions = pairPanel().getByRole('table', { name: 'Decisions on pair #1' });
     await decisions
       .getByRole('row')
@@ -118,10 +122,18 @@ test('an examiner compares two photos, reads the xSSAB maps, and a second examin
     await e2e.page.getByRole('option', { name: 'Moderate support, same person' }).click();
     await verification.getByLabel('Rationale').fill('Agree.');
     await verification.getByRole('button', { name: 'Record verification' }).click();
+    await e2e.page
+      .getByRole('dialog', { name: 'Record this verification?' })
+      .getByRole('button', { name: 'Record the verification' })
+      .click();
     await verification.getByRole('alert').filter({ hasText: 'a different person must verify' }).waitFor();
 
     await verification.getByLabel('Verifier name').fill('B. Verifier');
     await verification.getByRole('button', { name: 'Record verification' }).click();
+    await e2e.page
+      .getByRole('dialog', { name: 'Record this verification?' })
+      .getByRole('button', { name: 'Record the verification' })
+      .click();
     await decisions
       .getByRole('row')
       .filter({ hasText: 'B. Verifier' })

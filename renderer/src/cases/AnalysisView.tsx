@@ -3,7 +3,12 @@ import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { xssabParametersSchema, xssabResultSchema, type Analysis } from '../../../electron/common/api.js';
+import {
+  xssabParametersSchema,
+  xssabResultSchema,
+  type Analysis,
+  type XssabResult,
+} from '../../../electron/common/api.js';
 import { HashText } from '../components/HashText.js';
 import { MapViewer } from './MapViewer.js';
 import { formatScore } from './labels.js';
@@ -60,7 +65,7 @@ export function AnalysisView({ analysis, names }: AnalysisViewProps) {
         <HashText hash={analysis.modelSha256} description={`SHA-256 of ${analysis.modelName}`} abbreviate /> ·
         provider {analysis.provider}
         {result.success &&
-          ` · faces found: ${result.data.photos.a.faces} in A, ${result.data.photos.b.faces} in B (largest compared)`}
+          ` · compared: ${describeFace('A', result.data.photos.a)}; ${describeFace('B', result.data.photos.b)}`}
       </Typography>
       {result.success ? (
         <MapViewer analysis={analysis} result={result.data} names={names} />
@@ -71,4 +76,9 @@ export function AnalysisView({ analysis, names }: AnalysisViewProps) {
       )}
     </Box>
   );
+}
+
+function describeFace(side: string, photo: XssabResult['photos']['a']): string {
+  if (photo.faceIndex === null) return `${side} at landmarks placed by hand`;
+  return `${side} face ${photo.faceIndex + 1} of ${photo.faces}`;
 }

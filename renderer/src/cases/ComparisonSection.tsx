@@ -23,6 +23,7 @@ import { Section } from '../components/Section.js';
 import { AnalysisView } from './AnalysisView.js';
 import { decisionColumn } from './decisionColumns.js';
 import { DecisionForm } from './DecisionForm.js';
+import { FaceChooser } from './FaceChooser.js';
 import { NewComparisonDialog } from './NewComparisonDialog.js';
 
 interface ComparisonSectionProps {
@@ -149,6 +150,26 @@ function PairPanel({ pair, names, detail, onChanged }: PairPanelProps) {
           </Button>
         )}
       </Stack>
+      <Box
+        role="group"
+        aria-label={`Faces compared in pair #${pair.id}`}
+        sx={{ display: 'flex', gap: 3, flexWrap: 'wrap' }}
+      >
+        <FaceChooser
+          pair={pair}
+          side="a"
+          evidenceId={pair.evidenceAId}
+          name={names.a}
+          onChanged={onChanged}
+        />
+        <FaceChooser
+          pair={pair}
+          side="b"
+          evidenceId={pair.evidenceBId}
+          name={names.b}
+          onChanged={onChanged}
+        />
+      </Box>
       <ConfirmDialog
         open={confirmingCancel && running}
         title={`Cancel the analysis of pair #${pair.id}?`}

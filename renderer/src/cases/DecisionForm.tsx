@@ -12,6 +12,7 @@ import {
   type DecisionRole,
 } from '../../../electron/common/api.js';
 import { api } from '../api/client.js';
+import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { conclusionLabels, roleLabels } from './labels.js';
 
 interface DecisionFormProps {
@@ -43,11 +44,19 @@ export function DecisionForm({ pairId, analysisId, decisions, onRecorded }: Deci
     rationale: rationale.trim() === '',
   };
 
-  async function record(event: FormEvent) {
+  const [confirming, setConfirming] = useState(false);
+
+  /** A complete form asks for confirmation first: a recorded decision cannot be changed. */
+  function submit(event: FormEvent) {
     event.preventDefault();
     setSubmitted(true);
     setServerError(null);
     if (conclusion === '' || missing.examiner || missing.rationale) return;
+    setConfirming(true);
+  }
+
+  async function record() {
+    if (conclusion === '') return;
     setSaving(true);
     try {
       await api.call('decisions.record', {
@@ -73,7 +82,7 @@ export function DecisionForm({ pairId, analysisId, decisions, onRecorded }: Deci
       component="form"
       noValidate
       spacing={1.5}
-      onSubmit={(event) => void record(event)}
+      onSubmit={submit}
       aria-label={`Decision on pair #${pairId}`}
     >
       <Stack direction="row" spacing={1.5}>
@@ -136,6 +145,17 @@ export function DecisionForm({ pairId, analysisId, decisions, onRecorded }: Deci
           {saving ? 'Recording…' : label}
         </Button>
       </div>
+      <ConfirmDialog
+        open={confirming}
+        title={role === 'examiner' ? 'Record this decision?' : 'Record this verification?'}
+        confirmLabel={role === 'examiner' ? 'Record the decision' : 'Record the verification'}
+        onConfirm={() => void record()}
+        onClose={() => setConfirming(false)}
+      >
+        {examiner.trim()}: {conclusion === '' ? '' : conclusionLabels[conclusion]}. A recorded{' '}
+        {role === 'examiner' ? 'decision' : 'verification'} is kept in the case record and its audit trail and
+        cannot be changed.
+      </ConfirmDialog>
     </Stack>
   );
 }
