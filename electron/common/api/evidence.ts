@@ -29,6 +29,11 @@ export type EvidenceMediaType = z.infer<typeof evidenceMediaTypeSchema>;
 /** Largest evidence file accepted, in bytes (before base64). */
 export const MAX_EVIDENCE_BYTES = 50 * 1024 * 1024;
 
+/** Questioned: of unknown identity (e.g. a CCTV still); reference: of known identity. */
+export const EVIDENCE_ROLES = ['questioned', 'reference'] as const;
+export const evidenceRoleSchema = z.enum(EVIDENCE_ROLES);
+export type EvidenceRole = z.infer<typeof evidenceRoleSchema>;
+
 export const evidenceItemSchema = z.object({
   id,
   caseId: id,
@@ -42,6 +47,8 @@ export const evidenceItemSchema = z.object({
   height: z.int().positive().nullable(),
   importedAt: isoTimestamp,
   importedBy: z.string(),
+  /** null until the examiner sets it. */
+  role: evidenceRoleSchema.nullable(),
 });
 export type EvidenceItem = z.infer<typeof evidenceItemSchema>;
 
@@ -63,6 +70,30 @@ export const evidenceMethods = {
   'evidence.list': {
     params: z.object({ caseId: id }),
     result: z.object({ evidence: z.array(evidenceItemSchema) }),
+  },
+  'evidence.setRole': {
+    /** Marks the item as questioned or reference material (null: not set); audited. */
+    params: z.object({ id, role: evidenceRoleSchema.nullable(), actor: actorParam }),
+    result: evidenceItemSchema,
+  },
+  'evidence.metadata': {
+    /** What the stored file (re-hashed first) says about itself: format, pixels, colour, EXIF tags. */
+    params: z.object({ id }),
+    result: z.object({
+      format: z.string(),
+      width: z.int(),
+      height: z.int(),
+      space: z.string().nullable(),
+      channels: z.int(),
+      depth: z.string().nullable(),
+      /** Pixels per inch, when the file says. */
+      density: z.number().nullable(),
+      /** EXIF orientation (1–8), applied when the photo is shown and analysed. */
+      orientation: z.int().nullable(),
+      hasIccProfile: z.boolean(),
+      /** EXIF tags by group (Image, Photo, GPSInfo, …), values as text; binary values by their length. */
+      exif: z.array(z.object({ group: z.string(), tag: z.string(), value: z.string() })),
+    }),
   },
   'evidence.faces': {
     /** The faces the detector finds in the stored photo (re-hashed first), largest first. */

@@ -74,6 +74,12 @@ function implementations(workspace: Workspace, options: ApiHandlerOptions): Impl
       const { item, bytes } = workspace.evidence.readContent(id);
       return { id, mediaType: item.mediaType, sha256: item.sha256, dataBase64: bytes.toString('base64') };
     },
+    'evidence.setRole': ({ id, role, actor }) => {
+      const item = workspace.evidence.setRole(id, role, actorOf({ actor }));
+      caseChanged(item.caseId);
+      return item;
+    },
+    'evidence.metadata': ({ id }) => workspace.evidence.metadata(id),
     'evidence.faces': ({ id }) => workspace.faces.faces(id),
     'evidence.alignPreview': ({ id, landmarks, modelId }) =>
       workspace.faces.alignPreview(id, landmarks, modelId),

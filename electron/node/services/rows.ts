@@ -1,5 +1,6 @@
 /** Database rows (snake_case) and their mapping to the API's entities (camelCase). */
 import type {
+  EvidenceRole,
   FaceChoice,
   Analysis,
   AnalysisArtifact,
@@ -53,6 +54,7 @@ export interface EvidenceRow {
   height: number | null;
   imported_at: string;
   imported_by: string;
+  role: EvidenceRole | null;
 }
 
 export function toEvidenceItem(row: EvidenceRow): EvidenceItem {
@@ -68,6 +70,7 @@ export function toEvidenceItem(row: EvidenceRow): EvidenceItem {
     height: row.height,
     importedAt: row.imported_at,
     importedBy: row.imported_by,
+    role: row.role,
   };
 }
 
