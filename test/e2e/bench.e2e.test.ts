@@ -66,6 +66,30 @@ test('the examiner chooses faces, places landmarks, zooms the maps and exports a
     await evidence.getByRole('row').filter({ hasText: 'turned.jpg' }).waitFor();
   });
 
+  await t.test('views an evidence item at full size with its details and marks it questioned', async () => {
+    const evidence = page.getByRole('region', { name: 'Evidence' });
+    await evidence.getByRole('button', { name: 'View evidence #2' }).click();
+    const viewer = page.getByRole('dialog', { name: 'Evidence #2: multi_obama_and_biden.jpg' });
+    await viewer.getByRole('img', { name: 'Evidence #2 at full size' }).waitFor();
+    const details = viewer.getByRole('table', { name: 'Evidence details' });
+    await details.getByRole('row', { name: /Format jpeg, 3 channels/ }).waitFor();
+    await details.getByRole('row', { name: /Imported .* by / }).waitFor();
+    await viewer.getByText('The file carries no EXIF data.').waitFor();
+    await viewer.getByRole('button', { name: 'Actual pixels' }).click();
+    const shown = (await viewer.getByRole('img', { name: 'Evidence #2 at full size' }).boundingBox())!;
+    assert.equal(Math.round(shown.width), 480, 'actual pixels: one CSS pixel per photo pixel');
+    await viewer.getByLabel('Role in the case').click();
+    await page.getByRole('option', { name: 'Questioned' }).click();
+    await viewer.getByLabel('Role in the case').filter({ hasText: 'Questioned' }).waitFor();
+    await e2e.screenshot('evidence-viewer');
+    await viewer.getByRole('button', { name: 'Close' }).click();
+    await viewer.waitFor({ state: 'detached' });
+    await evidence
+      .getByRole('row', { name: /multi_obama_and_biden\.jpg/ })
+      .getByRole('cell', { name: 'Questioned' })
+      .waitFor();
+  });
+
   async function createPair(a: RegExp, b: RegExp) {
     await page.getByRole('button', { name: 'New comparison' }).click();
     const dialog = page.getByRole('dialog', { name: 'New comparison' });

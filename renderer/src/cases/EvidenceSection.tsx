@@ -12,6 +12,7 @@ import { HashText } from '../components/HashText.js';
 import { RecordTable, type RecordColumn } from '../components/RecordTable.js';
 import { Section } from '../components/Section.js';
 import { EvidenceThumbnail } from './EvidenceThumbnail.js';
+import { EvidenceViewer } from './EvidenceViewer.js';
 import { readFileAsBase64 } from './readFileAsBase64.js';
 
 interface EvidenceSectionProps {
@@ -25,7 +26,7 @@ interface ImportOutcome {
   failures: { fileName: string; message: string }[];
 }
 
-const evidenceColumns: RecordColumn<EvidenceItem>[] = [
+const evidenceColumns = (view: (item: EvidenceItem) => void): RecordColumn<EvidenceItem>[] => [
   { header: '#', cell: (item) => item.id },
   { header: 'Preview', cell: (item) => <EvidenceThumbnail item={item} /> },
   {
@@ -59,7 +60,18 @@ const evidenceColumns: RecordColumn<EvidenceItem>[] = [
     ),
     nowrap: true,
   },
+  { header: 'Role', cell: (item) => (item.role ? roleNames[item.role] : '—'), nowrap: true },
+  {
+    header: '',
+    cell: (item) => (
+      <Button size="small" onClick={() => view(item)} aria-label={`View evidence #${item.id}`}>
+        View
+      </Button>
+    ),
+  },
 ];
+
+const roleNames = { questioned: 'Questioned', reference: 'Reference' } as const;
 
 const acceptedTypes = new Set<string>(EVIDENCE_MEDIA_TYPES);
 
@@ -96,6 +108,8 @@ export function EvidenceSection({ caseId, evidence, onImported }: EvidenceSectio
   const fileInput = useRef<HTMLInputElement>(null);
   const [importing, setImporting] = useState(false);
   const [outcome, setOutcome] = useState<ImportOutcome | null>(null);
+  const [viewing, setViewing] = useState<number | null>(null);
+  const viewed = evidence.find((item) => item.id === viewing);
 
   async function onFilesChosen(event: ChangeEvent<HTMLInputElement>) {
     const files = Array.from(event.target.files ?? []);
@@ -143,8 +157,14 @@ export function EvidenceSection({ caseId, evidence, onImported }: EvidenceSectio
           description="Import the questioned and reference images (JPEG, PNG, WebP or TIFF). Each file is stored read-only and identified by its SHA-256 hash."
         />
       ) : (
-        <RecordTable label="Evidence" rows={evidence} rowKey={(item) => item.id} columns={evidenceColumns} />
+        <RecordTable
+          label="Evidence"
+          rows={evidence}
+          rowKey={(item) => item.id}
+          columns={evidenceColumns((item) => setViewing(item.id))}
+        />
       )}
+      {viewed && <EvidenceViewer item={viewed} onClose={() => setViewing(null)} onChanged={onImported} />}
     </Section>
   );
 }
