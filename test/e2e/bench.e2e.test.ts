@@ -64,6 +64,9 @@ test('the examiner chooses faces, places landmarks, zooms the maps and exports a
       await photo('obama_2.jpg'),
     ]);
     await evidence.getByRole('row').filter({ hasText: 'turned.jpg' }).waitFor();
+    const imported = evidence.getByText(/^Imported biden_1\.jpg/);
+    await imported.waitFor();
+    await imported.waitFor({ state: 'detached', timeout: 15_000 });
   });
 
   await t.test('views an evidence item at full size with its details and marks it questioned', async () => {
@@ -220,8 +223,53 @@ test('the examiner chooses faces, places landmarks, zooms the maps and exports a
         text,
         /the face at the five landmarks the examiner placed was compared; landmarks placed by the examiner/,
       );
+      const save = (await page.getByRole('button', { name: 'Save report #1 as PDF' }).boundingBox())!;
+      assert.ok(
+        save.x + save.width <= 1360,
+        `the Save button ends at ${save.x + save.width} px, inside the window`,
+      );
     },
   );
+
+  await t.test('closing the case asks first', async () => {
+    await page.getByLabel('Case status').click();
+    await page.getByRole('option', { name: 'Closed' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Close case 2026-BENCH-1?' });
+    await confirm.getByRole('button', { name: 'Go back' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    assert.equal(await page.getByLabel('Case status').textContent(), 'Open');
+    await page.getByLabel('Case status').click();
+    await page.getByRole('option', { name: 'Closed' }).click();
+    await confirm.getByRole('button', { name: 'Close the case' }).click();
+    await page.getByLabel('Case status').filter({ hasText: 'Closed' }).waitFor();
+  });
+
+  await t.test('a long unbroken title wraps instead of running under the status field', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByText('Cases').click();
+    await page.getByRole('button', { name: 'New case' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New case' });
+    await dialog.getByLabel('Case number').fill('LONG-1');
+    await dialog.getByLabel('Title').fill('Surveillance_still_'.repeat(10));
+    await dialog.getByRole('button', { name: 'Create case' }).click();
+    await page.getByRole('table', { name: 'Cases' }).getByRole('row').filter({ hasText: 'LONG-1' }).click();
+    const title = page.getByText(/^(Surveillance_still_){10}$/).first();
+    await title.waitFor();
+    const [titleBox, statusBox] = [
+      (await title.boundingBox())!,
+      (await page.getByLabel('Case status').boundingBox())!,
+    ];
+    const overlaps =
+      titleBox.x < statusBox.x + statusBox.width &&
+      statusBox.x < titleBox.x + titleBox.width &&
+      titleBox.y < statusBox.y + statusBox.height &&
+      statusBox.y < titleBox.y + titleBox.height;
+    assert.ok(
+      !overlaps,
+      `title ${JSON.stringify(titleBox)} overlaps the status field ${JSON.stringify(statusBox)}`,
+    );
+    assert.ok(titleBox.x + titleBox.width <= 1360, 'the title stays inside the window');
+    await e2e.screenshot('long-title');
+  });
 
   assert.deepEqual(e2e.pageProblems, [], 'no console errors, page errors or CSP violations');
 });

@@ -1,4 +1,4 @@
-import { useRef, useState, type ChangeEvent } from 'react';
+import { useEffect, useRef, useState, type ChangeEvent } from 'react';
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
@@ -71,6 +71,8 @@ const evidenceColumns = (view: (item: EvidenceItem) => void): RecordColumn<Evide
   },
 ];
 
+const SUCCESS_SHOWN_MS = 6000;
+
 const roleNames = { questioned: 'Questioned', reference: 'Reference' } as const;
 
 const acceptedTypes = new Set<string>(EVIDENCE_MEDIA_TYPES);
@@ -109,6 +111,12 @@ export function EvidenceSection({ caseId, evidence, onImported }: EvidenceSectio
   const [importing, setImporting] = useState(false);
   const [outcome, setOutcome] = useState<ImportOutcome | null>(null);
   const [viewing, setViewing] = useState<number | null>(null);
+  // A report of success clears itself; failures stay until dismissed.
+  useEffect(() => {
+    if (!outcome || outcome.failures.length > 0) return;
+    const timer = setTimeout(() => setOutcome(null), SUCCESS_SHOWN_MS);
+    return () => clearTimeout(timer);
+  }, [outcome]);
   const viewed = evidence.find((item) => item.id === viewing);
 
   async function onFilesChosen(event: ChangeEvent<HTMLInputElement>) {
