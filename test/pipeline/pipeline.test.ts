@@ -143,7 +143,7 @@ describe('explainPhotoPair', () => {
       JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')).maps['b.neg'],
       summary.maps['b.neg'],
     );
-    const { photo, png, layerPng, span } = summary.maps['a.combined'];
+    const { photo, png, layerPng } = summary.maps['a.combined'];
     assert.ok(photo, 'the map over the photo is written by default');
     const { region } = photo;
     const photoMeta = await sharp(join(out, photo.png)).metadata();
