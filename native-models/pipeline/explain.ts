@@ -109,7 +109,11 @@ export class PhotoExplainer {
     let start = performance.now();
     const detector = await (this.detector ??= openDetector(this.registry));
     const detectorLoadMs = performance.now() - start;
-    const [photoA, photoB] = [await detectPhoto(options.a, detector), await detectPhoto(options.b, detector)];
+    // Both photos at once: decoding runs on libvips threads while the other photo is detected.
+    const [photoA, photoB] = await Promise.all([
+      detectPhoto(options.a, detector),
+      detectPhoto(options.b, detector),
+    ]);
     signal?.throwIfAborted();
     onStage?.('aligning the faces');
     const a = await prepareFace(photoA, model.manifest, options.faceA);
