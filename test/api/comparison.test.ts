@@ -276,6 +276,20 @@ test('a running analysis can be cancelled: it stops, stores nothing, and the pai
     0,
   );
 
-  const { analysisId } = await call('analyses.run', { pairId: pair.id });
-  assert.equal((await call('analyses.get', { analysisId })).pairId, pair.id);
+  const { models } = await call('models.list', {});
+  assert.deepEqual(
+    models.filter((model) => model.usable).map((model) => [model.id, model.isDefault]),
+    [
+      ['dlib-resnet34', true],
+      ['mobileface', false],
+    ],
+  );
+  const { analysisId } = await call('analyses.run', { pairId: pair.id, modelId: 'mobileface' });
+  const analysis = await call('analyses.get', { analysisId });
+  assert.deepEqual([analysis.pairId, analysis.modelId], [pair.id, 'mobileface']);
+  const graphs = readdirSync(join(folder, COMPILED_GRAPHS_DIR));
+  assert.ok(
+    graphs.some((file) => file.startsWith(`${analysis.modelSha256}-xssab-`)),
+    'one cached graph per model',
+  );
 });
