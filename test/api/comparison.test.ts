@@ -147,6 +147,17 @@ test('a genuine pair is analysed, stored with hashed artifacts, and decided by t
     });
   });
 
+  await t.test('analyses.mapValues serves the raw map behind the recorded scale', async () => {
+    const result = xssabResultSchema.parse((await call('analyses.get', { analysisId })).result);
+    const { width, height, valuesBase64 } = await call('analyses.mapValues', { analysisId, map: 'b.pos' });
+    const bytes = Buffer.from(valuesBase64, 'base64');
+    const values = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    assert.equal(values.length, width * height);
+    assert.equal(Math.max(...values), result.maps?.['b.pos'].max);
+    assert.equal((await failure('analyses.mapValues', { analysisId, map: 'b.nothing' })).code, 'NOT_FOUND');
+    assert.equal((await failure('analyses.mapValues', { analysisId, map: '../x' })).code, 'VALIDATION');
+  });
+
   await t.test('analyses.artifact serves PNGs and refuses a file that no longer matches', async () => {
     const role = xssabArtifactRole('a', 'combined', 'png');
     const png = await call('analyses.artifact', { analysisId, role });

@@ -153,6 +153,9 @@ test('the examiner chooses faces, places landmarks, zooms the maps and exports a
     assert.equal(await opacity(), '1');
     await e2e.screenshot('map-viewer-zoomed');
     await page.keyboard.press('0');
+    await mapA.hover();
+    const readout = pair.getByLabel('Value under the pointer');
+    await readout.filter({ hasText: /^A, combined: -?\d+ % of the maximum = -?\d\.\d\de[-+]\d+$/ }).waitFor();
     await pair.getByRole('button', { name: 'Original photo' }).click();
     await viewer.getByRole('img', { name: 'Photo B' }).waitFor();
     await viewer.getByRole('img', { name: 'Combined map of B' }).waitFor();

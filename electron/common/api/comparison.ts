@@ -252,6 +252,17 @@ export const comparisonMethods = {
     params: z.object({ analysisId: id, role: requiredText(64) }),
     result: z.object({ mediaType: z.literal('image/png'), sha256: sha256Hex, dataBase64: z.string() }),
   },
+  'analyses.mapValues': {
+    /**
+     * The raw values of one map (role without extension, e.g. 'a.combined'), from its .npy artifact
+     * (re-hashed on read): row-major float32, little-endian, base64.
+     */
+    params: z.object({
+      analysisId: id,
+      map: z.string().regex(/^[ab]\.[a-z_]+$/, "must be like 'a.combined'"),
+    }),
+    result: z.object({ width: z.int(), height: z.int(), valuesBase64: z.string() }),
+  },
   'decisions.record': {
     /**
      * An examiner's conclusion on a pair, or its verification: a verifier decision needs an examiner

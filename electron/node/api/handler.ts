@@ -115,6 +115,11 @@ function implementations(workspace: Workspace, options: ApiHandlerOptions): Impl
       const { sha256, bytes } = workspace.comparisons.readPngArtifact(analysisId, role);
       return { mediaType: 'image/png' as const, sha256, dataBase64: bytes.toString('base64') };
     },
+    'analyses.mapValues': ({ analysisId, map }) => {
+      const { width, height, values } = workspace.comparisons.mapValues(analysisId, map);
+      const bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+      return { width, height, valuesBase64: bytes.toString('base64') };
+    },
     'decisions.record': (params) => {
       const decision = workspace.comparisons.recordDecision(params);
       caseChanged(workspace.comparisons.pair(decision.pairId).caseId);

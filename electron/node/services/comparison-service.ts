@@ -24,6 +24,7 @@ import {
   type XssabParameters,
   type XssabResult,
 } from '../../common/api.js';
+import { decodeNpy } from '../../../native-models/onnx/npy.js';
 import { EXPLAIN_STAGES } from '../../../native-models/pipeline/explain.js';
 import { DEFAULT_MODEL_ID, ModelRegistry } from '../../../native-models/registry/registry.js';
 import { resolveStoredPath } from '../store/data-folder.js';
@@ -281,6 +282,21 @@ export class ComparisonService {
     const path = resolveStoredPath(this.dataDir, artifact.storedPath);
     const bytes = readVerified(path, artifact.sha256, `artifact '${role}' of analysis ${analysisId}`);
     return { sha256: artifact.sha256, bytes };
+  }
+
+  /** A map's raw values from its .npy artifact, after checking they still hash to the recorded SHA-256. */
+  mapValues(analysisId: number, map: string): { width: number; height: number; values: Float32Array } {
+    const role = `${map}.npy`;
+    const artifact = this.analysis(analysisId).artifacts.find((x) => x.role === role);
+    if (!artifact) throw new NotFoundError(`analysis ${analysisId} has no map '${map}'`);
+    const path = resolveStoredPath(this.dataDir, artifact.storedPath);
+    const { data, shape } = decodeNpy(
+      readVerified(path, artifact.sha256, `map '${map}' of analysis ${analysisId}`),
+      role,
+    );
+    const [height, width] = shape;
+    // The pipeline writes float32 maps; a float64 file would be converted, not misread.
+    return { width, height, values: data instanceof Float32Array ? data : Float32Array.from(data) };
   }
 
   recordDecision(input: NewDecision): Decision {

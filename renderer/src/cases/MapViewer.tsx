@@ -1,4 +1,12 @@
-import { useCallback, useRef, useState, type KeyboardEvent, type PointerEvent, type WheelEvent } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type PointerEvent,
+  type WheelEvent,
+} from 'react';
 import Box from '@mui/material/Box';
 import IconButton from '@mui/material/IconButton';
 import Skeleton from '@mui/material/Skeleton';
@@ -94,6 +102,28 @@ export function MapViewer({ analysis, result, names }: MapViewerProps) {
     drag.current = { x: event.clientX, y: event.clientY };
   };
   const onPointerUp = () => (drag.current = null);
+  const values = useMapValues(analysis.id, current.name);
+  const [probe, setProbe] = useState<{ side: Side; value: number } | null>(null);
+  /** The raw map value under the pointer, read from the stored map. */
+  const onProbe = (side: Side, event: PointerEvent) => {
+    const map = values[side];
+    const box = event.currentTarget.getBoundingClientRect();
+    const photo = result.photos[side];
+    const [width, height] = background === 'photo' ? [photo.width, photo.height] : [VIEW, VIEW];
+    const fit = VIEW / Math.max(width, height);
+    // Pointer → content pixels (photo pixels, or the crop stretched to the view) → map cells.
+    const cx = (event.clientX - box.left - view.x) / (fit * view.zoom);
+    const cy = (event.clientY - box.top - view.y) / (fit * view.zoom);
+    let cell: { x: number; y: number } | null = null;
+    if (!map) cell = null;
+    else if (background === 'crop') cell = { x: (cx / VIEW) * map.width, y: (cy / VIEW) * map.height };
+    else if (photo.inverse) cell = applyInverse(photo.inverse, cx, cy);
+    const x = cell && Math.floor(cell.x);
+    const y = cell && Math.floor(cell.y);
+    if (!map || x === null || y === null || x < 0 || y < 0 || x >= map.width || y >= map.height)
+      setProbe(null);
+    else setProbe({ side, value: map.values[y * map.width + x] });
+  };
 
   return (
     <Box sx={{ display: 'grid', gap: 1 }}>
@@ -174,7 +204,11 @@ export function MapViewer({ analysis, result, names }: MapViewerProps) {
             <Box
               onWheel={onWheel}
               onPointerDown={onPointerDown}
-              onPointerMove={onPointerMove}
+              onPointerMove={(event) => {
+                onPointerMove(event);
+                onProbe(side, event);
+              }}
+              onPointerLeave={() => setProbe(null)}
               onPointerUp={onPointerUp}
               sx={{
                 width: VIEW,
@@ -202,9 +236,59 @@ export function MapViewer({ analysis, result, names }: MapViewerProps) {
           </Box>
         ))}
       </Box>
+      <Typography
+        variant="body2"
+        aria-label="Value under the pointer"
+        aria-live="polite"
+        sx={{ minHeight: 20 }}
+      >
+        {probe && scale
+          ? `${probe.side.toUpperCase()}, ${current.label.toLowerCase()}: ${Math.round((100 * probe.value) / scale.span)} % of the maximum = ${probe.value.toExponential(2)}`
+          : ''}
+      </Typography>
       {scale && <MapLegend scale={scale} variant={current} />}
     </Box>
   );
+}
+
+/** Photo pixel → crop pixel: the inverse of the crop → photo affine [a, b, c, d, e, f]. */
+function applyInverse([a, b, c, d, e, f]: number[], x: number, y: number): { x: number; y: number } {
+  const det = a * e - b * d;
+  const dx = x - c;
+  const dy = y - f;
+  return { x: (e * dx - b * dy) / det, y: (a * dy - d * dx) / det };
+}
+
+type MapValues = { width: number; height: number; values: Float32Array };
+
+/** The raw values of the shown map kind for A and B (loaded when the kind changes). */
+function useMapValues(analysisId: number, variant: string): Partial<Record<Side, MapValues>> {
+  const [loaded, setLoaded] = useState<{ key: string; maps: Partial<Record<Side, MapValues>> }>({
+    key: '',
+    maps: {},
+  });
+  const key = `${analysisId}:${variant}`;
+  useEffect(() => {
+    let current = true;
+    Promise.all(
+      (['a', 'b'] as const).map((side) =>
+        api
+          .call('analyses.mapValues', { analysisId, map: `${side}.${variant}` })
+          .then(({ width, height, valuesBase64 }) => {
+            const bytes = Uint8Array.from(atob(valuesBase64), (char) => char.charCodeAt(0));
+            return { width, height, values: new Float32Array(bytes.buffer) };
+          }),
+      ),
+    ).then(
+      ([a, b]) => current && setLoaded({ key, maps: { a, b } }),
+      // Without raw values the pointer readout stays empty; the maps themselves are unaffected.
+      () => current && setLoaded({ key, maps: {} }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [analysisId, variant, key]);
+  return loaded.key === key ? loaded.maps : {};
 }
 
 /** Keeps some of the content in view: the offset stays within the zoomed content's extent. */
