@@ -15,7 +15,7 @@ import sharp from 'sharp';
 import { E2eHarness } from './harness.js';
 
 const FACES = path.resolve('test/fixtures/faces');
-const e2e = new E2eHarness({ dataDirPrefix: 'xssab-e2e-bench-', screenshotPrefix: 'bench' });
+const e2e = new E2eHarness({ dataDirPrefix: 'xssab-e2e-bench-', screenshotPrefix: 'examiner' });
 before(() => e2e.start());
 after(() => e2e.close());
 
@@ -152,7 +152,9 @@ test('the examiner chooses faces, places landmarks, zooms the maps and exports a
     await page.keyboard.press('End');
     assert.equal(await opacity(), '1');
     await e2e.screenshot('map-viewer-zoomed');
+    await viewer.focus();
     await page.keyboard.press('0');
+    await pair.getByLabel('Zoom level').filter({ hasText: '100 %' }).waitFor();
     await mapA.hover();
     const readout = pair.getByLabel('Value under the pointer');
     await readout.filter({ hasText: /^A, combined: -?\d+ % of the maximum = -?\d\.\d\de[-+]\d+$/ }).waitFor();

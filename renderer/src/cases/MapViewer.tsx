@@ -145,7 +145,12 @@ export function MapViewer({ analysis, result, names }: MapViewerProps) {
           size="small"
           exclusive
           value={background}
-          onChange={(_, value: Background | null) => value && setBackground(value)}
+          onChange={(_, value: Background | null) => {
+            if (!value) return;
+            setBackground(value);
+            // The content changes size: start from the whole picture.
+            setView(HOME);
+          }}
           aria-label="Map drawn over"
         >
           <ToggleButton value="crop">Aligned crop</ToggleButton>
