@@ -14,15 +14,16 @@ import type { Rect } from '../face/geometry.js';
 import { encodeNpy } from '../onnx/npy.js';
 import type { ModelRegistry, RegisteredModel } from '../registry/registry.js';
 import { ModelIntegrityError } from '../registry/registry.js';
-import type { MapSet, PairExplanation } from '../xssab/engine.js';
+import type { Engine, PairExplanation } from '../xssab/engine.js';
 import {
   DEFAULT_IG_SMOOTHING,
   DEFAULT_IG_STEPS,
   smoothMap,
   type IntegratedGradients,
 } from '../xssab/integrated-gradients.js';
-import { renderOverlay, type MapKind } from '../xssab/overlay.js';
+import { mapExtent, renderMapLayer, renderOverlay, sharedSpan, type MapKind } from '../xssab/overlay.js';
 import type { ProviderName } from '../xssab/providers.js';
+import type { FaceDetector } from '../face/detect.js';
 import {
   alignTargetOf,
   detectPhoto,
@@ -76,53 +77,83 @@ export interface PhotoExplanation {
   };
 }
 
-export async function explainPhotoPair(
-  registry: ModelRegistry,
-  options: PhotoExplainOptions,
-): Promise<PhotoExplanation> {
-  const model = registry.getModel(options.model);
-  const threshold = options.threshold ?? model.manifest.threshold?.value;
-  if (threshold === undefined) {
-    throw new MissingThresholdError(
-      `${model.id} has no threshold yet: calibrate it (xssab models calibrate) or give one`,
-    );
-  }
-  let start = performance.now();
-  const detector = await openDetector(registry);
-  const detectorLoadMs = performance.now() - start;
-  let a: PreparedFace;
-  let b: PreparedFace;
-  try {
-    a = await prepareFace(await detectPhoto(options.a, detector), model.manifest, options.faceA);
-    b = await prepareFace(await detectPhoto(options.b, detector), model.manifest, options.faceB);
-  } finally {
-    await detector.release();
-  }
+/** Stages of one explanation, reported to `onStage` as they begin. */
+export const EXPLAIN_STAGES = [
+  'detecting the faces',
+  'aligning the faces',
+  'computing the xSSAB maps',
+  'computing the integrated gradients',
+  'drawing the maps',
+] as const;
+export type ExplainStage = (typeof EXPLAIN_STAGES)[number];
 
-  start = performance.now();
-  // Imported here so that loading this module does not compile anything.
-  const { Engine } = await import('../xssab/engine.js');
-  const engine = await Engine.create({
-    model: model.path,
-    name: model.id,
-    preprocessing: preprocessingOf(model.manifest),
-    threshold,
-    ...(options.provider && { provider: options.provider }),
-    ...(options.threads && { threads: options.threads }),
-    ...(options.cacheDir && { cacheDir: options.cacheDir }),
-    ...(options.flipAveraging && { flipAveraging: true }),
-  });
-  const engineLoadMs = performance.now() - start;
-  try {
-    if (engine.modelSha256 !== model.sha256)
-      throw new ModelIntegrityError(`${model.path} changed after it was verified`);
+export interface ExplainControl {
+  /** Checked between stages. */
+  signal?: AbortSignal;
+  onStage?: (stage: ExplainStage) => void;
+}
+
+/**
+ * Explains photo pairs with a detector and an engine per model kept open between calls, so a
+ * long-lived process pays for loading and compiling once. The engine's compiled graphs go to
+ * `cacheDir` (keyed by model SHA-256 and compiler version), so a new process skips compilation too.
+ */
+export class PhotoExplainer {
+  private detector?: Promise<FaceDetector>;
+  /**
+   * Engines by model SHA-256 and flip averaging (a model file replaced under the same id gets a
+   * new engine).
+   */
+  private readonly engines = new Map<string, Promise<Engine>>();
+
+  constructor(
+    private readonly registry: ModelRegistry,
+    private readonly settings: Pick<PhotoExplainOptions, 'provider' | 'threads' | 'cacheDir'> = {},
+  ) {}
+
+  async explain(
+    options: PhotoExplainOptions,
+    { signal, onStage }: ExplainControl = {},
+  ): Promise<PhotoExplanation> {
+    const model = this.registry.getModel(options.model);
+    const threshold = options.threshold ?? model.manifest.threshold?.value;
+    if (threshold === undefined) {
+      throw new MissingThresholdError(
+        `${model.id} has no threshold yet: calibrate it (xssab models calibrate) or give one`,
+      );
+    }
+    signal?.throwIfAborted();
+    onStage?.('detecting the faces');
+    let start = performance.now();
+    const detector = await (this.detector ??= openDetector(this.registry));
+    const detectorLoadMs = performance.now() - start;
+    // Both photos at once: decoding runs on libvips threads while the other photo is detected.
+    const [photoA, photoB] = await Promise.all([
+      detectPhoto(options.a, detector),
+      detectPhoto(options.b, detector),
+    ]);
+    signal?.throwIfAborted();
+    onStage?.('aligning the faces');
+    const a = await prepareFace(photoA, model.manifest, options.faceA);
+    const b = await prepareFace(photoB, model.manifest, options.faceB);
+
     start = performance.now();
-    const [result] = await engine.explain([{ a: a.input, b: b.input }]);
+    const engine = await this.engine(model, threshold, options.flipAveraging ?? false);
+    const engineLoadMs = performance.now() - start;
+    signal?.throwIfAborted();
+    onStage?.('computing the xSSAB maps');
+    start = performance.now();
+    const [result] = await engine.explain([{ a: a.input, b: b.input }], {
+      ...(signal && { signal }),
+      threshold,
+    });
     const explainMs = performance.now() - start;
+    signal?.throwIfAborted();
+    onStage?.('computing the integrated gradients');
     start = performance.now();
     const integratedGradients = {
-      a: await engine.integratedGradients({ a: a.input, b: b.input }, { steps: DEFAULT_IG_STEPS }),
-      b: await engine.integratedGradients({ a: b.input, b: a.input }, { steps: DEFAULT_IG_STEPS }),
+      a: await engine.integratedGradients({ a: a.input, b: b.input }, { steps: DEFAULT_IG_STEPS, threshold }),
+      b: await engine.integratedGradients({ a: b.input, b: a.input }, { steps: DEFAULT_IG_STEPS, threshold }),
     };
     const integratedGradientsMs = performance.now() - start;
     return {
@@ -141,121 +172,216 @@ export async function explainPhotoPair(
         integratedGradientsMs,
       },
     };
+  }
+
+  async close(): Promise<void> {
+    const detector = this.detector;
+    const engines = [...this.engines.values()];
+    this.detector = undefined;
+    this.engines.clear();
+    await Promise.allSettled([
+      ...(detector ? [detector.then((d) => d.release())] : []),
+      ...engines.map((engine) => engine.then((e) => e.dispose())),
+    ]);
+  }
+
+  private async engine(model: RegisteredModel, threshold: number, flipAveraging: boolean): Promise<Engine> {
+    const key = `${model.sha256}${flipAveraging ? ' flip-averaged' : ''}`;
+    let engine = this.engines.get(key);
+    if (!engine) {
+      // Imported here so that loading this module does not load ONNX Runtime.
+      engine = import('../xssab/engine.js').then(({ Engine }) =>
+        Engine.create({
+          model: model.path,
+          name: model.id,
+          preprocessing: preprocessingOf(model.manifest),
+          threshold,
+          flipAveraging,
+          ...(this.settings.provider && { provider: this.settings.provider }),
+          ...(this.settings.threads && { threads: this.settings.threads }),
+          ...(this.settings.cacheDir && { cacheDir: this.settings.cacheDir }),
+        }),
+      );
+      this.engines.set(key, engine);
+      engine.catch(() => this.engines.delete(key));
+    }
+    const ready = await engine;
+    if (ready.modelSha256 !== model.sha256)
+      throw new ModelIntegrityError(`${model.path} changed after it was verified`);
+    return ready;
+  }
+}
+
+/** One explanation with a detector and engine opened for it and released after. */
+export async function explainPhotoPair(
+  registry: ModelRegistry,
+  options: PhotoExplainOptions,
+): Promise<PhotoExplanation> {
+  const explainer = new PhotoExplainer(registry, {
+    ...(options.provider && { provider: options.provider }),
+    ...(options.threads && { threads: options.threads }),
+    ...(options.cacheDir && { cacheDir: options.cacheDir }),
+  });
+  try {
+    return await explainer.explain(options);
   } finally {
-    await engine.dispose();
+    await explainer.close();
   }
 }
 
 export interface MapPictures {
   /** The map over the aligned crop (overlay.ts, upscaled, with legend). */
   crop: Buffer;
-  /** The map warped back over the whole original photo, at the photo's resolution, with legend. */
-  photo: Buffer;
-  /** The part of the photo the crop covers. */
-  region: Rect;
+  /** The map alone (RGBA) at the crop's size, for a viewer to lay over the crop. */
+  layer: Buffer;
+  /**
+   * The map alone (RGBA) warped onto the part of the photo the crop covers (`region`, in photo
+   * pixels); only when asked for (a viewer can instead place `layer` with the alignment's inverse).
+   */
+  photo?: { png: Buffer; region: Rect };
   min: number;
   max: number;
+  /** The value drawn at full colour strength: shared by both sides of a pair for this map kind. */
+  span: number;
 }
 
 export const MAP_KINDS: readonly MapKind[] = ['pos', 'neg', 'combined'];
 
-/** Each map of one side drawn on its crop and on its original photo. */
-export async function renderPhotoMaps(
-  face: PreparedFace,
-  maps: MapSet,
-  size: { width: number; height: number },
-): Promise<Record<MapKind, MapPictures>> {
-  const pictures = {} as Record<MapKind, MapPictures>;
-  for (const kind of MAP_KINDS) pictures[kind] = await renderPhotoMap(face, maps[kind], size, kind);
-  return pictures;
-}
+/**
+ * The maps written per side, each with the palette it is drawn in: the three xSSAB maps and the
+ * smoothed integrated-gradients map (signed, so drawn like the combined map).
+ */
+const DRAWN_MAPS = { pos: 'pos', neg: 'neg', combined: 'combined', ig: 'combined' } as const satisfies Record<
+  string,
+  MapKind
+>;
+export type DrawnMap = keyof typeof DRAWN_MAPS;
+const DRAWN_MAP_NAMES = Object.keys(DRAWN_MAPS) as DrawnMap[];
 
-/** One map drawn on its crop and on its original photo, coloured as a map of `kind`. */
-export async function renderPhotoMap(
-  face: PreparedFace,
-  map: Float32Array,
+/**
+ * Each map of both sides drawn on its crop, alone, and on its original photo; the two maps of a
+ * kind share one colour scale, so equal colours on A and B mean equal values.
+ */
+export async function renderPairMaps(
+  faces: { a: PreparedFace; b: PreparedFace },
+  maps: Record<'a' | 'b', Record<DrawnMap, Float32Array>>,
   size: { width: number; height: number },
-  kind: MapKind,
-): Promise<MapPictures> {
-  const { image } = face.photo;
-  const { png: crop, min, max } = await renderOverlay(face.input.rgb, map, size, kind);
-  const { region, values } = warpMapToOriginal(
-    map,
-    size.width,
-    size.height,
-    face.aligned,
-    image.width,
-    image.height,
+  { onPhoto = true }: { onPhoto?: boolean } = {},
+): Promise<Record<'a' | 'b', Record<DrawnMap, MapPictures>>> {
+  const spans = Object.fromEntries(
+    DRAWN_MAP_NAMES.map((name) => [
+      name,
+      sharedSpan(DRAWN_MAPS[name], [mapExtent(maps.a[name]), mapExtent(maps.b[name])]),
+    ]),
+  ) as Record<DrawnMap, number>;
+  const render = async (side: 'a' | 'b', name: DrawnMap): Promise<MapPictures> => {
+    const face = faces[side];
+    const map = maps[side][name];
+    const palette = DRAWN_MAPS[name];
+    const span = spans[name];
+    const onPhotoLayer = async () => {
+      const { image } = face.photo;
+      const warped = warpMapToOriginal(map, size.width, size.height, face.aligned, image.width, image.height);
+      return {
+        png: await renderMapLayer(warped.values, warped.region, palette, span),
+        region: warped.region,
+      };
+    };
+    const [overlay, layer, photo] = await Promise.all([
+      renderOverlay(face.input.rgb, map, size, palette, { span }),
+      renderMapLayer(map, size, palette, span),
+      onPhoto ? onPhotoLayer() : undefined,
+    ]);
+    return { crop: overlay.png, layer, ...(photo && { photo }), min: overlay.min, max: overlay.max, span };
+  };
+  const sides = await Promise.all(
+    (['a', 'b'] as const).map(async (side) => {
+      const pictures = await Promise.all(DRAWN_MAP_NAMES.map((name) => render(side, name)));
+      return Object.fromEntries(DRAWN_MAP_NAMES.map((name, i) => [name, pictures[i]])) as Record<
+        DrawnMap,
+        MapPictures
+      >;
+    }),
   );
-  // Outside the crop's footprint the photo shows no argument (0 draws no colour).
-  const onPhoto = new Float32Array(image.width * image.height);
-  for (let y = 0; y < region.height; y++) {
-    for (let x = 0; x < region.width; x++) {
-      const v = values[y * region.width + x];
-      if (!Number.isNaN(v)) onPhoto[(region.y + y) * image.width + region.x + x] = v;
-    }
-  }
-  const { png: photo } = await renderOverlay(image.rgb, onPhoto, image, kind, { scale: 1 });
-  return { crop, photo, region, min, max };
+  return { a: sides[0], b: sides[1] };
 }
 
 export interface WrittenMap {
   /** File names inside the output folder. */
   npy: string;
   png: string;
-  photoPng: string;
+  layerPng: string;
+  /** The map over the crop's footprint in the photo, placed at `region` (when written). */
+  photo?: { png: string; region: Rect };
   shape: [number, number];
   min: number;
   max: number;
-  /** Where the crop lies in the original photo. */
-  region: Rect;
+  /** The value at full colour strength, shared by A and B. */
+  span: number;
 }
 
 /**
  * Writes, per side (a, b), the aligned crop (`a.crop.png`) and per map kind the raw map
- * (`a.pos.npy`, height × width float32), the map over the crop (`a.pos.png`) and over the whole
- * photo (`a.pos.photo.png`) — the xSSAB maps and the smoothed integrated-gradients map (`a.ig.*`) —
- * plus `result.json` (the `describePhotoExplanation` object, the map list, the integrated
- * gradients' settings and completeness, and the region summary of each side). Returns that object.
+ * (`a.pos.npy`, height × width float32), the map over the crop with its legend (`a.pos.png`), the
+ * map alone at crop size (`a.pos.map.png`, RGBA) and, unless `onPhoto` is false, the map alone
+ * over the crop's footprint in the photo (`a.pos.photo.png`, RGBA, placed at its `region`) — the
+ * xSSAB maps and the smoothed integrated-gradients map (`a.ig.*`) — plus `result.json` (the
+ * `describePhotoExplanation` object, the map list, the integrated gradients' settings and
+ * completeness, the region summary of each side and the model's explanation validity). Returns
+ * that object.
  */
-export async function writePhotoExplanation(explained: PhotoExplanation, out: string) {
+export async function writePhotoExplanation(
+  explained: PhotoExplanation,
+  out: string,
+  { onPhoto = true }: { onPhoto?: boolean } = {},
+) {
   await mkdir(out, { recursive: true });
   const { result } = explained;
   const { width, height } = result.size;
   const maps: Record<string, WrittenMap> = {};
-  const writeMap = async (name: string, map: Float32Array, pictures: MapPictures) => {
-    await writeFile(join(out, `${name}.npy`), encodeNpy({ data: map, shape: [height, width] }));
-    await writeFile(join(out, `${name}.png`), pictures.crop);
-    await writeFile(join(out, `${name}.photo.png`), pictures.photo);
-    const { region, min, max } = pictures;
-    maps[name] = {
-      npy: `${name}.npy`,
-      png: `${name}.png`,
-      photoPng: `${name}.photo.png`,
-      shape: [height, width],
-      min,
-      max,
-      region,
-    };
+  // The integrated-gradients map as shown (smoothed); its regions from the raw attributions, which add up to the score change.
+  const igShown = (side: 'a' | 'b') =>
+    smoothMap(explained.integratedGradients[side].signed, width, height, DEFAULT_IG_SMOOTHING);
+  const drawn = {
+    a: { ...result.a, ig: igShown('a') },
+    b: { ...result.b, ig: igShown('b') },
   };
+  const pictures = await renderPairMaps(explained, drawn, result.size, { onPhoto });
   const regionsOf = regionMask(alignTargetOf(explained.model.manifest).template, width, height);
-  const regions = {} as Record<'a' | 'b', ReturnType<typeof regionSummary>>;
+  const regions = {
+    a: regionSummary(explained.integratedGradients.a.signed, regionsOf),
+    b: regionSummary(explained.integratedGradients.b.signed, regionsOf),
+  };
+  const writes: Promise<void>[] = [];
   for (const side of ['a', 'b'] as const) {
-    const face = explained[side];
-    await writeFile(
-      join(out, `${side}.crop.png`),
-      await sharp(face.input.rgb, { raw: { width, height, channels: 3 } })
+    writes.push(
+      sharp(explained[side].input.rgb, { raw: { width, height, channels: 3 } })
         .png()
-        .toBuffer(),
+        .toBuffer()
+        .then((png) => writeFile(join(out, `${side}.crop.png`), png)),
     );
-    const pictures = await renderPhotoMaps(face, result[side], result.size);
-    for (const kind of MAP_KINDS) await writeMap(`${side}.${kind}`, result[side][kind], pictures[kind]);
-    // The integrated-gradients map as shown (smoothed); its regions from the raw attributions, which add up to the score change.
-    const attributions = explained.integratedGradients[side];
-    const shown = smoothMap(attributions.signed, width, height, DEFAULT_IG_SMOOTHING);
-    await writeMap(`${side}.ig`, shown, await renderPhotoMap(face, shown, result.size, 'combined'));
-    regions[side] = regionSummary(attributions.signed, regionsOf);
+    for (const map of DRAWN_MAP_NAMES) {
+      const name = `${side}.${map}`;
+      const { crop, layer, photo, min, max, span } = pictures[side][map];
+      writes.push(
+        writeFile(join(out, `${name}.npy`), encodeNpy({ data: drawn[side][map], shape: [height, width] })),
+        writeFile(join(out, `${name}.png`), crop),
+        writeFile(join(out, `${name}.map.png`), layer),
+        ...(photo ? [writeFile(join(out, `${name}.photo.png`), photo.png)] : []),
+      );
+      maps[name] = {
+        npy: `${name}.npy`,
+        png: `${name}.png`,
+        layerPng: `${name}.map.png`,
+        ...(photo && { photo: { png: `${name}.photo.png`, region: photo.region } }),
+        shape: [height, width],
+        min,
+        max,
+        span,
+      };
+    }
   }
+  await Promise.all(writes);
   const completeness = (side: 'a' | 'b') => {
     const { positive, negative } = explained.integratedGradients[side];
     return { positive, negative };

@@ -238,6 +238,7 @@ async function probeExplanation(
   try {
     engine = await Engine.create({
       model: path,
+      name: basename(source),
       preprocessing: { size: { width: size, height: size }, mean, std, color: input.color, layout: 'nchw' },
       threshold: 0,
       threads: 1,

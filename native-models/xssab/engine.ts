@@ -191,7 +191,7 @@ export class Engine {
           flipAveraging: this.options.flipAveraging,
           inputs: { a: faces[i].sha256, b: faces[P + i].sha256 },
           provider: this.provider,
-          stability: this.stability(
+          stability: stability(
             products.subarray(i * this.signature.dim, (i + 1) * this.signature.dim),
             bound,
           ),
@@ -326,17 +326,6 @@ export class Engine {
     this.forwardSession = undefined;
   }
 
-  private stability(products: Float32Array, bound: number): PairExplanation['stability'] {
-    let minGap = Infinity;
-    let nearBound = 0;
-    for (const p of products) {
-      const gap = Math.abs(p - bound);
-      minGap = Math.min(minGap, gap);
-      if (gap <= NEAR_BOUND) nearBound++;
-    }
-    return { minGap, nearBound };
-  }
-
   private async load(face: FaceInput): Promise<{ tensor: Float32Array; sha256: string }> {
     if ('path' in face) return loadAlignedFace(face.path, this.options.preprocessing);
     const { channels, height, width } = this.signature;
@@ -392,4 +381,15 @@ export class Engine {
       return ort.InferenceSession.create(bytes, sessionOptions('cpu', this.options.threads));
     }
   }
+}
+
+function stability(products: Float32Array, bound: number): PairExplanation['stability'] {
+  let minGap = Infinity;
+  let nearBound = 0;
+  for (const p of products) {
+    const gap = Math.abs(p - bound);
+    minGap = Math.min(minGap, gap);
+    if (gap <= NEAR_BOUND) nearBound++;
+  }
+  return { minGap, nearBound };
 }

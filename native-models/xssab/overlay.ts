@@ -1,7 +1,10 @@
 /**
- * PNG heatmap overlays: the map blended over a grey copy of the face crop, with a legend
- * (colour bar + the map's min and max). Positive arguments green, negative red, the combined
- * map on a diverging scale symmetric around zero (red < 0 < green).
+ * PNG heatmap overlays: the map blended over a grey copy of the face crop, with a legend (colour
+ * bar in shares of the scale's maximum, and that maximum's raw value); and bare map layers
+ * (colour + alpha) that a viewer lays over the crop or the photo. Positive arguments green,
+ * negative red, the combined map on a diverging scale symmetric around zero (red < 0 < green).
+ * The scale (`span`) may be shared by several maps, e.g. A and B of a pair, so that equal colours
+ * mean equal values.
  */
 import sharp from 'sharp';
 
@@ -10,12 +13,14 @@ export type MapKind = 'pos' | 'neg' | 'combined';
 export interface OverlayOptions {
   /** Upscaling of the model-size crop, for legibility (default 4). */
   scale?: number;
+  /** The value drawn at full strength (default: this map's largest |value| on its scale). */
+  span?: number;
 }
 
 type Rgb = [number, number, number];
 const GREEN: Rgb = [0, 200, 70];
 const RED: Rgb = [230, 30, 30];
-const LEGEND_HEIGHT = 44;
+const LEGEND_HEIGHT = 58;
 const MAX_ALPHA = 0.8;
 
 /** Colour and opacity of value v on the map's scale. */
@@ -36,6 +41,43 @@ function formatValue(v: number): string {
   return v === 0 ? '0' : v.toExponential(2);
 }
 
+/** Smallest and largest value of a map. */
+export function mapExtent(map: Float32Array): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of map) {
+    min = Math.min(min, v);
+    max = Math.max(max, v);
+  }
+  return { min, max };
+}
+
+/** The value at full colour strength for maps of one kind drawn on one scale (e.g. A and B). */
+export function sharedSpan(kind: MapKind, extents: { min: number; max: number }[]): number {
+  return Math.max(0, ...extents.map(({ min, max }) => Math.max(...range(kind, min, max).map(Math.abs))));
+}
+
+/** The map alone, as RGBA at the map's size: colour by sign, opacity by |value| / span. */
+export async function renderMapLayer(
+  map: Float32Array,
+  size: { width: number; height: number },
+  kind: MapKind,
+  span: number,
+): Promise<Buffer> {
+  const { width, height } = size;
+  const rgba = new Uint8Array(width * height * 4);
+  for (let i = 0; i < width * height; i++) {
+    const v = map[i];
+    if (Number.isNaN(v)) continue;
+    const { rgb, alpha } = colourOf(kind, v, span);
+    rgba.set(rgb, i * 4);
+    rgba[i * 4 + 3] = Math.round((255 * alpha) / MAX_ALPHA);
+  }
+  return sharp(rgba, { raw: { width, height, channels: 4 } })
+    .png()
+    .toBuffer();
+}
+
 /**
  * Renders `map` (height × width, row-major) over `rgb` (the crop, height × width × 3) as a PNG.
  * Returns the PNG bytes and the map's min and max, which the legend shows.
@@ -45,17 +87,12 @@ export async function renderOverlay(
   map: Float32Array,
   size: { width: number; height: number },
   kind: MapKind,
-  { scale = 4 }: OverlayOptions = {},
+  { scale = 4, span: givenSpan }: OverlayOptions = {},
 ): Promise<{ png: Buffer; min: number; max: number }> {
   const { width, height } = size;
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of map) {
-    min = Math.min(min, v);
-    max = Math.max(max, v);
-  }
-  const [low, high] = range(kind, min, max);
-  const span = Math.max(Math.abs(low), Math.abs(high));
+  const { min, max } = mapExtent(map);
+  const span = givenSpan ?? sharedSpan(kind, [{ min, max }]);
+  const [low, high] = kind === 'combined' ? [-span, span] : [0, span];
 
   const blended = new Uint8Array(width * height * 3);
   for (let i = 0; i < width * height; i++) {
@@ -78,7 +115,10 @@ export async function renderOverlay(
   return { png, min, max };
 }
 
-/** Colour bar from `low` to `high` over a white strip, with the end values written under it. */
+/**
+ * Colour bar from `low` to `high` over a white strip; under it the ends and middle in shares of
+ * the scale's maximum, and that maximum's raw value.
+ */
 async function renderLegend(
   kind: MapKind,
   width: number,
@@ -97,13 +137,15 @@ async function renderLegend(
         bar[(y * width + x) * 3 + c] = Math.round(128 * (1 - alpha) + colour[c] * alpha);
     }
   }
-  const text = (x: number, anchor: string, value: string) =>
-    `<text x="${x}" y="${LEGEND_HEIGHT - 8}" text-anchor="${anchor}" font-family="DejaVu Sans, sans-serif" font-size="12" fill="#000">${value}</text>`;
+  const text = (x: number, y: number, anchor: string, value: string) =>
+    `<text x="${x}" y="${y}" text-anchor="${anchor}" font-family="DejaVu Sans, sans-serif" font-size="13" fill="#000">${value}</text>`;
+  const share = (v: number) => (v === 0 ? '0' : `${v < 0 ? '−' : kind === 'combined' ? '+' : ''}100 %`);
   const labels = Buffer.from(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${LEGEND_HEIGHT}">` +
-      text(margin, 'start', formatValue(low)) +
-      text(width / 2, 'middle', kind) +
-      text(width - margin, 'end', formatValue(high)) +
+      text(margin, 34, 'start', share(low)) +
+      text(width / 2, 34, 'middle', kind === 'combined' ? '0' : '50 %') +
+      text(width - margin, 34, 'end', share(high)) +
+      text(width / 2, 52, 'middle', `${kind} · 100 % = ${formatValue(span)}`) +
       '</svg>',
   );
   return sharp(bar, { raw: { width, height: LEGEND_HEIGHT, channels: 3 } })

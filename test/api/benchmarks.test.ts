@@ -258,6 +258,21 @@ test('a cancelled run stops after its current pair and resumes where it stopped'
   );
 });
 
+test('a cancellation while the sample pairs render leaves the benchmarked run finished', async () => {
+  const { runId } = await call('benchmarks.start', tiny({ methods: ['random'] }));
+  await nextEvent(
+    (e) =>
+      e.type === 'job.progress' && e.jobId === benchmarkJobId(runId) && e.stage === 'rendering sample pairs',
+  );
+  await call('benchmarks.cancel', { runId });
+  const finished = await finishedEvent(runId);
+  assert.equal(finished.type === 'job.finished' && finished.ok, true);
+  const run = await call('benchmarks.get', { runId });
+  assert.equal(run.run.status, 'finished');
+  assert.equal(run.run.progress.done, 2);
+  assert.ok(run.samples.length > 0, 'the sample pairs were rendered');
+});
+
 test('a run left running by a backend that stopped is cancelled when the data folder reopens', () => {
   const at = new Date().toISOString();
   const insert = workspace.db.prepare(

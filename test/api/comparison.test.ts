@@ -17,6 +17,7 @@ import {
   xssabResultSchema,
 } from '../../electron/common/api.js';
 import { FACE_REGIONS, defaultMapVariant, validationStatement } from '../../electron/common/explanations.js';
+import { COMPILED_GRAPHS_DIR } from '../../electron/node/services/comparison-service.js';
 import { resolveStoredPath } from '../../electron/node/store/data-folder.js';
 import { ModelRegistry } from '../../native-models/registry/registry.js';
 import { fixturePhotoBase64, HandlerHarness } from './handler-harness.js';
@@ -104,7 +105,7 @@ test('a genuine pair is analysed, stored with hashed artifacts, and decided by t
 
     for (const side of ['a', 'b'] as const) {
       for (const kind of MAP_KINDS) {
-        for (const format of ['npy', 'png', 'photo.png'] as const) {
+        for (const format of ['npy', 'png', 'map.png'] as const) {
           const role = xssabArtifactRole(side, kind, format);
           const artifact = analysis.artifacts.find((x) => x.role === role);
           assert.ok(artifact, `artifact ${role} is recorded`);
@@ -152,7 +153,13 @@ test('a genuine pair is analysed, stored with hashed artifacts, and decided by t
     assert.equal((await call('audit.verify', { caseId: created.id })).ok, true);
 
     const jobEvents = events.filter((e) => 'jobId' in e && e.jobId === analysisJobId(pairId));
-    assert.ok(jobEvents.some((e) => e.type === 'job.progress'));
+    const steps = jobEvents.flatMap((e) => (e.type === 'job.progress' ? [`${e.done}/${e.total}`] : []));
+    assert.deepEqual(steps, ['0/6', '1/6', '2/6', '3/6', '4/6', '5/6'], 'one event per stage, in order');
+    const graphs = readdirSync(join(folder, COMPILED_GRAPHS_DIR));
+    assert.ok(
+      graphs.some((file) => file.startsWith(`${analysis.modelSha256}-xssab-`)),
+      `the compiled graph is cached under the model's SHA-256: ${graphs.join(', ')}`,
+    );
     assert.deepEqual(jobEvents.at(-1), {
       type: 'job.finished',
       jobId: analysisJobId(pairId),
@@ -160,6 +167,17 @@ test('a genuine pair is analysed, stored with hashed artifacts, and decided by t
       ok: true,
       caseId: created.id,
     });
+  });
+
+  await t.test('analyses.mapValues serves the raw map behind the recorded scale', async () => {
+    const result = xssabResultSchema.parse((await call('analyses.get', { analysisId })).result);
+    const { width, height, valuesBase64 } = await call('analyses.mapValues', { analysisId, map: 'b.pos' });
+    const bytes = Buffer.from(valuesBase64, 'base64');
+    const values = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    assert.equal(values.length, width * height);
+    assert.equal(Math.max(...values), result.maps?.['b.pos'].max);
+    assert.equal((await failure('analyses.mapValues', { analysisId, map: 'b.nothing' })).code, 'NOT_FOUND');
+    assert.equal((await failure('analyses.mapValues', { analysisId, map: '../x' })).code, 'VALIDATION');
   });
 
   await t.test('analyses.artifact serves PNGs and refuses a file that no longer matches', async () => {
@@ -273,4 +291,45 @@ test('a photo without a face fails the analysis clearly and stores nothing', asy
   assert.deepEqual(readdirSync(join(folder, 'artifacts')), artifactsBefore);
   const finished = events.findLast((e) => e.type === 'job.finished');
   assert.equal(finished?.type === 'job.finished' && finished.ok, false);
+});
+
+test('a running analysis can be cancelled: it stops, stores nothing, and the pair can be analysed again', async () => {
+  const created = await call('cases.create', { caseNumber: 'CMP-4', title: 'Cancelled analysis' });
+  const [a, b] = await Promise.all(
+    ['obama_1.jpg', 'obama_3.jpg'].map(async (fileName) =>
+      call('evidence.import', { caseId: created.id, fileName, dataBase64: await photo(fileName) }),
+    ),
+  );
+  const pair = await call('pairs.create', { caseId: created.id, evidenceAId: a.id, evidenceBId: b.id });
+  assert.deepEqual(await call('analyses.cancel', { pairId: pair.id }), { cancelled: false });
+  assert.equal((await failure('analyses.cancel', { pairId: 9999 })).code, 'NOT_FOUND');
+
+  const running = failure('analyses.run', { pairId: pair.id });
+  assert.deepEqual(await call('analyses.cancel', { pairId: pair.id }), { cancelled: true });
+  const error = await running;
+  assert.equal(error.code, 'CONFLICT');
+  assert.match(error.message, new RegExp(`analysis of pair ${pair.id} was cancelled; nothing was stored`));
+  const detail = await call('cases.get', { id: created.id });
+  assert.deepEqual(detail.analyses, []);
+  assert.equal(
+    readdirSync(join(folder, 'artifacts')).filter((name) => name.startsWith('.staging')).length,
+    0,
+  );
+
+  const { models } = await call('models.list', {});
+  assert.deepEqual(
+    models.filter((model) => model.usable).map((model) => [model.id, model.isDefault]),
+    [
+      ['dlib-resnet34', true],
+      ['mobileface', false],
+    ],
+  );
+  const { analysisId } = await call('analyses.run', { pairId: pair.id, modelId: 'mobileface' });
+  const analysis = await call('analyses.get', { analysisId });
+  assert.deepEqual([analysis.pairId, analysis.modelId], [pair.id, 'mobileface']);
+  const graphs = readdirSync(join(folder, COMPILED_GRAPHS_DIR));
+  assert.ok(
+    graphs.some((file) => file.startsWith(`${analysis.modelSha256}-xssab-`)),
+    'one cached graph per model',
+  );
 });

@@ -23,15 +23,28 @@ test('an examiner runs a tiny benchmark and reads its curves, summary and sample
   const form = () => e2e.page.getByRole('region', { name: 'Start a run' });
   const runsTable = () => e2e.page.getByRole('table', { name: 'Benchmark runs' });
 
-  await t.test('the navigation leads to the Benchmarks page with the sample faces offered', async () => {
-    await e2e.page.goto(e2e.bridge.url);
-    await e2e.page.getByRole('heading', { level: 1, name: 'Cases' }).waitFor();
-    await e2e.page.getByRole('navigation', { name: 'Main' }).getByText('Benchmarks').click();
-    await e2e.page.getByRole('heading', { level: 1, name: 'Benchmarks' }).waitFor();
-    await e2e.page.getByText('No benchmark runs yet').waitFor();
-    assert.equal(await form().getByLabel('Dataset folder').inputValue(), path.resolve('test/fixtures/faces'));
-    assert.match(await form().getByLabel('Pairs list').inputValue(), /pairs\.csv$/);
-  });
+  await t.test(
+    'the Benchmarks page starts with empty dataset fields and offers the sample faces',
+    async () => {
+      await e2e.page.goto(e2e.bridge.url);
+      await e2e.page.getByRole('heading', { level: 1, name: 'Cases' }).waitFor();
+      await e2e.page.getByRole('navigation', { name: 'Main' }).getByText('Benchmarks').click();
+      await e2e.page.getByRole('heading', { level: 1, name: 'Benchmarks' }).waitFor();
+      await e2e.page.getByText('No benchmark runs yet').waitFor();
+      assert.equal(
+        await form().getByLabel('Dataset folder').inputValue(),
+        '',
+        'no path is filled in unasked',
+      );
+      assert.equal(await form().getByLabel('Pairs list').inputValue(), '');
+      await form().getByRole('button', { name: 'Use the sample faces' }).click();
+      assert.equal(
+        await form().getByLabel('Dataset folder').inputValue(),
+        path.resolve('test/fixtures/faces'),
+      );
+      assert.match(await form().getByLabel('Pairs list').inputValue(), /pairs\.csv$/);
+    },
+  );
 
   await t.test('refuses invalid settings with messages under the fields', async () => {
     await form().getByLabel('Model').fill(MODEL);

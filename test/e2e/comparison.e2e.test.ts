@@ -71,30 +71,26 @@ test('an examiner compares two photos, reads the xSSAB maps, and a second examin
   await t.test('runs the xSSAB analysis and shows the maps of both faces', async () => {
     await pairPanel().getByRole('button', { name: 'Run xSSAB analysis' }).click();
     await pairPanel().getByRole('progressbar', { name: 'Analysis of pair #1' }).waitFor();
-    const maps = pairPanel().getByRole('table', { name: 'Maps of analysis #1' });
-    await maps.getByRole('img', { name: 'Combined map of B' }).waitFor({ timeout: 60_000 });
+    const viewer = pairPanel().getByRole('group', { name: 'Map viewer of analysis #1' });
+    await viewer.getByRole('img', { name: 'Combined map of B' }).waitFor({ timeout: 60_000 });
     for (const side of ['A', 'B']) {
-      await maps.getByRole('img', { name: `Aligned face ${side}` }).waitFor();
-      await maps.getByRole('img', { name: `Positive (for a match) map of ${side}` }).waitFor();
-      await maps.getByRole('img', { name: `Negative (against a match) map of ${side}` }).waitFor();
+      await viewer.getByRole('img', { name: `Aligned face ${side}` }).waitFor();
+      await viewer.getByRole('img', { name: `Combined map of ${side}` }).waitFor();
     }
     await pairPanel().getByText('Model decision: match').waitFor();
     await pairPanel()
       .getByText(/^Provisional threshold \(n = \d+\)$/)
       .waitFor();
     await pairPanel()
-      .getByText(/dlib ResNet-34/)
+      .getByText(/dlib ResNet-34 face descriptor \(128-d\) · SHA-256/)
       .waitFor();
-    // Beside the maps: the model's validation record, the integrated-gradients maps and the region tables.
+    // Beside the maps: the model's validation record and the region tables.
     const validity = pairPanel().getByRole('alert', { name: 'Explanation validity' });
     assert.match(
       (await validity.textContent()) ?? '',
       /^Default map: xSSAB\. For this model the xSSAB map localises manipulated regions with AUROC 0\.\d\d \[.*sanity check passed\.$/,
     );
     for (const side of ['A', 'B']) {
-      await pairPanel()
-        .getByRole('img', { name: `Integrated-gradients map of ${side}` })
-        .waitFor();
       const regions = pairPanel().getByRole('table', { name: `Regions of ${side}` });
       assert.deepEqual((await regions.locator('tbody tr td:first-child').allTextContents()).slice(0, 6), [
         'Right eye',
@@ -108,10 +104,12 @@ test('an examiner compares two photos, reads the xSSAB maps, and a second examin
     await e2e.screenshot('analysis');
 
     await pairPanel().getByRole('button', { name: 'Negative (against a match)' }).click();
-    await maps
-      .getByRole('img', { name: 'Negative (against a match) map of A' })
-      .waitFor({ state: 'detached' });
-    assert.equal(await maps.getByRole('img').count(), 6);
+    await viewer.getByRole('img', { name: 'Negative (against a match) map of A' }).waitFor();
+    await viewer.getByRole('img', { name: 'Combined map of A' }).waitFor({ state: 'detached' });
+    assert.equal(await viewer.getByRole('img').count(), 4, 'a face and a map on each side');
+    await pairPanel()
+      .getByText(/^Share of the largest value of this map kind in A or B; 100 % = \d\.\d\de-\d+/)
+      .waitFor();
   });
 
   await t.test('records the examiner decision and its blind verification by another account', async () => {
@@ -127,6 +125,10 @@ test('an examiner compares two photos, reads the xSSAB maps, and a second examin
     await e2e.page.getByRole('option', { name: 'Moderate support, same person' }).click();
     await form.getByLabel('Rationale').fill('Ear shape and nasal bridge correspond; positive maps agree.');
     await form.getByRole('button', { name: 'Record decision' }).click();
+    await e2e.page
+      .getByRole('dialog', { name: 'Record decision?' })
+      .getByRole('button', { name: 'Record decision' })
+      .click();
     const decisions = pairPanel().getByRole('table', { name: 'Decisions on pair #1' });
     const examinerRow = decisions.getByRole('row').filter({ hasText: 'A. Examiner' });
     await examinerRow.getByRole('cell', { name: 'Examiner', exact: true }).waitFor();
@@ -136,6 +138,10 @@ test('an examiner compares two photos, reads the xSSAB maps, and a second examin
     await e2e.page.getByRole('option', { name: 'Moderate support, same person' }).click();
     await verification.getByLabel('Rationale').fill('Agree.');
     await verification.getByRole('button', { name: 'Record verification' }).click();
+    await e2e.page
+      .getByRole('dialog', { name: 'Record verification?' })
+      .getByRole('button', { name: 'Record verification' })
+      .click();
     await verification.getByRole('alert').filter({ hasText: 'a different person must verify' }).waitFor();
 
     await e2e.signInThroughUi('B. Verifier');
@@ -147,6 +153,10 @@ test('an examiner compares two photos, reads the xSSAB maps, and a second examin
     await e2e.page.getByRole('option', { name: 'Moderate support, same person' }).click();
     await blind.getByLabel('Rationale').fill('Agree after an independent examination.');
     await blind.getByRole('button', { name: 'Record verification' }).click();
+    await e2e.page
+      .getByRole('dialog', { name: 'Record verification?' })
+      .getByRole('button', { name: 'Record verification' })
+      .click();
     await decisions
       .getByRole('row')
       .filter({ hasText: 'B. Verifier' })

@@ -73,3 +73,33 @@ test('--browser serves the API at the printed token link and SIGTERM shuts down 
   assert.equal(await exitCode, 0);
   await assert.rejects(fetch(`${url.origin}/`), 'the server must be closed after SIGTERM');
 });
+
+test('SIGTERM to `npm start` reaches the server and stops it', async () => {
+  const child = spawn('npm', ['start', '--', '--browser', '--data', join(folder, 'npm-data')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  const origin = await new Promise<string>((resolveOrigin, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk;
+      const match = /open (http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout);
+      if (match) resolveOrigin(match[1]);
+    });
+    child.on('exit', (code) =>
+      reject(new Error(`npm start exited with ${code} before printing a link: ${stdout}`)),
+    );
+  });
+  const exited = new Promise<void>((resolveExit) => child.on('exit', () => resolveExit()));
+  child.kill('SIGTERM');
+  await exited;
+  // The server closes its port when it stops; a server orphaned by npm would still answer.
+  let refused = false;
+  for (let attempt = 0; attempt < 50 && !refused; attempt++) {
+    refused = await fetch(`${origin}/`).then(
+      () => false,
+      () => true,
+    );
+    if (!refused) await new Promise((wait) => setTimeout(wait, 100));
+  }
+  assert.ok(refused, `the server at ${origin} still answers after SIGTERM to npm start`);
+});

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -7,7 +7,12 @@ import sharp from 'sharp';
 import { originalToCrop } from '../../native-models/face/align.js';
 import type { FaceDetector } from '../../native-models/face/detect.js';
 import { calibrate } from '../../native-models/pipeline/calibrate.js';
-import { explainPhotoPair, writePhotoExplanation } from '../../native-models/pipeline/explain.js';
+import {
+  EXPLAIN_STAGES,
+  explainPhotoPair,
+  PhotoExplainer,
+  writePhotoExplanation,
+} from '../../native-models/pipeline/explain.js';
 import {
   alignTargetOf,
   detectPhoto,
@@ -138,12 +143,27 @@ describe('explainPhotoPair', () => {
       JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')).maps['b.neg'],
       summary.maps['b.neg'],
     );
-    const { region, photoPng, png } = summary.maps['a.combined'];
-    const photoMeta = await sharp(join(out, photoPng)).metadata();
-    assert.equal(photoMeta.width, a.photo.image.width);
-    assert.ok(photoMeta.height! > a.photo.image.height, 'photo plus legend');
+    const { photo, png, layerPng } = summary.maps['a.combined'];
+    assert.ok(photo, 'the map over the photo is written by default');
+    const { region } = photo;
+    const photoMeta = await sharp(join(out, photo.png)).metadata();
+    assert.deepEqual(
+      [photoMeta.width, photoMeta.height, photoMeta.channels],
+      [region.width, region.height, 4],
+    );
+    assert.ok(region.width > 0 && region.x + region.width <= a.photo.image.width);
     assert.equal((await sharp(join(out, png)).metadata()).width, 112 * 4);
+    assert.equal((await sharp(join(out, layerPng)).metadata()).width, 112);
     assert.equal((await sharp(join(out, 'b.crop.png')).metadata()).width, 112);
+    // One colour scale per map kind for both sides: the larger of the two maps' extremes.
+    for (const kind of ['pos', 'neg', 'combined']) {
+      const [mapA, mapB] = [summary.maps[`a.${kind}`], summary.maps[`b.${kind}`]];
+      assert.equal(mapA.span, mapB.span);
+      const extreme = Math.max(
+        ...[mapA, mapB].flatMap((m) => [kind === 'combined' ? Math.abs(m.min) : 0, m.max]),
+      );
+      assert.equal(mapA.span, extreme);
+    }
     // The map lands where the face is: the crop's footprint in the photo holds the detected eyes.
     const eye = a.photo.faces[0].keypoints.leftEye;
     assert.ok(
@@ -152,5 +172,44 @@ describe('explainPhotoPair', () => {
         eye.y > region.y &&
         eye.y < region.y + region.height,
     );
+  });
+});
+
+describe('PhotoExplainer', () => {
+  it('keeps one engine across explanations, caches its compiled graph on disk, and stops when cancelled', async () => {
+    const cacheDir = join(scratch, 'compiled');
+    const explainer = new PhotoExplainer(registry, { cacheDir, threads: 1 });
+    const photos = { model: 'mobileface', a: join(FACES, 'obama_1.jpg'), b: join(FACES, 'obama_2.jpg') };
+    try {
+      const stages: string[] = [];
+      const first = await explainer.explain(photos, { onStage: (stage) => stages.push(stage) });
+      assert.deepEqual(stages, EXPLAIN_STAGES.slice(0, 3));
+      const cached = readdirSync(cacheDir);
+      assert.deepEqual(cached.length, 1);
+      assert.ok(cached[0].startsWith(`${first.model.sha256}-xssab-`), cached[0]);
+
+      const second = await explainer.explain(photos);
+      assert.deepEqual(second.result.a.combined, first.result.a.combined);
+      const given = await explainer.explain({ ...photos, threshold: 0.9 });
+      assert.equal(given.result.threshold, 0.9, "the warm engine takes this run's threshold");
+      assert.equal(given.result.bound, 0.9 / given.result.dim);
+      assert.equal(readdirSync(cacheDir).length, 1);
+
+      const controller = new AbortController();
+      const seen: string[] = [];
+      await assert.rejects(
+        explainer.explain(photos, {
+          signal: controller.signal,
+          onStage: (stage) => {
+            seen.push(stage);
+            if (stage === 'aligning the faces') controller.abort();
+          },
+        }),
+        { name: 'AbortError' },
+      );
+      assert.deepEqual(seen, ['detecting the faces', 'aligning the faces']);
+    } finally {
+      await explainer.close();
+    }
   });
 });

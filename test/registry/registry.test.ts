@@ -208,7 +208,7 @@ describe('importModel', () => {
     const log = writeModel('log', ['Log'], ['N', 3, 16, 16], ['N', 3]);
     await assert.rejects(
       importModel(registry, log, { size: 16, mean: 0, std: 1, color: 'rgb' }),
-      /black image gave a non-finite embedding/,
+      /black image failed: model log\.onnx gave a non-finite embedding/,
     );
 
     const twoInputs = makeModel({

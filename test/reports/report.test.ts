@@ -138,6 +138,12 @@ test('a case report shows evidence, analysis and decisions, and is byte-identica
     assert.ok(text.includes(analysis.threshold!.toFixed(4)), 'threshold');
     assert.ok(text.includes(analysis.modelSha256), 'model SHA-256');
     assert.match(text, /provisional, n = \d+/);
+    assert.match(
+      text,
+      /1 face found; face 1 of 1 \(numbered largest first\) was compared; landmarks\s+detected/,
+    );
+    assert.match(text, /share of the larger maximum of A and B/);
+    assert.match(text, /combined map ±100 % = \d\.\d\de-\d+/);
     assert.match(text, /Moderate support for the proposition that A and B show the same person/);
     assert.match(text, /A\. Examiner/);
     assert.match(text, /B\. Verifier/);
@@ -236,4 +242,59 @@ test('a case without comparisons still gets a complete report', async () => {
   assert.match(text, /No pair of images has been compared in this case\./);
   assert.match(text, /RPT-EMPTY/);
   assert.equal((await failure('reports.export', { caseId: 4242 })).code, 'NOT_FOUND');
+});
+
+test('names in Polish, Cyrillic, Greek and CJK print as written, and the report stays byte-identical', async () => {
+  const names = {
+    examiner: 'Łukasz Żółć',
+    title: 'Опознание: Ελληνική υπόθεση',
+    agency: '東京都警察 科学捜査研究所',
+    verifier: '王小明',
+    evidence: 'снимок_камеры_Ж.jpg',
+  };
+  const created = await call('cases.create', {
+    caseNumber: 'RPT-UNICODE',
+    title: names.title,
+    requestingAgency: names.agency,
+    examiner: names.examiner,
+  });
+  const a = await call('evidence.import', {
+    caseId: created.id,
+    fileName: names.evidence,
+    dataBase64: await photo('obama_1.jpg'),
+  });
+  const b = await call('evidence.import', {
+    caseId: created.id,
+    fileName: 'obama_2.jpg',
+    dataBase64: await photo('obama_2.jpg'),
+  });
+  const pair = await call('pairs.create', { caseId: created.id, evidenceAId: a.id, evidenceBId: b.id });
+  const decision = { pairId: pair.id, conclusion: 'inconclusive' } as const;
+  await call('decisions.record', {
+    ...decision,
+    role: 'examiner',
+    examiner: names.examiner,
+    rationale: 'Zażółć gęślą jaźń.',
+  });
+  await call('decisions.record', {
+    ...decision,
+    role: 'verifier',
+    examiner: names.verifier,
+    rationale: '同意。',
+  });
+
+  const exported = await call('reports.export', { caseId: created.id });
+  const pdf = Buffer.from((await call('reports.read', { reportId: exported.reportId })).dataBase64, 'base64');
+  const path = join(folder, 'unicode.pdf');
+  writeFileSync(path, pdf);
+  const text = execFileSync('pdftotext', [path, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  for (const written of [...Object.values(names), 'Zażółć gęślą jaźń.', '同意。']) {
+    assert.ok(text.includes(written), `"${written}" is in the extracted text`);
+  }
+  const fonts = execFileSync('pdffonts', [path], { encoding: 'utf8' });
+  assert.match(fonts, /NotoSans-Regular/);
+  assert.match(fonts, /NotoSansSC/);
+
+  const again = await call('reports.export', { caseId: created.id });
+  assert.equal(again.sha256, exported.sha256);
 });

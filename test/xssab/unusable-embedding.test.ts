@@ -3,10 +3,14 @@
  * embed), the verification embedder, the benchmark's model wrapper and an analysis in a case each
  * refuse it with an error naming the model and the face, instead of a NaN score read as "non-match".
  *
- * The two generated models are fine on a black image (so that `models import`, which test-runs a
- * black image, accepts them) and break on anything brighter, as a real photo is:
+ * The engine and benchmark tests use two models that are fine on a black image and break on
+ * anything brighter:
  *   nan-on-bright:  √(−(mean over pixels + 0.9))  → NaN once a channel's mean is above −0.9
  *   zero-on-bright: relu(−(mean over pixels + 0.9)) → all zeros there
+ * `models import` test-explains a black and a grey image, so the models imported into a data
+ * folder break on colour instead, as a real photo has and its grey probes have not:
+ *   nan-on-colour:  √(10⁻⁴ − d²), d = each channel's mean minus the next channel's → NaN
+ *   zero-on-colour: relu(10⁻⁴ − d²) → all zeros
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -51,6 +55,30 @@ function brightnessModel(name: string, last: 'Sqrt' | 'Relu'): string {
       inputs: [makeValueInfo('input', ['batch', 3, SIZE, SIZE])],
       outputs: [makeValueInfo('embedding', ['batch', 3])],
       initializers: [makeTensor('offset', [], [0.9])],
+    }),
+  );
+  return path;
+}
+
+function colourModel(name: string, last: 'Sqrt' | 'Relu'): string {
+  const path = join(folder, `${name}.onnx`);
+  // means · (I − P), P the cyclic permutation: each channel's mean minus the next one's.
+  const differences = [1, 0, -1, -1, 1, 0, 0, -1, 1];
+  writeModel(
+    path,
+    makeModel({
+      opset: 13,
+      nodes: [
+        makeNode('GlobalAveragePool', ['input'], ['pooled']),
+        makeNode('Flatten', ['pooled'], ['means']),
+        makeNode('MatMul', ['means', 'differences'], ['d']),
+        makeNode('Mul', ['d', 'd'], ['squared']),
+        makeNode('Sub', ['tolerance', 'squared'], ['room']),
+        makeNode(last, ['room'], ['embedding']),
+      ],
+      inputs: [makeValueInfo('input', ['batch', 3, SIZE, SIZE])],
+      outputs: [makeValueInfo('embedding', ['batch', 3])],
+      initializers: [makeTensor('differences', [3, 3], differences), makeTensor('tolerance', [], [1e-4])],
     }),
   );
   return path;
@@ -125,7 +153,7 @@ describe('imported into a data folder', () => {
   before(async () => {
     api.open();
     const registry = new ModelRegistry({ dataDir: api.folder });
-    for (const path of [nanModel, zeroModel])
+    for (const path of [colourModel('nan-on-colour', 'Sqrt'), colourModel('zero-on-colour', 'Relu')])
       await importModel(registry, path, {
         size: SIZE,
         mean: 127.5,
@@ -137,12 +165,16 @@ describe('imported into a data folder', () => {
   after(() => api.close());
 
   test('verification (the Embedder) names the model and the photo', async () => {
-    const model = new ModelRegistry({ dataDir: api.folder }).getModel('nan-on-bright');
+    const model = new ModelRegistry({ dataDir: api.folder }).getModel('nan-on-colour');
     const embedder = await Embedder.open(model);
+    const tinted = normalise(
+      Uint8Array.from({ length: SIZE * SIZE * 3 }, (_, i) => [150, 120, 100][i % 3]),
+      preprocessing,
+    );
     try {
       await rejectsNaming(
-        embedder.embed([grey.tensor], ['probe.jpg']),
-        /^model nan-on-bright gave a non-finite embedding for probe\.jpg/,
+        embedder.embed([tinted], ['probe.jpg']),
+        /^model nan-on-colour gave a non-finite embedding for probe\.jpg/,
       );
     } finally {
       await embedder.release();
@@ -161,8 +193,8 @@ describe('imported into a data folder', () => {
     const b = await importPhoto('obama_2.jpg');
     const pair = await api.call('pairs.create', { caseId: created.id, evidenceAId: a.id, evidenceBId: b.id });
     for (const [modelId, message] of [
-      ['nan-on-bright', /^model nan-on-bright gave a non-finite embedding for face A/],
-      ['zero-on-bright', /^model zero-on-bright gave an embedding of zero norm for face A/],
+      ['nan-on-colour', /^model nan-on-colour gave a non-finite embedding for face A/],
+      ['zero-on-colour', /^model zero-on-colour gave an embedding of zero norm for face A/],
     ] as const) {
       const error = await api.failure('analyses.run', { pairId: pair.id, modelId });
       assert.equal(error.code, 'VALIDATION');

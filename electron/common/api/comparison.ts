@@ -24,12 +24,34 @@ export const DECISION_ROLES = ['examiner', 'verifier', 'consultation'] as const;
 export const decisionRoleSchema = z.enum(DECISION_ROLES);
 export type DecisionRole = z.infer<typeof decisionRoleSchema>;
 
+const point = z.object({ x: z.number().finite(), y: z.number().finite() });
+/** Five points as the examiner places them, in photo pixels; right and left are the subject's. */
+export const fivePointLandmarksSchema = z.object({
+  rightEye: point,
+  leftEye: point,
+  noseTip: point,
+  rightMouth: point,
+  leftMouth: point,
+});
+export type FivePoints = z.infer<typeof fivePointLandmarksSchema>;
+export const LANDMARK_NAMES = ['rightEye', 'leftEye', 'noseTip', 'rightMouth', 'leftMouth'] as const;
+
+/** The face of a photo a pair compares: a detected face (index, largest first) or placed landmarks. */
+export const faceChoiceSchema = z.union([
+  z.strictObject({ face: z.int().nonnegative() }),
+  z.strictObject({ landmarks: fivePointLandmarksSchema }),
+]);
+export type FaceChoice = z.infer<typeof faceChoiceSchema>;
+
 export const pairSchema = z.object({
   id,
   caseId: id,
   evidenceAId: id,
   evidenceBId: id,
   createdAt: isoTimestamp,
+  /** The face compared in A and in B; null: the largest detected face. */
+  faceA: faceChoiceSchema.nullable(),
+  faceB: faceChoiceSchema.nullable(),
 });
 export type Pair = z.infer<typeof pairSchema>;
 
@@ -101,15 +123,35 @@ export const analysisJobId = (pairId: number) => `xssab-pair-${pairId}`;
 export const MAP_KINDS = ['pos', 'neg', 'combined'] as const;
 export type MapKind = (typeof MAP_KINDS)[number];
 
+export interface ViewerMap {
+  name: string;
+  label: string;
+  /** Green from 0 up, red from 0 up, or red below 0 and green above (as overlay.ts draws them). */
+  palette: 'for' | 'against' | 'diverging';
+}
+
+/**
+ * The map variants the viewer offers, by name: each is stored per side as `<side>.<name>.map.png`
+ * (and `.npy`, `.png`). A new kind of map plugs in by adding an entry here and writing those files.
+ */
+export const VIEWER_MAPS: readonly ViewerMap[] = [
+  { name: 'pos', label: 'Positive (for a match)', palette: 'for' },
+  { name: 'neg', label: 'Negative (against a match)', palette: 'against' },
+  { name: 'combined', label: 'Combined', palette: 'diverging' },
+  { name: 'ig', label: 'Integrated gradients', palette: 'diverging' },
+];
+
 /**
  * Roles (= file names in `artifacts/<analysisId>/`) of an xSSAB analysis, for side a and b:
- * `a.crop.png` the aligned face (`ig`: the smoothed integrated-gradients map), `a.pos.npy` the raw map (height × width float32), `a.pos.png` the
- * map over the crop, `a.pos.photo.png` the map over the whole photo; and `result.json`.
+ * `a.crop.png` the aligned face, `a.pos.npy` the raw map (height × width float32; `ig`: the
+ * smoothed integrated-gradients map), `a.pos.png` the map over the crop with its legend,
+ * `a.pos.map.png` the map alone (RGBA, crop size, one colour scale for A and B) and, in analyses
+ * stored before the map viewer, `a.pos.photo.png` the map over the whole photo; and `result.json`.
  */
 export const xssabArtifactRole = (
   side: 'a' | 'b',
-  map: MapKind | 'ig' | 'crop',
-  format: 'png' | 'npy' | 'photo.png',
+  map: MapKind | 'ig' | 'crop' | (string & {}),
+  format: 'png' | 'npy' | 'map.png' | 'photo.png',
 ) => `${side}.${map}.${format}`;
 
 const calibrationSchema = z.object({
@@ -126,8 +168,11 @@ export const xssabParametersSchema = z.object({
   threshold: z.number(),
   /** The calibration behind the threshold (the model's manifest); null for a given threshold. */
   calibration: calibrationSchema.nullable(),
-  /** Which face of each photo was compared. */
-  faceSelection: z.literal('largest'),
+  /** Which face of each photo was compared: the largest, or the pair's choice per side (null: largest). */
+  faceSelection: z.union([
+    z.literal('largest'),
+    z.object({ a: faceChoiceSchema.nullable(), b: faceChoiceSchema.nullable() }),
+  ]),
   /** Per-dimension split: threshold / dim. */
   bound: z.number(),
   dim: z.int(),
@@ -148,6 +193,10 @@ const analysedPhotoSchema = z.object({
   faceIndex: z.int().nullable(),
   /** SHA-256 of the normalised model input. */
   inputSha256: z.string(),
+  /** Where the alignment's five points came from (analyses since the face picker). */
+  landmarkSource: z.enum(['detected', 'manual']).optional(),
+  /** Crop → photo affine [a, b, c, d, e, f]: x' = a·x + b·y + c, y' = d·x + e·y + f (analyses since the map viewer). */
+  inverse: z.array(z.number()).length(6).optional(),
 });
 
 /** One facial region's share of a side's integrated-gradients support (+) and opposition (−). */
@@ -172,6 +221,10 @@ export const explanationValiditySchema = z.object({
 });
 export type ExplanationValidity = z.infer<typeof explanationValiditySchema>;
 
+/** A map's value range and the value drawn at full colour strength (shared by A and B of a kind). */
+export const mapScaleSchema = z.object({ min: z.number(), max: z.number(), span: z.number() });
+export type MapScale = z.infer<typeof mapScaleSchema>;
+
 /** `result` of an analysis with method 'xssab'. */
 export const xssabResultSchema = z.object({
   decision: z.enum(['match', 'non-match']),
@@ -184,6 +237,8 @@ export const xssabResultSchema = z.object({
   /** Per side, the region summary of the integrated-gradients map (absent in analyses made before it existed). */
   regions: z.object({ a: z.array(regionShareSchema), b: z.array(regionShareSchema) }).optional(),
   explanations: explanationValiditySchema.optional(),
+  /** Per map ('a.pos', …): its scale (analyses since the map viewer). */
+  maps: z.record(z.string(), mapScaleSchema).optional(),
 });
 export type XssabResult = z.infer<typeof xssabResultSchema>;
 
@@ -194,6 +249,19 @@ export const comparisonMethods = {
   'pairs.create': {
     /** Two different evidence items of the case, as image A and image B. */
     params: z.object({ caseId: id, evidenceAId: id, evidenceBId: id, actor: actorParam }),
+    result: pairSchema,
+  },
+  'pairs.setFace': {
+    /**
+     * Chooses the face of side A or B the pair's analyses compare: a detected face (index from
+     * evidence.faces), five landmarks placed by the examiner, or null for the largest face.
+     */
+    params: z.object({
+      pairId: id,
+      side: z.enum(['a', 'b']),
+      choice: faceChoiceSchema.nullable(),
+      actor: actorParam,
+    }),
     result: pairSchema,
   },
   'analyses.run': {
@@ -212,6 +280,23 @@ export const comparisonMethods = {
     }),
     result: z.object({ analysisId: id }),
   },
+  'models.list': {
+    /** The recognition models an analysis can use (shipped, then lab-imported); `usable` once its file verifies and it has a threshold. */
+    params: z.object({}),
+    result: z.object({
+      models: z.array(
+        z.object({ id: z.string(), name: z.string(), isDefault: z.boolean(), usable: z.boolean() }),
+      ),
+    }),
+  },
+  'analyses.cancel': {
+    /**
+     * Cancels the pair's running analysis: it stops at its next stage, stores nothing, and its
+     * analyses.run answers CONFLICT. `cancelled` is false when no analysis of the pair was running.
+     */
+    params: z.object({ pairId: id }),
+    result: z.object({ cancelled: z.boolean() }),
+  },
   'analyses.get': {
     params: z.object({ analysisId: id }),
     result: analysisSchema,
@@ -220,6 +305,17 @@ export const comparisonMethods = {
     /** A PNG artifact of an analysis, re-hashed on every read (INTERNAL when it no longer matches). */
     params: z.object({ analysisId: id, role: requiredText(64) }),
     result: z.object({ mediaType: z.literal('image/png'), sha256: sha256Hex, dataBase64: z.string() }),
+  },
+  'analyses.mapValues': {
+    /**
+     * The raw values of one map (role without extension, e.g. 'a.combined'), from its .npy artifact
+     * (re-hashed on read): row-major float32, little-endian, base64.
+     */
+    params: z.object({
+      analysisId: id,
+      map: z.string().regex(/^[ab]\.[a-z_]+$/, "must be like 'a.combined'"),
+    }),
+    result: z.object({ width: z.int(), height: z.int(), valuesBase64: z.string() }),
   },
   'decisions.record': {
     /**

@@ -1,6 +1,25 @@
 /** Evidence: the photographs of a case, stored content-addressed and read-only. */
 import { z } from 'zod';
+import { fivePointLandmarksSchema } from './comparison.js';
 import { actorParam, id, isoTimestamp, requiredText, sha256Hex } from './fields.js';
+
+const point = z.object({ x: z.number(), y: z.number() });
+const rect = z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() });
+
+/** A face found by the detector, in photo pixels (the box may reach past the photo's edge). */
+export const detectedFaceSchema = z.object({
+  box: rect,
+  keypoints: z.object({
+    rightEye: point,
+    leftEye: point,
+    noseTip: point,
+    mouthCenter: point,
+    rightEar: point,
+    leftEar: point,
+  }),
+  score: z.number(),
+});
+export type DetectedFace = z.infer<typeof detectedFaceSchema>;
 
 /** Media types accepted as evidence, recognised by their magic bytes (not by file name). */
 export const EVIDENCE_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/tiff'] as const;
@@ -9,6 +28,11 @@ export type EvidenceMediaType = z.infer<typeof evidenceMediaTypeSchema>;
 
 /** Largest evidence file accepted, in bytes (before base64). */
 export const MAX_EVIDENCE_BYTES = 50 * 1024 * 1024;
+
+/** Questioned: of unknown identity (e.g. a CCTV still); reference: of known identity. */
+export const EVIDENCE_ROLES = ['questioned', 'reference'] as const;
+export const evidenceRoleSchema = z.enum(EVIDENCE_ROLES);
+export type EvidenceRole = z.infer<typeof evidenceRoleSchema>;
 
 export const evidenceItemSchema = z.object({
   id,
@@ -23,6 +47,8 @@ export const evidenceItemSchema = z.object({
   height: z.int().positive().nullable(),
   importedAt: isoTimestamp,
   importedBy: z.string(),
+  /** null until the examiner sets it. */
+  role: evidenceRoleSchema.nullable(),
 });
 export type EvidenceItem = z.infer<typeof evidenceItemSchema>;
 
@@ -61,6 +87,40 @@ export const evidenceMethods = {
     /** Re-hashes every stored evidence file of the case now; changes nothing. */
     params: z.object({ caseId: id }),
     result: z.object({ items: z.array(evidenceIntegritySchema) }),
+  },
+  'evidence.setRole': {
+    /** Marks the item as questioned or reference material (null: not set); audited. */
+    params: z.object({ id, role: evidenceRoleSchema.nullable(), actor: actorParam }),
+    result: evidenceItemSchema,
+  },
+  'evidence.metadata': {
+    /** What the stored file (re-hashed first) says about itself: format, pixels, colour, EXIF tags. */
+    params: z.object({ id }),
+    result: z.object({
+      format: z.string(),
+      width: z.int(),
+      height: z.int(),
+      space: z.string().nullable(),
+      channels: z.int(),
+      depth: z.string().nullable(),
+      /** Pixels per inch, when the file says. */
+      density: z.number().nullable(),
+      /** EXIF orientation (1–8), applied when the photo is shown and analysed. */
+      orientation: z.int().nullable(),
+      hasIccProfile: z.boolean(),
+      /** EXIF tags by group (Image, Photo, GPSInfo, …), values as text; binary values by their length. */
+      exif: z.array(z.object({ group: z.string(), tag: z.string(), value: z.string() })),
+    }),
+  },
+  'evidence.faces': {
+    /** The faces the detector finds in the stored photo (re-hashed first), largest first. */
+    params: z.object({ id }),
+    result: z.object({ width: z.int(), height: z.int(), faces: z.array(detectedFaceSchema) }),
+  },
+  'evidence.alignPreview': {
+    /** The aligned crop a model would see at five landmarks placed on the photo (default model when absent). */
+    params: z.object({ id, landmarks: fivePointLandmarksSchema, modelId: requiredText(128).optional() }),
+    result: z.object({ mediaType: z.literal('image/png'), dataBase64: z.string(), residualPx: z.number() }),
   },
   'evidence.read': {
     /** The stored bytes, re-hashed on every read: a file that no longer matches is an INTERNAL error. */

@@ -119,6 +119,15 @@ function implementations(
       const { item, bytes } = workspace.evidence.readContent(id);
       return { id, mediaType: item.mediaType, sha256: item.sha256, dataBase64: bytes.toString('base64') };
     },
+    'evidence.setRole': ({ id, role, actor }) => {
+      const item = workspace.evidence.setRole(id, role, actorOf({ actor }));
+      caseChanged(item.caseId);
+      return item;
+    },
+    'evidence.metadata': ({ id }) => workspace.evidence.metadata(id),
+    'evidence.faces': ({ id }) => workspace.faces.faces(id),
+    'evidence.alignPreview': ({ id, landmarks, modelId }) =>
+      workspace.faces.alignPreview(id, landmarks, modelId),
     'audit.verify': ({ caseId }) => {
       if (caseId !== undefined) workspace.cases.get(caseId);
       return workspace.audit.verify(caseId);
@@ -135,6 +144,11 @@ function implementations(
       caseChanged(caseId);
       return pair;
     },
+    'pairs.setFace': ({ pairId, side, choice, actor }) => {
+      const pair = workspace.comparisons.setFace(pairId, side, choice, actorOf({ actor }));
+      caseChanged(pair.caseId);
+      return pair;
+    },
     'analyses.run': async ({ pairId, modelId, flipAveraging, actor }) => {
       // job.finished tells the UI that the case changed.
       const analysisId = await workspace.comparisons.runAnalysis(pairId, modelId, actorOf({ actor }), {
@@ -145,10 +159,17 @@ function implementations(
         caseChanged(workspace.comparisons.pair(pairId).caseId);
       return { analysisId };
     },
+    'models.list': () => ({ models: workspace.comparisons.models() }),
+    'analyses.cancel': ({ pairId }) => ({ cancelled: workspace.comparisons.cancelAnalysis(pairId) }),
     'analyses.get': ({ analysisId }) => workspace.comparisons.analysis(analysisId),
     'analyses.artifact': ({ analysisId, role }) => {
       const { sha256, bytes } = workspace.comparisons.readPngArtifact(analysisId, role);
       return { mediaType: 'image/png' as const, sha256, dataBase64: bytes.toString('base64') };
+    },
+    'analyses.mapValues': ({ analysisId, map }) => {
+      const { width, height, values } = workspace.comparisons.mapValues(analysisId, map);
+      const bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+      return { width, height, valuesBase64: bytes.toString('base64') };
     },
     'decisions.record': (params) => {
       const decision = workspace.decisions.record(params, signedIn('recording a decision'));

@@ -3,8 +3,8 @@
  *
  * Deterministic: the same bundle gives the same bytes. The document dates are the bundle's `asOf`
  * (the time of the newest recorded event the report covers), pdfkit's file ID is a hash of the
- * document info, the fonts are the PDF standard fonts (Helvetica, Courier: nothing embedded, no
- * subset tags), and images are embedded in the order they appear.
+ * document info, the embedded font subsets (fonts.ts) are named from the fonts' order of use, and
+ * images are embedded in the order they appear.
  */
 import PDFDocument from 'pdfkit';
 import { formatLikelihoodRatio } from '../../common/likelihood-ratio.js';
@@ -31,6 +31,7 @@ import {
   REPORT_TITLE,
   ROLE_WORDING,
 } from './wording.js';
+import { FONT, registerReportFonts, writeText, type ReportFont } from './fonts.js';
 
 /** An image shown in the report, with the SHA-256 of the stored file it comes from. */
 export interface ReportImage {
@@ -88,7 +89,6 @@ const LABEL_WIDTH = 128;
 const INK = '#111111';
 const MUTED = '#555555';
 const RULE = '#999999';
-const FONT = { regular: 'Helvetica', bold: 'Helvetica-Bold', italic: 'Helvetica-Oblique', mono: 'Courier' };
 
 const IMAGE_TITLES: Record<AnalysisImageKind, string> = {
   crop: 'Aligned face crop',
@@ -119,6 +119,7 @@ export async function buildCaseReport(bundle: CaseReportBundle): Promise<CaseRep
       ModDate: date,
     },
   });
+  registerReportFonts(doc);
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   const ended = new Promise<void>((resolve, reject) => {
@@ -144,8 +145,11 @@ function drawHeaderAndFooter(doc: PDFKit.PDFDocument, bundle: CaseReportBundle, 
   doc.page.margins.bottom = 0;
   const left = MARGIN.left;
   const right = PAGE.width - MARGIN.right;
-  doc.font(FONT.bold).fontSize(9).fillColor(INK);
-  doc.text(`Case ${bundle.case.caseNumber}`, left, 40, { width: CONTENT_WIDTH / 2, lineBreak: false });
+  doc.fontSize(9).fillColor(INK);
+  writeText(doc, FONT.bold, `Case ${bundle.case.caseNumber}`, left, 40, {
+    width: CONTENT_WIDTH / 2,
+    lineBreak: false,
+  });
   doc.font(FONT.regular).fillColor(MUTED);
   doc.text(REPORT_TITLE, left + CONTENT_WIDTH / 2, 40, {
     width: CONTENT_WIDTH / 2,
@@ -188,7 +192,8 @@ class ReportWriter {
     const c = bundle.case;
     doc.font(FONT.bold).fontSize(17).fillColor(INK).text(REPORT_TITLE, MARGIN.left, MARGIN.top);
     doc.moveDown(0.2);
-    doc.font(FONT.regular).fontSize(11).fillColor(MUTED).text(`Case ${c.caseNumber}: ${c.title}`);
+    doc.fontSize(11).fillColor(MUTED);
+    writeText(doc, FONT.regular, `Case ${c.caseNumber}: ${c.title}`);
     doc.moveDown(0.8);
 
     this.rows([
@@ -338,6 +343,11 @@ class ReportWriter {
             ] satisfies Row,
           ]
         : []),
+      ...(['a', 'b'] as const).map((side): Row => [
+        `Face ${side.toUpperCase()}`,
+        describeFace(result.photos[side]),
+      ]),
+      ...(result.maps ? [['Colour scales', describeScales(result.maps)] as Row] : []),
       ['Execution provider', analysis.provider],
       ['Input A SHA-256', analysis.inputASha256, 'mono'],
       ['Input B SHA-256', analysis.inputBSha256, 'mono'],
@@ -365,7 +375,8 @@ class ReportWriter {
     const width = (CONTENT_WIDTH - gutter * (IMAGE_ORDER.length - 1)) / IMAGE_ORDER.length;
     const imageHeight = width * 1.08;
     this.ensure(14 + imageHeight + 30);
-    doc.font(FONT.bold).fontSize(8.5).fillColor(INK).text(title, MARGIN.left, doc.y);
+    doc.fontSize(8.5).fillColor(INK);
+    writeText(doc, FONT.bold, title, MARGIN.left, doc.y);
     const top = doc.y + 3;
     IMAGE_ORDER.forEach((kind, index) => {
       const x = MARGIN.left + index * (width + gutter);
@@ -398,14 +409,16 @@ class ReportWriter {
   private subheading(text: string): void {
     this.ensure(90);
     this.gap(6);
-    this.doc.font(FONT.bold).fontSize(11).fillColor(INK).text(text, MARGIN.left, this.doc.y);
+    this.doc.fontSize(11).fillColor(INK);
+    writeText(this.doc, FONT.bold, text, MARGIN.left, this.doc.y);
     this.gap(4);
   }
 
   private minorHeading(text: string): void {
     this.ensure(60);
     this.gap(6);
-    this.doc.font(FONT.bold).fontSize(9.5).fillColor(INK).text(text, MARGIN.left, this.doc.y);
+    this.doc.fontSize(9.5).fillColor(INK);
+    writeText(this.doc, FONT.bold, text, MARGIN.left, this.doc.y);
     this.gap(3);
   }
 
@@ -436,15 +449,10 @@ class ReportWriter {
       const fitsOnAPage = height <= PAGE.height - MARGIN.top - MARGIN.bottom;
       this.ensure(fitsOnAPage ? height : 40);
       const top = doc.y;
-      doc
-        .font(FONT.bold)
-        .fontSize(8.5)
-        .fillColor(MUTED)
-        .text(label, x, top + (style === 'mono' ? 0.5 : 0), {
-          width: labelWidth - 8,
-        });
-      this.valueFont(style);
-      doc.fillColor(INK).text(value, x + labelWidth, top, { width: valueWidth });
+      doc.fontSize(8.5).fillColor(MUTED);
+      writeText(doc, FONT.bold, label, x, top + (style === 'mono' ? 0.5 : 0), { width: labelWidth - 8 });
+      doc.fillColor(INK);
+      writeText(doc, this.valueFont(style), value, x + labelWidth, top, { width: valueWidth });
       // A longer value has flowed onto further pages; pdfkit's position is already below it.
       if (fitsOnAPage) doc.y = top + height;
     }
@@ -460,9 +468,11 @@ class ReportWriter {
     return this.doc.heightOfString(value, { width }) + 3;
   }
 
-  private valueFont(style: Row[2]): void {
-    if (style === 'mono') this.doc.font(FONT.mono).fontSize(7.5);
-    else this.doc.font(FONT.regular).fontSize(9);
+  /** Sets the value's font and size; returns the font. */
+  private valueFont(style: Row[2]): ReportFont {
+    const font = style === 'mono' ? FONT.mono : FONT.regular;
+    this.doc.font(font).fontSize(style === 'mono' ? 7.5 : 9);
+    return font;
   }
 
   private gap(points = 10): void {
@@ -597,4 +607,27 @@ function signatureRows(decision: Decision & { signer: Account | null }): Row[] {
     ['Signing key', signer.keyFingerprint, 'mono'],
     ['Signature', decision.signature, 'mono'],
   ];
+}
+
+/** Which face of the photo was compared, and where its landmarks came from. */
+function describeFace(photo: XssabResult['photos']['a']): string {
+  const found = count(photo.faces, 'face') + ' found';
+  const compared =
+    photo.faceIndex === null
+      ? 'the face at the five landmarks the examiner placed was compared'
+      : `face ${photo.faceIndex + 1} of ${photo.faces} (numbered largest first) was compared`;
+  const source = photo.landmarkSource
+    ? `; landmarks ${photo.landmarkSource === 'manual' ? 'placed by the examiner' : 'detected'}`
+    : '';
+  return `${found}; ${compared}${source}`;
+}
+
+/** The value at 100 % colour strength of each map kind, shared by A and B. */
+function describeScales(maps: NonNullable<XssabResult['maps']>): string {
+  const kinds = (['combined', 'pos', 'neg'] as const).filter((kind) => maps[`a.${kind}`]);
+  const scales = kinds.map(
+    (kind) =>
+      `${IMAGE_TITLES[kind].toLowerCase()} ${kind === 'combined' ? '±' : ''}100 % = ${maps[`a.${kind}`].span.toExponential(2)}`,
+  );
+  return `colour strength is the share of the larger maximum of A and B (gradient units): ${scales.join('; ')}`;
 }

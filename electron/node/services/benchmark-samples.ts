@@ -31,16 +31,12 @@ const SCALE = 2;
 
 export const samplePairDir = (out: string, pairIndex: number) => join(out, SAMPLES_DIR, `pair-${pairIndex}`);
 
-/**
- * Writes up to `count` sample pairs of the run in `out`; returns false when `signal` stopped it
- * between pairs (then samples.json is not written).
- */
+/** Writes up to `count` sample pairs of the run, and their index samples.json, in `out`. */
 export async function writeSamples(
   options: PatchBenchOptions,
   result: PatchBenchResult,
   count: number,
-  signal?: AbortSignal,
-): Promise<boolean> {
+): Promise<void> {
   const dataset = readDataset(options);
   const skipped = new Set(result.pairs.skipped.map((pair) => pair.index));
   const benchmarked = selectPairs(dataset.pairs, options.limit).filter((pair) => !skipped.has(pair.index));
@@ -64,7 +60,6 @@ export async function writeSamples(
   const samples: BenchmarkSample[] = [];
   try {
     for (const spec of chosen) {
-      if (signal?.aborted) return false;
       const pair = await makePatchedPair(dataset, spec, seed, align);
       if ('reason' in pair) continue;
       const [original, patched, partner] = await model.embed([pair.original, pair.patched, pair.partner]);
@@ -107,7 +102,6 @@ export async function writeSamples(
   }
   mkdirSync(join(result.out, SAMPLES_DIR), { recursive: true });
   writeFileSync(join(result.out, SAMPLES_DIR, SAMPLES_INDEX), JSON.stringify(samples, null, 2) + '\n');
-  return true;
 }
 
 async function scaledPng(image: RgbImage): Promise<Buffer> {

@@ -14,7 +14,6 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
 import {
   BENCHMARK_JOB_KIND,
@@ -36,10 +35,10 @@ import { DatasetError, readDataset } from '../../../native-models/benchmark/data
 import { SUMMARY_FILE, type PatchBenchOptions } from '../../../native-models/benchmark/run.js';
 import { modelPaths, projectRoot, readShippedManifests } from '../../../native-models/manifests/load.js';
 import { SAMPLE_PAIRS, SAMPLES_DIR, SAMPLES_INDEX, samplePairDir } from './benchmark-samples.js';
-import type { BenchmarkJob, FromBenchmarkWorker, ToBenchmarkWorker } from './benchmark-worker.js';
+import type { BenchmarkJob } from './benchmark-worker.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
 import type { EventHub } from './event-hub.js';
-import { startWorkerJob } from './worker-job.js';
+import { WorkerJobRunner } from './worker-job.js';
 
 export const BENCHMARKS_DIR = 'benchmarks';
 
@@ -64,7 +63,11 @@ type Defaults = ApiResult<'benchmarks.defaults'>;
 const now = () => new Date().toISOString();
 
 export class BenchmarkService {
-  private active: { runId: number; worker: Worker } | null = null;
+  private active: {
+    runId: number;
+    worker: WorkerJobRunner<'benchmark-worker'>;
+    cancel: AbortController;
+  } | null = null;
   private closed = false;
 
   constructor(
@@ -146,7 +149,7 @@ export class BenchmarkService {
           : `benchmark run ${runId} is not running (it is ${row.status})`,
       );
     }
-    this.active.worker.postMessage({ type: 'cancel' } satisfies ToBenchmarkWorker);
+    this.active.cancel.abort();
     this.update(runId, { stage: 'stopping after the current pair' });
     return this.toRun(this.row(runId));
   }
@@ -180,10 +183,8 @@ export class BenchmarkService {
     const active = this.active;
     if (!active) return;
     this.active = null;
-    active.worker.removeAllListeners();
-    active.worker.on('error', () => {});
-    active.worker.postMessage({ type: 'cancel' } satisfies ToBenchmarkWorker);
-    active.worker.unref();
+    active.cancel.abort();
+    active.worker.release();
     this.settle(active.runId, 'cancelled', 'interrupted: the backend closed; resume to continue');
   }
 
@@ -192,39 +193,42 @@ export class BenchmarkService {
       options: engineOptions(options, this.outDir(runId)),
       samplePairs: SAMPLE_PAIRS,
     };
-    const worker = startWorkerJob('benchmark-worker', job);
-    this.active = { runId, worker };
-    let settled = false;
+    const worker = new WorkerJobRunner('benchmark-worker', null);
+    const active = { runId, worker, cancel: new AbortController() };
+    this.active = active;
     const finish = (status: BenchmarkRunStatus, stage: string, error?: string) => {
-      if (settled) return;
-      settled = true;
-      if (this.active?.worker === worker) this.active = null;
+      // After close() the run is settled already and its worker released.
+      if (this.active !== active) return;
+      this.active = null;
+      worker.release();
       this.settle(runId, status, stage, error);
     };
-    worker.on('message', (message: FromBenchmarkWorker) => {
-      if (message.type === 'progress') {
-        const { stage, done, total, skipped } = message;
-        this.update(runId, { stage, done, total, skipped });
-        this.events.publish({
-          type: 'job.progress',
-          jobId: benchmarkJobId(runId),
-          kind: BENCHMARK_JOB_KIND,
-          stage,
-          done,
-          total,
-          caseId: null,
-        });
-      } else if (message.type === 'done') {
-        if (message.cancelled) finish('cancelled', 'cancelled by the user; resume to continue');
-        else finish('finished', 'finished');
-      } else {
-        finish('failed', 'failed', message.message);
-      }
-    });
-    worker.on('error', (error) => finish('failed', 'failed', error.message));
-    worker.on('exit', (code) =>
-      finish('failed', 'failed', `the benchmark worker stopped unexpectedly (exit code ${code})`),
-    );
+    worker
+      .run(job, {
+        signal: active.cancel.signal,
+        onProgress: ({ stage, done, total, skipped }) => {
+          this.update(runId, { stage, done, total, skipped });
+          this.events.publish({
+            type: 'job.progress',
+            jobId: benchmarkJobId(runId),
+            kind: BENCHMARK_JOB_KIND,
+            stage,
+            done,
+            total,
+            caseId: null,
+          });
+        },
+      })
+      .then(
+        ({ cancelled }) =>
+          cancelled
+            ? finish('cancelled', 'cancelled by the user; resume to continue')
+            : finish('finished', 'finished'),
+        (error: unknown) =>
+          active.cancel.signal.aborted
+            ? finish('cancelled', 'cancelled by the user; resume to continue')
+            : finish('failed', 'failed', error instanceof Error ? error.message : String(error)),
+      );
   }
 
   private settle(runId: number, status: BenchmarkRunStatus, stage: string, error?: string): void {

@@ -16,35 +16,30 @@ import {
   analysisJobId,
   type Analysis,
   type EvidenceItem,
+  type FaceChoice,
   type Pair,
   type XssabParameters,
   type XssabResult,
 } from '../../common/api.js';
+import { decodeNpy } from '../../../native-models/onnx/npy.js';
+import { EXPLAIN_STAGES } from '../../../native-models/pipeline/explain.js';
+import { DEFAULT_MODEL_ID, ModelRegistry } from '../../../native-models/registry/registry.js';
 import { findAnalysis, insertAnalysis, insertAnalysisArtifact } from '../store/analyses.js';
 import { resolveStoredPath } from '../store/data-folder.js';
-import { findPair, findPairOf, insertPair } from '../store/pairs.js';
+import { findPair, findPairOf, insertPair, setPairFace } from '../store/pairs.js';
 import type { RowRef } from '../store/row-binding.js';
 import type { AuditService } from './audit-service.js';
 import type { CaseService } from './case-service.js';
 import { READ_ONLY, readVerified, sha256Of, temporaryTag } from './content-files.js';
-import type { AnalysisJob, FromAnalysisWorker, PhotoExplanationSummary } from './comparison-worker.js';
+import type { PhotoExplanationSummary } from './comparison-worker.js';
 import { ConflictError, IntegrityError, InvalidInputError, NotFoundError } from './errors.js';
 import type { EventHub } from './event-hub.js';
 import type { EvidenceService } from './evidence-service.js';
-import { startWorkerJob } from './worker-job.js';
+import { WorkerJobRunner } from './worker-job.js';
 
 export const ARTIFACTS_DIR = 'artifacts';
 /** An analysis's files are written to artifacts/.staging-<tag>/ until its row is recorded. */
 export const STAGING_PREFIX = '.staging-';
-
-/** Worker errors the user can cause (and correct): a photo without a face, an unknown model. */
-const INPUT_ERRORS: Record<string, string | undefined> = {
-  FaceSelectionError: 'pairId',
-  ImageInputError: 'pairId',
-  ModelNotFoundError: 'modelId',
-  MissingThresholdError: 'modelId',
-  UnusableEmbeddingError: 'modelId',
-};
 
 const MEDIA_TYPES: Record<string, string> = {
   png: 'image/png',
@@ -54,12 +49,17 @@ const MEDIA_TYPES: Record<string, string> = {
 
 /** Artifacts, like evidence, are never modified once recorded. */
 
-/** Steps of an analysis, reported as done/total in its job.progress events. */
-const ANALYSIS_STEPS = 4;
+/** Steps of an analysis, reported as done/total in its job.progress events: checking, the worker's, recording. */
+const ANALYSIS_STEPS = EXPLAIN_STAGES.length + 2;
+
+/** Compiled gradient graphs, one file per model SHA-256 and compiler version. */
+export const COMPILED_GRAPHS_DIR = 'cache/compiled-graphs';
 
 export class ComparisonService {
-  /** Pairs whose analysis runs now. */
-  private readonly running = new Set<number>();
+  /** Pairs whose analysis runs now, with the means to cancel it. */
+  private readonly running = new Map<number, AbortController>();
+  /** One warm worker per model id: detector and engine stay loaded between analyses. */
+  private readonly workers = new Map<string, WorkerJobRunner<'comparison-worker'>>();
 
   constructor(
     private readonly db: Database,
@@ -114,6 +114,25 @@ export class ComparisonService {
     return found;
   }
 
+  /** Records which face of one side the pair's analyses compare (null: the largest detected face). */
+  setFace(pairId: number, side: 'a' | 'b', choice: FaceChoice | null, actor: string): Pair {
+    const pair = this.pair(pairId);
+    return this.audit.transaction(() => {
+      this.cases.assertUnlocked(pair.caseId);
+      setPairFace(this.db, pairId, side, choice);
+      this.audit.append({
+        actor,
+        action: 'pair.face',
+        entityType: 'pair',
+        entityId: pairId,
+        caseId: pair.caseId,
+        details: { side, choice },
+        rows: [{ table: 'pairs', id: pairId }],
+      });
+      return this.pair(pairId);
+    });
+  }
+
   /**
    * Runs xSSAB on the pair and stores the analysis; resolves with its id. Progress goes out as
    * job.progress events (jobId analysisJobId(pairId)), the end as job.finished.
@@ -129,7 +148,8 @@ export class ComparisonService {
     if (this.running.has(pairId)) {
       throw new ConflictError(`pair ${pairId} is being analysed already; wait for that analysis`);
     }
-    this.running.add(pairId);
+    const controller = new AbortController();
+    this.running.set(pairId, controller);
     const progress = (stage: string, done: number) =>
       this.events.publish({
         type: 'job.progress',
@@ -150,28 +170,82 @@ export class ComparisonService {
         a: resolveStoredPath(this.dataDir, a.storedPath),
         b: resolveStoredPath(this.dataDir, b.storedPath),
       };
-      const summary = await runWorker(
-        {
-          dataDir: this.dataDir,
-          ...(modelId !== undefined && { modelId }),
-          ...(options.flipAveraging && { flipAveraging: true }),
-          ...paths,
-          out: staging,
-        },
-        (stage) => progress(stage, 1),
-        (message) => message.replaceAll(paths.a, evidenceLabel(a)).replaceAll(paths.b, evidenceLabel(b)),
-      );
-      progress('recording the analysis', 3);
+      const describe = (message: string) =>
+        message.replaceAll(paths.a, evidenceLabel(a)).replaceAll(paths.b, evidenceLabel(b));
+      const summary = await this.worker(modelId)
+        .run(
+          {
+            ...(modelId !== undefined && { modelId }),
+            ...(options.flipAveraging && { flipAveraging: true }),
+            ...paths,
+            ...(pair.faceA && { faceA: pair.faceA }),
+            ...(pair.faceB && { faceB: pair.faceB }),
+            out: staging,
+          },
+          {
+            signal: controller.signal,
+            onProgress: ({ stage, done }) => progress(stage, 1 + done),
+          },
+        )
+        .catch((error: unknown) => {
+          if (error instanceof Error) error.message = describe(error.message);
+          throw error;
+        });
+      controller.signal.throwIfAborted();
+      progress('recording the analysis', ANALYSIS_STEPS - 1);
       const analysisId = this.record(pair, { a, b }, summary, staging, actor);
       this.finished(pair, true);
       return analysisId;
     } catch (error) {
-      this.finished(pair, false, error instanceof Error ? error.message : String(error));
-      throw error;
+      const failure = controller.signal.aborted
+        ? new ConflictError(`the analysis of pair ${pairId} was cancelled; nothing was stored`)
+        : error;
+      this.finished(pair, false, failure instanceof Error ? failure.message : String(failure));
+      throw failure;
     } finally {
       rmSync(staging, { recursive: true, force: true });
       this.running.delete(pairId);
     }
+  }
+
+  /** The recognition models an analysis can use; a model is usable when its file verifies and it has a threshold. */
+  models(): { id: string; name: string; isDefault: boolean; usable: boolean }[] {
+    return new ModelRegistry({ dataDir: this.dataDir })
+      .listModels()
+      .map(({ id, name, isDefault, status, manifest }) => ({
+        id,
+        name,
+        isDefault,
+        usable: status === 'verified' && manifest.threshold !== undefined,
+      }));
+  }
+
+  /** Cancels the pair's running analysis; false when none runs. */
+  cancelAnalysis(pairId: number): boolean {
+    this.pair(pairId);
+    const controller = this.running.get(pairId);
+    controller?.abort();
+    return controller !== undefined;
+  }
+
+  /** Lets the warm workers go (they finish or cancel what they run, then exit). */
+  close(): void {
+    for (const controller of this.running.values()) controller.abort();
+    for (const worker of this.workers.values()) worker.release();
+    this.workers.clear();
+  }
+
+  private worker(modelId: string | undefined): WorkerJobRunner<'comparison-worker'> {
+    const key = modelId ?? DEFAULT_MODEL_ID;
+    let worker = this.workers.get(key);
+    if (!worker?.alive) {
+      worker = new WorkerJobRunner('comparison-worker', {
+        dataDir: this.dataDir,
+        cacheDir: join(this.dataDir, COMPILED_GRAPHS_DIR),
+      });
+      this.workers.set(key, worker);
+    }
+    return worker;
   }
 
   analysis(analysisId: number): Analysis {
@@ -190,6 +264,21 @@ export class ComparisonService {
     const path = resolveStoredPath(this.dataDir, artifact.storedPath);
     const bytes = readVerified(path, artifact.sha256, `artifact '${role}' of analysis ${analysisId}`);
     return { sha256: artifact.sha256, bytes };
+  }
+
+  /** A map's raw values from its .npy artifact, after checking they still hash to the recorded SHA-256. */
+  mapValues(analysisId: number, map: string): { width: number; height: number; values: Float32Array } {
+    const role = `${map}.npy`;
+    const artifact = this.analysis(analysisId).artifacts.find((x) => x.role === role);
+    if (!artifact) throw new NotFoundError(`analysis ${analysisId} has no map '${map}'`);
+    const path = resolveStoredPath(this.dataDir, artifact.storedPath);
+    const { data, shape } = decodeNpy(
+      readVerified(path, artifact.sha256, `map '${map}' of analysis ${analysisId}`),
+      role,
+    );
+    const [height, width] = shape;
+    // The pipeline writes float32 maps; a float64 file would be converted, not misread.
+    return { width, height, values: data instanceof Float32Array ? data : Float32Array.from(data) };
   }
 
   /** The evidence item, after checking it belongs to the case and its file still matches its hash. */
@@ -223,15 +312,31 @@ export class ComparisonService {
     const parameters: XssabParameters = {
       threshold: summary.threshold,
       calibration: summary.calibration,
-      faceSelection: 'largest',
+      faceSelection: { a: pair.faceA, b: pair.faceB },
       bound: summary.bound,
       dim: summary.dim,
       flipAveraging: summary.flipAveraging,
     };
     const photo = (side: 'a' | 'b') => {
-      const { sha256, width, height, notes, faces, faceIndex, inputSha256 } = summary.photos[side];
-      return { evidenceId: evidence[side].id, sha256, width, height, notes, faces, faceIndex, inputSha256 };
+      const { sha256, width, height, notes, faces, faceIndex, landmarkSource, inputSha256, alignment } =
+        summary.photos[side];
+      const inverse = [...alignment.inverse];
+      return {
+        evidenceId: evidence[side].id,
+        sha256,
+        width,
+        height,
+        notes,
+        faces,
+        faceIndex,
+        landmarkSource,
+        inputSha256,
+        inverse,
+      };
     };
+    const maps = Object.fromEntries(
+      Object.entries(summary.maps).map(([name, { min, max, span }]) => [name, { min, max, span }]),
+    );
     const result: XssabResult = {
       decision: summary.decision === 'match' ? 'match' : 'non-match',
       stability: summary.stability,
@@ -240,6 +345,7 @@ export class ComparisonService {
       timings: summary.timings,
       regions: summary.regions,
       explanations: summary.explanations,
+      maps,
     };
     let folder: string | null = null;
     try {
@@ -324,32 +430,3 @@ export class ComparisonService {
 }
 
 const evidenceLabel = (item: EvidenceItem) => `evidence ${item.id} (${item.originalName})`;
-
-/**
- * Runs one analysis job in a worker thread; resolves with its summary. Errors the user can cause
- * come back as InvalidInputError, with `describe` applied to their message (it names evidence
- * instead of data-folder paths).
- */
-function runWorker(
-  job: AnalysisJob,
-  onStage: (stage: string) => void,
-  describe: (message: string) => string,
-): Promise<PhotoExplanationSummary> {
-  return new Promise((resolve, reject) => {
-    const worker = startWorkerJob('comparison-worker', job);
-    worker.on('message', (message: FromAnalysisWorker) => {
-      if (message.type === 'progress') onStage(message.stage);
-      else if (message.type === 'done') resolve(message.summary);
-      else {
-        const field = INPUT_ERRORS[message.name];
-        const text = describe(message.message);
-        reject(field ? new InvalidInputError(text, field) : new Error(text));
-      }
-    });
-    worker.on('error', reject);
-    // After 'done' or 'error' the promise is settled and this rejection is ignored.
-    worker.on('exit', (code) =>
-      reject(new Error(`the analysis worker stopped unexpectedly (exit code ${code})`)),
-    );
-  });
-}

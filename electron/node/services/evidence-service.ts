@@ -1,8 +1,20 @@
 import type { Database } from 'better-sqlite3';
 import sharp from 'sharp';
-import { MAX_EVIDENCE_BYTES, type EvidenceIntegrity, type EvidenceItem } from '../../common/api.js';
+import exifReader from 'exif-reader';
+import {
+  MAX_EVIDENCE_BYTES,
+  type EvidenceIntegrity,
+  type EvidenceItem,
+  type EvidenceRole,
+} from '../../common/api.js';
 import { evidenceRelativePath, resolveStoredPath } from '../store/data-folder.js';
-import { findEvidence, findEvidenceInCase, insertEvidence, listEvidenceOfCase } from '../store/evidence.js';
+import {
+  findEvidence,
+  findEvidenceInCase,
+  insertEvidence,
+  listEvidenceOfCase,
+  setEvidenceRole,
+} from '../store/evidence.js';
 import type { AuditService } from './audit-service.js';
 import type { CaseService } from './case-service.js';
 import { checkFile, readVerified, sha256Of, writeOnce } from './content-files.js';
@@ -143,7 +155,71 @@ export class EvidenceService {
     }));
   }
 
+  /** Marks the item as questioned or reference material (null: not set). */
+  setRole(id: number, role: EvidenceRole | null, actor: string): EvidenceItem {
+    const item = this.get(id);
+    return this.audit.transaction(() => {
+      this.cases.assertUnlocked(item.caseId);
+      setEvidenceRole(this.db, id, role);
+      this.audit.append({
+        actor,
+        action: 'evidence.role',
+        entityType: 'evidence',
+        entityId: id,
+        caseId: item.caseId,
+        details: { role, previous: item.role },
+        rows: [{ table: 'evidence_items', id }],
+      });
+      return this.get(id);
+    });
+  }
+
+  /** The stored file's own description of itself (after re-hashing it), EXIF tags as text. */
+  async metadata(id: number) {
+    const { bytes } = this.readContent(id);
+    const meta = await sharp(bytes).metadata();
+    return {
+      format: meta.format,
+      width: meta.width,
+      height: meta.height,
+      space: meta.space ?? null,
+      channels: meta.channels,
+      depth: meta.depth ?? null,
+      density: meta.density ?? null,
+      orientation: meta.orientation ?? null,
+      hasIccProfile: meta.hasProfile ?? false,
+      exif: meta.exif ? exifTags(meta.exif) : [],
+    };
+  }
+
   private findInCase(caseId: number, sha256: string): EvidenceItem | null {
     return findEvidenceInCase(this.db, caseId, sha256);
   }
+}
+
+/** EXIF tags by group, each value as text; unreadable EXIF gives one line saying so. */
+function exifTags(exif: Buffer): { group: string; tag: string; value: string }[] {
+  let parsed: ReturnType<typeof exifReader>;
+  try {
+    parsed = exifReader(exif);
+  } catch (error) {
+    return [
+      { group: 'EXIF', tag: 'unreadable', value: error instanceof Error ? error.message : String(error) },
+    ];
+  }
+  const tags: { group: string; tag: string; value: string }[] = [];
+  for (const [group, values] of Object.entries(parsed)) {
+    if (typeof values !== 'object' || values === null) continue;
+    for (const [tag, value] of Object.entries(values as Record<string, unknown>)) {
+      tags.push({ group, tag, value: exifValue(value) });
+    }
+  }
+  return tags;
+}
+
+function exifValue(value: unknown): string {
+  if (value instanceof Date) return value.toISOString().replace('.000Z', 'Z');
+  if (Buffer.isBuffer(value)) return `${value.length} bytes of binary data`;
+  if (Array.isArray(value)) return value.map(exifValue).join(', ');
+  return String(value);
 }

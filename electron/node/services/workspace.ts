@@ -12,6 +12,7 @@ import { CalibrationService } from './calibration-service.js';
 import { CaseService } from './case-service.js';
 import { ComparisonService } from './comparison-service.js';
 import { DecisionService } from './decision-service.js';
+import { FaceService } from './face-service.js';
 import { EventHub } from './event-hub.js';
 import { EvidenceService } from './evidence-service.js';
 import { removeCrashLeftovers } from './leftovers.js';
@@ -34,6 +35,7 @@ export interface Workspace {
   readonly comparisons: ComparisonService;
   /** Signed decisions on pairs: examination, blind verification, consultation, amendment. */
   readonly decisions: DecisionService;
+  readonly faces: FaceService;
   /** Case reports (PDF). */
   readonly reports: ReportService;
   /** Calibration sets, score → LR calibrations and the LR of analyses. */
@@ -83,6 +85,7 @@ export function openWorkspace(options: WorkspaceOptions): Workspace {
     accounts,
     calibrations,
   );
+  const faces = new FaceService(options.dataDir, evidence);
   return {
     dataDir: options.dataDir,
     db,
@@ -95,10 +98,13 @@ export function openWorkspace(options: WorkspaceOptions): Workspace {
     benchmarks,
     comparisons,
     decisions,
+    faces,
     reports,
     calibrations,
     close: () => {
       benchmarks.close();
+      comparisons.close();
+      faces.close();
       db.close();
     },
   };

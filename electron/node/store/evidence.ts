@@ -1,6 +1,6 @@
 /** SQL of the evidence_items table. */
 import type { Database } from 'better-sqlite3';
-import type { EvidenceItem } from '../../common/api.js';
+import type { EvidenceItem, EvidenceRole } from '../../common/api.js';
 import { toEvidenceItem, type EvidenceRow } from './rows.js';
 
 export function findEvidence(db: Database, id: number): EvidenceItem | null {
@@ -22,7 +22,7 @@ export function findEvidenceInCase(db: Database, caseId: number, sha256: string)
   return row ? toEvidenceItem(row) : null;
 }
 
-export function insertEvidence(db: Database, item: Omit<EvidenceItem, 'id'>): number {
+export function insertEvidence(db: Database, item: Omit<EvidenceItem, 'id' | 'role'>): number {
   const { lastInsertRowid } = db
     .prepare(
       `INSERT INTO evidence_items
@@ -31,4 +31,8 @@ export function insertEvidence(db: Database, item: Omit<EvidenceItem, 'id'>): nu
     )
     .run(item);
   return Number(lastInsertRowid);
+}
+
+export function setEvidenceRole(db: Database, id: number, role: EvidenceRole | null): void {
+  db.prepare('UPDATE evidence_items SET role = ? WHERE id = ?').run(role, id);
 }

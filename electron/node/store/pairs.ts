@@ -1,6 +1,6 @@
 /** SQL of the pairs table. */
 import type { Database } from 'better-sqlite3';
-import type { Pair } from '../../common/api.js';
+import type { FaceChoice, Pair } from '../../common/api.js';
 import { toPair, type PairRow } from './rows.js';
 
 export function findPair(db: Database, id: number): Pair | null {
@@ -30,7 +30,7 @@ export function findPairOf(
     .get(caseId, evidenceId1, evidenceId2, evidenceId2, evidenceId1) as number | undefined;
 }
 
-export function insertPair(db: Database, pair: Omit<Pair, 'id'>): number {
+export function insertPair(db: Database, pair: Omit<Pair, 'id' | 'faceA' | 'faceB'>): number {
   const { lastInsertRowid } = db
     .prepare(
       `INSERT INTO pairs (case_id, evidence_a_id, evidence_b_id, created_at)
@@ -38,4 +38,13 @@ export function insertPair(db: Database, pair: Omit<Pair, 'id'>): number {
     )
     .run(pair);
   return Number(lastInsertRowid);
+}
+
+/** Which face of one side the pair compares; null for the largest detected face. */
+export function setPairFace(db: Database, id: number, side: 'a' | 'b', choice: FaceChoice | null): void {
+  const column = side === 'a' ? 'face_a_json' : 'face_b_json';
+  db.prepare(`UPDATE pairs SET ${column} = ? WHERE id = ?`).run(
+    choice === null ? null : JSON.stringify(choice),
+    id,
+  );
 }

@@ -2,6 +2,8 @@
 import type {
   Account,
   AccountRole,
+  EvidenceRole,
+  FaceChoice,
   Analysis,
   AnalysisArtifact,
   AuditEvent,
@@ -54,6 +56,7 @@ export interface EvidenceRow {
   height: number | null;
   imported_at: string;
   imported_by: string;
+  role: EvidenceRole | null;
 }
 
 export function toEvidenceItem(row: EvidenceRow): EvidenceItem {
@@ -69,6 +72,7 @@ export function toEvidenceItem(row: EvidenceRow): EvidenceItem {
     height: row.height,
     importedAt: row.imported_at,
     importedBy: row.imported_by,
+    role: row.role,
   };
 }
 
@@ -78,6 +82,8 @@ export interface PairRow {
   evidence_a_id: number;
   evidence_b_id: number;
   created_at: string;
+  face_a_json: string | null;
+  face_b_json: string | null;
 }
 
 export function toPair(row: PairRow): Pair {
@@ -87,6 +93,8 @@ export function toPair(row: PairRow): Pair {
     evidenceAId: row.evidence_a_id,
     evidenceBId: row.evidence_b_id,
     createdAt: row.created_at,
+    faceA: row.face_a_json === null ? null : (JSON.parse(row.face_a_json) as FaceChoice),
+    faceB: row.face_b_json === null ? null : (JSON.parse(row.face_b_json) as FaceChoice),
   };
 }
 

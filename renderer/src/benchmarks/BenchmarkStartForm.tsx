@@ -28,9 +28,6 @@ function initialValues(defaults: Defaults): BenchmarkFormValues {
   const model = defaults.models.find((m) => m.threshold !== null) ?? defaults.models[0];
   return {
     ...emptyBenchmarkForm,
-    root: defaults.dataset?.root ?? '',
-    pairsCsv: defaults.dataset?.pairsCsv ?? '',
-    labelsCsv: defaults.dataset?.labelsCsv ?? '',
     model: model?.id ?? '',
   };
 }
@@ -110,11 +107,37 @@ export function BenchmarkStartForm({ defaults, busy, onStarted }: BenchmarkStart
     />
   );
 
+  // Offered, never filled in unasked: those are the workstation's own files, not the lab's data.
+  const sample = defaults.dataset;
   return (
     <Box component="form" onSubmit={(event) => void start(event)} noValidate sx={{ p: 2 }}>
       {serverError && (
         <Alert severity="error" role="alert" sx={{ mb: 2 }}>
           {serverError}
+        </Alert>
+      )}
+      {sample && (
+        <Alert
+          severity="info"
+          sx={{ mb: 2 }}
+          action={
+            <Button
+              size="small"
+              onClick={() =>
+                update({
+                  ...values,
+                  root: sample.root,
+                  pairsCsv: sample.pairsCsv,
+                  labelsCsv: sample.labelsCsv ?? '',
+                })
+              }
+            >
+              Use the sample faces
+            </Button>
+          }
+        >
+          Give the folder and pairs list of your dataset, or try the benchmark on the small sample set of
+          faces that comes with the workstation.
         </Alert>
       )}
       <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', md: '1fr 1fr 1fr' } }}>

@@ -1,32 +1,19 @@
-import { useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
-import ToggleButton from '@mui/material/ToggleButton';
-import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Typography from '@mui/material/Typography';
 import {
-  MAP_KINDS,
-  xssabArtifactRole,
   xssabParametersSchema,
   xssabResultSchema,
   type Analysis,
-  type MapKind,
+  type XssabResult,
 } from '../../../electron/common/api.js';
 import { HashText } from '../components/HashText.js';
 import { AnalysisLikelihoodRatio } from './AnalysisLikelihoodRatio.js';
-import { ArtifactImage } from './ArtifactImage.js';
 import { ExplanationPanel } from './ExplanationPanel.js';
+import { MapViewer } from './MapViewer.js';
 import { formatScore } from './labels.js';
-
-const mapLabels: Record<MapKind, string> = {
-  pos: 'Positive (for a match)',
-  neg: 'Negative (against a match)',
-  combined: 'Combined',
-};
-
-const IMAGE_WIDTH = 180;
 
 interface AnalysisViewProps {
   analysis: Analysis;
@@ -36,7 +23,6 @@ interface AnalysisViewProps {
 
 /** One xSSAB analysis: the model's score and decision, how it was reached, and the maps of both faces. */
 export function AnalysisView({ analysis, names }: AnalysisViewProps) {
-  const [shown, setShown] = useState<MapKind[]>([...MAP_KINDS]);
   const parameters = xssabParametersSchema.safeParse(analysis.parameters);
   const result = xssabResultSchema.safeParse(analysis.result);
   const calibration = parameters.success ? parameters.data.calibration : null;
@@ -82,69 +68,23 @@ export function AnalysisView({ analysis, names }: AnalysisViewProps) {
         <HashText hash={analysis.modelSha256} description={`SHA-256 of ${analysis.modelName}`} abbreviate /> ·
         provider {analysis.provider}
         {result.success &&
-          ` · faces found: ${result.data.photos.a.faces} in A, ${result.data.photos.b.faces} in B (largest compared)`}
+          ` · compared: ${describeFace('A', result.data.photos.a)}; ${describeFace('B', result.data.photos.b)}`}
       </Typography>
-      <ToggleButtonGroup
-        size="small"
-        value={shown}
-        onChange={(_, value: MapKind[]) => setShown(MAP_KINDS.filter((kind) => value.includes(kind)))}
-        aria-label="Maps shown"
-      >
-        {MAP_KINDS.map((kind) => (
-          <ToggleButton key={kind} value={kind}>
-            {mapLabels[kind]}
-          </ToggleButton>
-        ))}
-      </ToggleButtonGroup>
-      <Box
-        role="table"
-        aria-label={`Maps of analysis #${analysis.id}`}
-        sx={{
-          display: 'grid',
-          gridTemplateColumns: `140px repeat(${shown.length + 1}, ${IMAGE_WIDTH}px)`,
-          gap: 1,
-          alignItems: 'start',
-          overflowX: 'auto',
-        }}
-      >
-        <Box role="row" sx={{ display: 'contents' }}>
-          <span role="columnheader" />
-          <Typography role="columnheader" variant="caption" color="text.secondary">
-            Aligned face
-          </Typography>
-          {shown.map((kind) => (
-            <Typography key={kind} role="columnheader" variant="caption" color="text.secondary">
-              {mapLabels[kind]}
-            </Typography>
-          ))}
-        </Box>
-        {(['a', 'b'] as const).map((side) => (
-          <Box key={side} role="row" sx={{ display: 'contents' }}>
-            <Typography role="rowheader" variant="body2" sx={{ fontWeight: 600, wordBreak: 'break-all' }}>
-              {side.toUpperCase()}: {names[side]}
-            </Typography>
-            <Box role="cell">
-              <ArtifactImage
-                analysisId={analysis.id}
-                role={xssabArtifactRole(side, 'crop', 'png')}
-                alt={`Aligned face ${side.toUpperCase()}`}
-                width={IMAGE_WIDTH}
-              />
-            </Box>
-            {shown.map((kind) => (
-              <Box key={kind} role="cell">
-                <ArtifactImage
-                  analysisId={analysis.id}
-                  role={xssabArtifactRole(side, kind, 'png')}
-                  alt={`${mapLabels[kind]} map of ${side.toUpperCase()}`}
-                  width={IMAGE_WIDTH}
-                />
-              </Box>
-            ))}
-          </Box>
-        ))}
-      </Box>
-      {result.success && <ExplanationPanel analysis={analysis} result={result.data} names={names} />}
+      {result.success ? (
+        <>
+          <MapViewer analysis={analysis} result={result.data} names={names} />
+          <ExplanationPanel result={result.data} />
+        </>
+      ) : (
+        <Alert severity="warning">
+          This analysis has no readable result record; its maps cannot be shown.
+        </Alert>
+      )}
     </Box>
   );
+}
+
+function describeFace(side: string, photo: XssabResult['photos']['a']): string {
+  if (photo.faceIndex === null) return `${side} at landmarks placed by hand`;
+  return `${side} face ${photo.faceIndex + 1} of ${photo.faces}`;
 }

@@ -20,6 +20,7 @@ import { AuditTrailSection } from './AuditTrailSection.js';
 import { CaseFormDialog } from './CaseFormDialog.js';
 import { CaseRecordSections } from './CaseRecordSections.js';
 import { ComparisonSection } from './ComparisonSection.js';
+import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { caseStatusLabels, CaseStatusChip } from './CaseStatusChip.js';
 import { EvidenceSection } from './EvidenceSection.js';
 import { ReopenCaseButton } from './ReopenCaseButton.js';
@@ -60,6 +61,8 @@ function CaseDetail({ caseId }: { caseId: number }) {
     reloadIntegrity();
   }, [reloadDetail, reloadVerification, reloadIntegrity]);
   useCaseChanges(caseId, reload);
+
+  const [confirmingClose, setConfirmingClose] = useState(false);
 
   async function changeStatus(status: CaseStatus) {
     setStatusError(null);
@@ -108,7 +111,11 @@ function CaseDetail({ caseId }: { caseId: number }) {
                       label="Case status"
                       value={data.status}
                       disabled={savingStatus}
-                      onChange={(event) => void changeStatus(event.target.value as CaseStatus)}
+                      onChange={(event) => {
+                        const status = event.target.value as CaseStatus;
+                        if (status === 'closed') setConfirmingClose(true);
+                        else void changeStatus(status);
+                      }}
                       sx={{ width: 160 }}
                     >
                       {CASE_STATUSES.map((status) => (
@@ -140,6 +147,16 @@ function CaseDetail({ caseId }: { caseId: number }) {
               Could not change the status: {statusError}
             </Alert>
           )}
+          <ConfirmDialog
+            open={confirmingClose}
+            title={`Close case ${data.caseNumber}?`}
+            confirmLabel="Close the case"
+            onConfirm={() => void changeStatus('closed')}
+            onClose={() => setConfirmingClose(false)}
+          >
+            A closed case is locked: nothing can be changed until a signed-in examiner reopens it with a
+            reason, which its audit trail records.
+          </ConfirmDialog>
           <CaseFieldsSection caseRecord={data} />
           <EvidenceSection
             caseId={caseId}

@@ -1,3 +1,4 @@
+import Typography from '@mui/material/Typography';
 import type { Analysis, CaseDetail, Decision, Report } from '../../../electron/common/api.js';
 import { formatDateTime } from '../components/format.js';
 import { HashText } from '../components/HashText.js';
@@ -37,7 +38,14 @@ export function CaseRecordSections({ detail }: { detail: CaseDetail }) {
 
   const reportColumns: RecordColumn<Report>[] = [
     { header: 'Report', cell: (report) => `#${report.id}`, nowrap: true },
-    { header: 'File', cell: (report) => report.storedPath },
+    {
+      header: 'File',
+      cell: (report) => (
+        <Typography variant="body2" sx={{ wordBreak: 'break-all', minWidth: 160 }}>
+          {report.storedPath}
+        </Typography>
+      ),
+    },
     {
       header: 'SHA-256',
       cell: (report) => (

@@ -1,19 +1,29 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import LinearProgress from '@mui/material/LinearProgress';
+import MenuItem from '@mui/material/MenuItem';
+import TextField from '@mui/material/TextField';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import CompareArrowsIcon from '@mui/icons-material/CompareArrows';
-import { analysisJobId, type CaseDetail, type Decision, type Pair } from '../../../electron/common/api.js';
+import {
+  analysisJobId,
+  type ApiResult,
+  type CaseDetail,
+  type Decision,
+  type Pair,
+} from '../../../electron/common/api.js';
 import { api } from '../api/client.js';
+import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { EmptyState } from '../components/EmptyState.js';
 import { RecordTable, type RecordColumn } from '../components/RecordTable.js';
 import { Section } from '../components/Section.js';
 import { AnalysisView } from './AnalysisView.js';
 import { decisionColumn } from './decisionColumns.js';
 import { DecisionForm } from './DecisionForm.js';
+import { FaceChooser } from './FaceChooser.js';
 import { NewComparisonDialog } from './NewComparisonDialog.js';
 
 interface ComparisonSectionProps {
@@ -93,7 +103,11 @@ interface PairPanelProps {
 function PairPanel({ pair, names, detail, onChanged }: PairPanelProps) {
   const analysis = detail.analyses.findLast((candidate) => candidate.pairId === pair.id) ?? null;
   const decisions = detail.decisions.filter((decision) => decision.pairId === pair.id);
-  const { running, stage, error, run } = useAnalysisRun(pair.id, onChanged);
+  const { running, stage, error, clearError, run, cancel } = useAnalysisRun(pair.id, onChanged);
+  const models = useModels();
+  const [modelId, setModelId] = useState<string | null>(null);
+  const [confirmingCancel, setConfirmingCancel] = useState(false);
+  const chosenModel = modelId ?? models.find((model) => model.isDefault)?.id ?? '';
 
   return (
     <Box
@@ -105,10 +119,66 @@ function PairPanel({ pair, names, detail, onChanged }: PairPanelProps) {
         <Typography variant="h3" sx={{ flex: 1, fontSize: '1rem', fontWeight: 600 }}>
           Pair #{pair.id}: {names.a} ↔ {names.b}
         </Typography>
-        <Button variant="contained" size="small" disabled={running} onClick={() => void run()}>
+        <TextField
+          select
+          size="small"
+          label="Model"
+          value={models.length > 0 ? chosenModel : ''}
+          onChange={(event) => setModelId(event.target.value)}
+          disabled={running || models.length === 0}
+          sx={{ minWidth: 200 }}
+        >
+          {models.map((model) => (
+            <MenuItem key={model.id} value={model.id} disabled={!model.usable}>
+              {model.name}
+              {model.isDefault ? ' (default)' : ''}
+              {model.usable ? '' : ' — not usable'}
+            </MenuItem>
+          ))}
+        </TextField>
+        <Button
+          variant="contained"
+          size="small"
+          disabled={running}
+          onClick={() => void run(chosenModel || undefined)}
+        >
           {analysis ? 'Run xSSAB analysis again' : 'Run xSSAB analysis'}
         </Button>
+        {running && (
+          <Button variant="outlined" size="small" color="warning" onClick={() => setConfirmingCancel(true)}>
+            Cancel analysis
+          </Button>
+        )}
       </Stack>
+      <Box
+        role="group"
+        aria-label={`Faces compared in pair #${pair.id}`}
+        sx={{ display: 'flex', gap: 3, flexWrap: 'wrap' }}
+      >
+        <FaceChooser
+          pair={pair}
+          side="a"
+          evidenceId={pair.evidenceAId}
+          name={names.a}
+          onChanged={onChanged}
+        />
+        <FaceChooser
+          pair={pair}
+          side="b"
+          evidenceId={pair.evidenceBId}
+          name={names.b}
+          onChanged={onChanged}
+        />
+      </Box>
+      <ConfirmDialog
+        open={confirmingCancel && running}
+        title={`Cancel the analysis of pair #${pair.id}?`}
+        confirmLabel="Cancel the analysis"
+        onConfirm={() => void cancel()}
+        onClose={() => setConfirmingCancel(false)}
+      >
+        The analysis stops at its next stage and nothing of it is stored. You can run it again later.
+      </ConfirmDialog>
       {running && (
         <Box>
           <LinearProgress
@@ -122,8 +192,10 @@ function PairPanel({ pair, names, detail, onChanged }: PairPanelProps) {
         </Box>
       )}
       {error && (
-        <Alert severity="error" role="alert">
-          The analysis failed: {error}
+        <Alert severity={error.cancelled ? 'info' : 'error'} role="alert" onClose={clearError}>
+          {error.cancelled
+            ? 'The analysis was cancelled; nothing was stored.'
+            : `The analysis failed: ${error.message}`}
         </Alert>
       )}
       {analysis ? (
@@ -163,11 +235,28 @@ interface AnalysisStage {
   total: number;
 }
 
+/** The recognition models an analysis can use, loaded once. */
+function useModels() {
+  const [models, setModels] = useState<ApiResult<'models.list'>['models']>([]);
+  useEffect(() => {
+    let current = true;
+    api.call('models.list', {}).then(
+      (result) => current && setModels(result.models),
+      () => current && setModels([]),
+    );
+    return () => {
+      current = false;
+    };
+  }, []);
+  return models;
+}
+
 /** Runs the pair's analysis, following its job.progress events while analyses.run is pending. */
 function useAnalysisRun(pairId: number, onFinished: () => void) {
   const [running, setRunning] = useState(false);
   const [stage, setStage] = useState<AnalysisStage | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ message: string; cancelled: boolean } | null>(null);
+  const cancelled = useRef(false);
 
   useEffect(() => {
     if (!running) return;
@@ -178,19 +267,28 @@ function useAnalysisRun(pairId: number, onFinished: () => void) {
     });
   }, [running, pairId]);
 
-  async function run() {
+  async function run(modelId: string | undefined) {
     setRunning(true);
     setStage(null);
     setError(null);
+    cancelled.current = false;
     try {
-      await api.call('analyses.run', { pairId });
+      await api.call('analyses.run', { pairId, ...(modelId && { modelId }) });
       onFinished();
     } catch (reason) {
-      setError(reason instanceof Error ? reason.message : String(reason));
+      setError({
+        message: reason instanceof Error ? reason.message : String(reason),
+        cancelled: cancelled.current,
+      });
     } finally {
       setRunning(false);
     }
   }
 
-  return { running, stage, error, run };
+  async function cancel() {
+    cancelled.current = true;
+    await api.call('analyses.cancel', { pairId });
+  }
+
+  return { running, stage, error, clearError: () => setError(null), run, cancel };
 }

@@ -13,6 +13,7 @@ import {
 } from '../../../electron/common/api.js';
 import { api } from '../api/client.js';
 import { useSession } from '../app/session.js';
+import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { conclusionLabels, roleLabels } from './labels.js';
 
 interface DecisionFormProps {
@@ -50,11 +51,19 @@ export function DecisionForm({ pairId, analysisId, decisions, onRecorded }: Deci
     rationale: rationale.trim() === '',
   };
 
-  async function record(event: FormEvent) {
+  const [confirming, setConfirming] = useState(false);
+
+  /** A complete form asks for confirmation first: a recorded decision cannot be changed. */
+  function submit(event: FormEvent) {
     event.preventDefault();
     setSubmitted(true);
     setServerError(null);
     if (conclusion === '' || missing.rationale) return;
+    setConfirming(true);
+  }
+
+  async function record() {
+    if (conclusion === '') return;
     setSaving(true);
     try {
       await api.call('decisions.record', {
@@ -84,7 +93,7 @@ export function DecisionForm({ pairId, analysisId, decisions, onRecorded }: Deci
       component="form"
       noValidate
       spacing={1.5}
-      onSubmit={(event) => void record(event)}
+      onSubmit={submit}
       aria-label={`Decision on pair #${pairId}`}
     >
       <Stack direction="row" spacing={1.5}>
@@ -148,6 +157,16 @@ export function DecisionForm({ pairId, analysisId, decisions, onRecorded }: Deci
           {saving ? 'Recording…' : label}
         </Button>
       </div>
+      <ConfirmDialog
+        open={confirming}
+        title={`${label}?`}
+        confirmLabel={label}
+        onConfirm={() => void record()}
+        onClose={() => setConfirming(false)}
+      >
+        {account.name}: {conclusion === '' ? '' : conclusionLabels[conclusion]}. It is signed with your key
+        and kept in the case record and its audit trail; it cannot be edited, only amended by a new decision.
+      </ConfirmDialog>
     </Stack>
   );
 }

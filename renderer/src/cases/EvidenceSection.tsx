@@ -1,4 +1,4 @@
-import { useRef, useState, type ChangeEvent } from 'react';
+import { useEffect, useRef, useState, type ChangeEvent } from 'react';
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
@@ -19,6 +19,7 @@ import { RecordTable, type RecordColumn } from '../components/RecordTable.js';
 import { Section } from '../components/Section.js';
 import { EvidenceIntegrityChip } from './EvidenceIntegrityChip.js';
 import { EvidenceThumbnail } from './EvidenceThumbnail.js';
+import { EvidenceViewer } from './EvidenceViewer.js';
 import { readFileAsBase64 } from './readFileAsBase64.js';
 
 interface EvidenceSectionProps {
@@ -34,7 +35,10 @@ interface ImportOutcome {
   failures: { fileName: string; message: string }[];
 }
 
-const evidenceColumns = (integrity: EvidenceSectionProps['integrity']): RecordColumn<EvidenceItem>[] => [
+const evidenceColumns = (
+  integrity: EvidenceSectionProps['integrity'],
+  view: (item: EvidenceItem) => void,
+): RecordColumn<EvidenceItem>[] => [
   { header: '#', cell: (item) => item.id },
   { header: 'Preview', cell: (item) => <EvidenceThumbnail item={item} /> },
   {
@@ -73,7 +77,20 @@ const evidenceColumns = (integrity: EvidenceSectionProps['integrity']): RecordCo
     ),
     nowrap: true,
   },
+  { header: 'Role', cell: (item) => (item.role ? roleNames[item.role] : '—'), nowrap: true },
+  {
+    header: '',
+    cell: (item) => (
+      <Button size="small" onClick={() => view(item)} aria-label={`View evidence #${item.id}`}>
+        View
+      </Button>
+    ),
+  },
 ];
+
+const SUCCESS_SHOWN_MS = 6000;
+
+const roleNames = { questioned: 'Questioned', reference: 'Reference' } as const;
 
 const acceptedTypes = new Set<string>(EVIDENCE_MEDIA_TYPES);
 
@@ -110,6 +127,14 @@ export function EvidenceSection({ caseId, evidence, integrity, onImported }: Evi
   const fileInput = useRef<HTMLInputElement>(null);
   const [importing, setImporting] = useState(false);
   const [outcome, setOutcome] = useState<ImportOutcome | null>(null);
+  const [viewing, setViewing] = useState<number | null>(null);
+  // A report of success clears itself; failures stay until dismissed.
+  useEffect(() => {
+    if (!outcome || outcome.failures.length > 0) return;
+    const timer = setTimeout(() => setOutcome(null), SUCCESS_SHOWN_MS);
+    return () => clearTimeout(timer);
+  }, [outcome]);
+  const viewed = evidence.find((item) => item.id === viewing);
 
   async function onFilesChosen(event: ChangeEvent<HTMLInputElement>) {
     const files = Array.from(event.target.files ?? []);
@@ -161,9 +186,10 @@ export function EvidenceSection({ caseId, evidence, integrity, onImported }: Evi
           label="Evidence"
           rows={evidence}
           rowKey={(item) => item.id}
-          columns={evidenceColumns(integrity)}
+          columns={evidenceColumns(integrity, (item) => setViewing(item.id))}
         />
       )}
+      {viewed && <EvidenceViewer item={viewed} onClose={() => setViewing(null)} onChanged={onImported} />}
     </Section>
   );
 }

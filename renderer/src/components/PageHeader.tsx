@@ -12,12 +12,16 @@ interface PageHeaderProps {
 export function PageHeader({ title, subtitle, actions }: PageHeaderProps) {
   return (
     <Box sx={{ display: 'flex', alignItems: 'flex-start', gap: 2, mb: 2, flexWrap: 'wrap' }}>
-      <Box sx={{ flex: 1, minWidth: 240 }}>
-        <Typography variant="h1" sx={{ display: 'flex', alignItems: 'center', gap: 1.5 }}>
+      {/* minWidth 0 and overflowWrap let a long unbroken title wrap instead of running under the actions. */}
+      <Box sx={{ flex: 1, minWidth: 0, flexBasis: 240 }}>
+        <Typography
+          variant="h1"
+          sx={{ display: 'flex', alignItems: 'center', gap: 1.5, flexWrap: 'wrap', overflowWrap: 'anywhere' }}
+        >
           {title}
         </Typography>
         {subtitle && (
-          <Typography variant="body2" color="text.secondary" sx={{ mt: 0.5 }}>
+          <Typography variant="body2" color="text.secondary" sx={{ mt: 0.5, overflowWrap: 'anywhere' }}>
             {subtitle}
           </Typography>
         )}
