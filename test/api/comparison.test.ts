@@ -154,7 +154,11 @@ test('a genuine pair is analysed, stored with hashed artifacts, and decided by t
 
     const jobEvents = events.filter((e) => 'jobId' in e && e.jobId === analysisJobId(pairId));
     const steps = jobEvents.flatMap((e) => (e.type === 'job.progress' ? [`${e.done}/${e.total}`] : []));
-    assert.deepEqual(steps, ['0/6', '1/6', '2/6', '3/6', '4/6', '5/6'], 'one event per stage, in order');
+    assert.deepEqual(
+      steps,
+      ['0/7', '1/7', '2/7', '3/7', '4/7', '5/7', '6/7'],
+      'one event per stage, in order',
+    );
     const graphs = readdirSync(join(folder, COMPILED_GRAPHS_DIR));
     assert.ok(
       graphs.some((file) => file.startsWith(`${analysis.modelSha256}-xssab-`)),
@@ -321,6 +325,8 @@ test('a running analysis can be cancelled: it stops, stores nothing, and the pai
     models.filter((model) => model.usable).map((model) => [model.id, model.isDefault]),
     [
       ['dlib-resnet34', true],
+      ['fr-feature', false],
+      ['fusion-arcface', false],
       ['mobileface', false],
     ],
   );

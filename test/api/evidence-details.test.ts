@@ -39,7 +39,13 @@ test('metadata shows the EXIF tags of the stored file; the role is set, audited 
   assert.equal(questioned.role, 'questioned');
   assert.equal((await call('evidence.list', { caseId: created.id })).evidence[0].role, 'questioned');
   const event = (await call('cases.get', { id: created.id })).audit.find((e) => e.action === 'evidence.role');
-  assert.deepEqual(event?.details, { role: 'questioned', previous: null });
+  const { rows, ...details } = event!.details as { rows: { table: string; id: number }[] };
+  assert.deepEqual(details, { role: 'questioned', previous: null });
+  assert.deepEqual(
+    rows.map(({ table, id }) => [table, id]),
+    [['evidence_items', item.id]],
+    'the event binds the changed row',
+  );
   assert.equal((await call('evidence.setRole', { id: item.id, role: null })).role, null);
 
   const invalid = await failure('evidence.setRole', { id: item.id, role: 'suspect' as never });

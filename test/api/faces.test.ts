@@ -69,7 +69,13 @@ test('the second face of a multi-face photo is chosen, used and recorded', async
     b: { face: 1 },
   });
   const audit = (await call('cases.get', { id: created.id })).audit.find((e) => e.action === 'pair.face');
-  assert.deepEqual(audit?.details, { side: 'b', choice: { face: 1 } });
+  const { rows, ...details } = audit!.details as { rows: { table: string; id: number }[] };
+  assert.deepEqual(details, { side: 'b', choice: { face: 1 } });
+  assert.deepEqual(
+    rows.map(({ table, id }) => [table, id]),
+    [['pairs', pair.id]],
+    'the event binds the changed row',
+  );
 
   const tooFar = await call('pairs.setFace', { pairId: pair.id, side: 'b', choice: { face: 9 } });
   assert.deepEqual(tooFar.faceB, { face: 9 });

@@ -159,6 +159,10 @@ test('an examiner creates, finds, edits and documents a case, and it survives a 
   await t.test('a closed case is locked until it is reopened with a reason', async () => {
     await e2e.page.getByLabel('Case status').click();
     await e2e.page.getByRole('option', { name: 'Closed' }).click();
+    await e2e.page
+      .getByRole('dialog', { name: 'Close case 2024-FR-0117?' })
+      .getByRole('button', { name: 'Close the case' })
+      .click();
     await e2e.page.getByText('This case is closed and locked').waitFor();
     assert.equal(await e2e.page.getByRole('button', { name: 'Edit case' }).count(), 0);
     await e2e.page.getByRole('button', { name: 'Reopen case' }).click();

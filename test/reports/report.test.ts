@@ -270,18 +270,10 @@ test('names in Polish, Cyrillic, Greek and CJK print as written, and the report 
   });
   const pair = await call('pairs.create', { caseId: created.id, evidenceAId: a.id, evidenceBId: b.id });
   const decision = { pairId: pair.id, conclusion: 'inconclusive' } as const;
-  await call('decisions.record', {
-    ...decision,
-    role: 'examiner',
-    examiner: names.examiner,
-    rationale: 'Zażółć gęślą jaźń.',
-  });
-  await call('decisions.record', {
-    ...decision,
-    role: 'verifier',
-    examiner: names.verifier,
-    rationale: '同意。',
-  });
+  await api.signInAs(names.examiner);
+  await call('decisions.record', { ...decision, role: 'examiner', rationale: 'Zażółć gęślą jaźń.' });
+  await api.signInAs(names.verifier);
+  await call('decisions.record', { ...decision, role: 'verifier', rationale: '同意。' });
 
   const exported = await call('reports.export', { caseId: created.id });
   const pdf = Buffer.from((await call('reports.read', { reportId: exported.reportId })).dataBase64, 'base64');

@@ -42,7 +42,13 @@ test('an empty file gets every table, the pragmas, and one schema_migrations row
       .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
       .pluck()
       .all();
-    assert.deepEqual(triggers, ['audit_events_no_delete', 'audit_events_no_update']);
+    assert.deepEqual(triggers, [
+      'analysis_likelihood_ratios_no_update',
+      'audit_events_no_delete',
+      'audit_events_no_update',
+      'calibration_scores_no_update',
+      'lr_calibrations_no_update',
+    ]);
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
     assert.equal(db.pragma('busy_timeout', { simple: true }), 5000);

@@ -450,7 +450,8 @@ class ReportWriter {
       this.ensure(fitsOnAPage ? height : 40);
       const top = doc.y;
       doc.fontSize(8.5).fillColor(MUTED);
-      writeText(doc, FONT.bold, label, x, top + (style === 'mono' ? 0.5 : 0), { width: labelWidth - 8 });
+      // Label and value share one top, so that text extraction reads the label before a wrapped value.
+      writeText(doc, FONT.bold, label, x, top, { width: labelWidth - 8 });
       doc.fillColor(INK);
       writeText(doc, this.valueFont(style), value, x + labelWidth, top, { width: valueWidth });
       // A longer value has flowed onto further pages; pdfkit's position is already below it.
