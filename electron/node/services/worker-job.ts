@@ -160,7 +160,7 @@ const cancelled = () => new ConflictError('the job was cancelled before it finis
 /**
  * Starts a worker thread: the compiled .js entry module in a build. From sources under tsx (tests,
  * development) Node 20 does not apply --import hooks to a worker's entry file, so the worker
- * registers tsx itself first (as the engine's worker does), then imports the .ts module.
+ * registers tsx itself first, then imports the .ts module.
  */
 function startWorker(moduleName: WorkerModule, workerData: unknown): Worker {
   if (!import.meta.url.endsWith('.ts')) {
