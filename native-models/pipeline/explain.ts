@@ -53,6 +53,11 @@ export interface PhotoExplainOptions {
   cacheDir?: string;
   /** Average each face's embedding with its mirror image's (low-quality probes). */
   flipAveraging?: boolean;
+  /**
+   * Also integrated gradients and the region summary; seconds on a CPU, so by default only when
+   * the model's validation record makes them its default map.
+   */
+  integratedGradients?: boolean;
 }
 
 export interface PhotoExplanation {
@@ -60,8 +65,8 @@ export interface PhotoExplanation {
   a: PreparedFace;
   b: PreparedFace;
   result: PairExplanation;
-  /** Signed attributions of each side's partial scores against the other side (integrated gradients). */
-  integratedGradients: { a: IntegratedGradients; b: IntegratedGradients };
+  /** Signed attributions of each side's partial scores against the other side, when asked for. */
+  integratedGradients?: { a: IntegratedGradients; b: IntegratedGradients };
   /** From the engine (e.g. CUDA asked for but unavailable). */
   warnings: string[];
   timings: {
@@ -73,7 +78,8 @@ export interface PhotoExplanation {
     a: PreparedFace['photo']['timings'] & PreparedFace['timings'];
     b: PreparedFace['photo']['timings'] & PreparedFace['timings'];
     explainMs: number;
-    integratedGradientsMs: number;
+    /** null when integrated gradients were not computed. */
+    integratedGradientsMs: number | null;
   };
 }
 
@@ -148,20 +154,25 @@ export class PhotoExplainer {
       threshold,
     });
     const explainMs = performance.now() - start;
-    signal?.throwIfAborted();
-    onStage?.('computing the integrated gradients');
-    start = performance.now();
-    const integratedGradients = {
-      a: await engine.integratedGradients({ a: a.input, b: b.input }, { steps: DEFAULT_IG_STEPS, threshold }),
-      b: await engine.integratedGradients({ a: b.input, b: a.input }, { steps: DEFAULT_IG_STEPS, threshold }),
-    };
-    const integratedGradientsMs = performance.now() - start;
+    let integratedGradients: PhotoExplanation['integratedGradients'];
+    let integratedGradientsMs: number | null = null;
+    if (options.integratedGradients ?? defaultMapVariant(model.validation) === 'ig') {
+      signal?.throwIfAborted();
+      onStage?.('computing the integrated gradients');
+      start = performance.now();
+      const steps = DEFAULT_IG_STEPS;
+      integratedGradients = {
+        a: await engine.integratedGradients({ a: a.input, b: b.input }, { steps, threshold }),
+        b: await engine.integratedGradients({ a: b.input, b: a.input }, { steps, threshold }),
+      };
+      integratedGradientsMs = performance.now() - start;
+    }
     return {
       model,
       a,
       b,
       result,
-      integratedGradients,
+      ...(integratedGradients && { integratedGradients }),
       warnings: engine.warnings,
       timings: {
         detectorLoadMs,
@@ -248,8 +259,8 @@ export interface MapPictures {
 export const MAP_KINDS: readonly MapKind[] = ['pos', 'neg', 'combined'];
 
 /**
- * The maps written per side, each with the palette it is drawn in: the three xSSAB maps and the
- * smoothed integrated-gradients map (signed, so drawn like the combined map).
+ * The maps written per side, each with the palette it is drawn in: the three xSSAB maps and, when
+ * computed, the smoothed integrated-gradients map (signed, so drawn like the combined map).
  */
 const DRAWN_MAPS = { pos: 'pos', neg: 'neg', combined: 'combined', ig: 'combined' } as const satisfies Record<
   string,
@@ -264,19 +275,21 @@ const DRAWN_MAP_NAMES = Object.keys(DRAWN_MAPS) as DrawnMap[];
  */
 export async function renderPairMaps(
   faces: { a: PreparedFace; b: PreparedFace },
-  maps: Record<'a' | 'b', Record<DrawnMap, Float32Array>>,
+  maps: Record<'a' | 'b', Partial<Record<DrawnMap, Float32Array>>>,
   size: { width: number; height: number },
   { onPhoto = true }: { onPhoto?: boolean } = {},
-): Promise<Record<'a' | 'b', Record<DrawnMap, MapPictures>>> {
+): Promise<Record<'a' | 'b', Partial<Record<DrawnMap, MapPictures>>>> {
+  const names = DRAWN_MAP_NAMES.filter((name) => maps.a[name] && maps.b[name]);
+  const mapOf = (side: 'a' | 'b', name: DrawnMap) => maps[side][name]!;
   const spans = Object.fromEntries(
-    DRAWN_MAP_NAMES.map((name) => [
+    names.map((name) => [
       name,
-      sharedSpan(DRAWN_MAPS[name], [mapExtent(maps.a[name]), mapExtent(maps.b[name])]),
+      sharedSpan(DRAWN_MAPS[name], [mapExtent(mapOf('a', name)), mapExtent(mapOf('b', name))]),
     ]),
   ) as Record<DrawnMap, number>;
   const render = async (side: 'a' | 'b', name: DrawnMap): Promise<MapPictures> => {
     const face = faces[side];
-    const map = maps[side][name];
+    const map = mapOf(side, name);
     const palette = DRAWN_MAPS[name];
     const span = spans[name];
     const onPhotoLayer = async () => {
@@ -296,10 +309,9 @@ export async function renderPairMaps(
   };
   const sides = await Promise.all(
     (['a', 'b'] as const).map(async (side) => {
-      const pictures = await Promise.all(DRAWN_MAP_NAMES.map((name) => render(side, name)));
-      return Object.fromEntries(DRAWN_MAP_NAMES.map((name, i) => [name, pictures[i]])) as Record<
-        DrawnMap,
-        MapPictures
+      const pictures = await Promise.all(names.map((name) => render(side, name)));
+      return Object.fromEntries(names.map((name, i) => [name, pictures[i]])) as Partial<
+        Record<DrawnMap, MapPictures>
       >;
     }),
   );
@@ -339,19 +351,14 @@ export async function writePhotoExplanation(
   const { result } = explained;
   const { width, height } = result.size;
   const maps: Record<string, WrittenMap> = {};
+  const ig = explained.integratedGradients;
   // The integrated-gradients map as shown (smoothed); its regions from the raw attributions, which add up to the score change.
-  const igShown = (side: 'a' | 'b') =>
-    smoothMap(explained.integratedGradients[side].signed, width, height, DEFAULT_IG_SMOOTHING);
-  const drawn = {
-    a: { ...result.a, ig: igShown('a') },
-    b: { ...result.b, ig: igShown('b') },
-  };
+  const drawnSide = (side: 'a' | 'b'): Partial<Record<DrawnMap, Float32Array>> => ({
+    ...result[side],
+    ...(ig && { ig: smoothMap(ig[side].signed, width, height, DEFAULT_IG_SMOOTHING) }),
+  });
+  const drawn = { a: drawnSide('a'), b: drawnSide('b') };
   const pictures = await renderPairMaps(explained, drawn, result.size, { onPhoto });
-  const regionsOf = regionMask(alignTargetOf(explained.model.manifest).template, width, height);
-  const regions = {
-    a: regionSummary(explained.integratedGradients.a.signed, regionsOf),
-    b: regionSummary(explained.integratedGradients.b.signed, regionsOf),
-  };
   const writes: Promise<void>[] = [];
   for (const side of ['a', 'b'] as const) {
     writes.push(
@@ -360,11 +367,11 @@ export async function writePhotoExplanation(
         .toBuffer()
         .then((png) => writeFile(join(out, `${side}.crop.png`), png)),
     );
-    for (const map of DRAWN_MAP_NAMES) {
+    for (const [map, picture] of Object.entries(pictures[side]) as [DrawnMap, MapPictures][]) {
       const name = `${side}.${map}`;
-      const { crop, layer, photo, min, max, span } = pictures[side][map];
+      const { crop, layer, photo, min, max, span } = picture;
       writes.push(
-        writeFile(join(out, `${name}.npy`), encodeNpy({ data: drawn[side][map], shape: [height, width] })),
+        writeFile(join(out, `${name}.npy`), encodeNpy({ data: drawn[side][map]!, shape: [height, width] })),
         writeFile(join(out, `${name}.png`), crop),
         writeFile(join(out, `${name}.map.png`), layer),
         ...(photo ? [writeFile(join(out, `${name}.photo.png`), photo.png)] : []),
@@ -382,24 +389,33 @@ export async function writePhotoExplanation(
     }
   }
   await Promise.all(writes);
-  const completeness = (side: 'a' | 'b') => {
-    const { positive, negative } = explained.integratedGradients[side];
-    return { positive, negative };
-  };
   const summary = {
     ...describePhotoExplanation(explained),
     maps,
+    ...(ig && integratedGradientsSummary(ig, explained.model, result.size)),
+    explanations: explanationValidity(explained.model),
+  };
+  await writeFile(join(out, 'result.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  return summary;
+}
+
+/** The integrated gradients' settings and completeness, and each side's region summary. */
+function integratedGradientsSummary(
+  ig: NonNullable<PhotoExplanation['integratedGradients']>,
+  model: RegisteredModel,
+  { width, height }: { width: number; height: number },
+) {
+  const regionsOf = regionMask(alignTargetOf(model.manifest).template, width, height);
+  const completeness = (side: 'a' | 'b') => ({ positive: ig[side].positive, negative: ig[side].negative });
+  return {
     integratedGradients: {
       steps: DEFAULT_IG_STEPS,
       smoothing: DEFAULT_IG_SMOOTHING,
       baseline: 'mid-grey face',
       completeness: { a: completeness('a'), b: completeness('b') },
     },
-    regions,
-    explanations: explanationValidity(explained.model),
+    regions: { a: regionSummary(ig.a.signed, regionsOf), b: regionSummary(ig.b.signed, regionsOf) },
   };
-  await writeFile(join(out, 'result.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  return summary;
 }
 
 /** What the model's validation record says about its maps, as it stands now. */

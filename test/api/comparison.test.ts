@@ -79,7 +79,7 @@ test('a genuine pair is analysed, stored with hashed artifacts, and decided by t
   let analysisId = 0;
   await t.test('analyses.run scores the genuine pair above the threshold and stores everything', async () => {
     events.length = 0;
-    ({ analysisId } = await call('analyses.run', { pairId }));
+    ({ analysisId } = await call('analyses.run', { pairId, integratedGradients: true }));
     const analysis = await call('analyses.get', { analysisId });
     assert.equal(analysis.method, 'xssab');
     assert.equal(analysis.modelId, 'dlib-resnet34');
@@ -95,6 +95,7 @@ test('a genuine pair is analysed, stored with hashed artifacts, and decided by t
 
     const parameters = xssabParametersSchema.parse(analysis.parameters);
     assert.equal(parameters.threshold, analysis.threshold);
+    assert.equal(parameters.integratedGradients, true);
     assert.equal(parameters.calibration?.provisional, true);
     assert.ok(parameters.calibration!.n > 0);
     const result = xssabResultSchema.parse(analysis.result);
@@ -333,6 +334,14 @@ test('a running analysis can be cancelled: it stops, stores nothing, and the pai
   const { analysisId } = await call('analyses.run', { pairId: pair.id, modelId: 'mobileface' });
   const analysis = await call('analyses.get', { analysisId });
   assert.deepEqual([analysis.pairId, analysis.modelId], [pair.id, 'mobileface']);
+  // Not asked for, and not the model's validated default: no integrated gradients, no regions.
+  assert.equal(xssabParametersSchema.parse(analysis.parameters).integratedGradients, false);
+  assert.equal(xssabResultSchema.parse(analysis.result).regions, undefined);
+  assert.deepEqual(
+    analysis.artifacts.filter((x) => x.role.includes('.ig.')),
+    [],
+    'no integrated-gradients files',
+  );
   const graphs = readdirSync(join(folder, COMPILED_GRAPHS_DIR));
   assert.ok(
     graphs.some((file) => file.startsWith(`${analysis.modelSha256}-xssab-`)),

@@ -69,6 +69,7 @@ test('an examiner compares two photos, reads the xSSAB maps, and a second examin
   });
 
   await t.test('runs the xSSAB analysis and shows the maps of both faces', async () => {
+    await pairPanel().getByLabel('Integrated gradients and region table (a few seconds more)').check();
     await pairPanel().getByRole('button', { name: 'Run xSSAB analysis' }).click();
     await pairPanel().getByRole('progressbar', { name: 'Analysis of pair #1' }).waitFor();
     const viewer = pairPanel().getByRole('group', { name: 'Map viewer of analysis #1' });

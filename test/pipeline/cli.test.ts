@@ -199,6 +199,7 @@ test('explain of two photographs with a registered model writes maps over the cr
     `${FACES}/biden_2.jpg`,
     '--model',
     'mobileface',
+    '--integrated-gradients',
     '--threads',
     '1',
     '--out',

@@ -22,6 +22,7 @@ import {
 } from '../../native-models/pipeline/photo.js';
 import { operatingPoint } from '../../native-models/registry/metrics.js';
 import { DEFAULT_MODEL_ID, ModelRegistry } from '../../native-models/registry/registry.js';
+import { DEFAULT_IG_STEPS } from '../../native-models/xssab/integrated-gradients.js';
 
 const FACES = 'test/fixtures/faces';
 let scratch: string;
@@ -183,7 +184,9 @@ describe('PhotoExplainer', () => {
     try {
       const stages: string[] = [];
       const first = await explainer.explain(photos, { onStage: (stage) => stages.push(stage) });
-      assert.deepEqual(stages, EXPLAIN_STAGES.slice(0, 4), 'every stage but drawing, which the caller does');
+      // Integrated gradients only when asked for (mobileface's validated default map is xSSAB's).
+      assert.deepEqual(stages, ['detecting the faces', 'aligning the faces', 'computing the xSSAB maps']);
+      assert.equal(first.integratedGradients, undefined);
       const cached = readdirSync(cacheDir);
       assert.deepEqual(cached.length, 1);
       assert.ok(cached[0].startsWith(`${first.model.sha256}-xssab-`), cached[0]);
@@ -194,6 +197,14 @@ describe('PhotoExplainer', () => {
       assert.equal(given.result.threshold, 0.9, "the warm engine takes this run's threshold");
       assert.equal(given.result.bound, 0.9 / given.result.dim);
       assert.equal(readdirSync(cacheDir).length, 1);
+
+      const withIg: string[] = [];
+      const attributed = await explainer.explain(
+        { ...photos, integratedGradients: true },
+        { onStage: (stage) => withIg.push(stage) },
+      );
+      assert.deepEqual(withIg, EXPLAIN_STAGES.slice(0, 4), 'every stage but drawing, which the caller does');
+      assert.equal(attributed.integratedGradients?.a.steps, DEFAULT_IG_STEPS);
 
       const controller = new AbortController();
       const seen: string[] = [];

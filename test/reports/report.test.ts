@@ -62,7 +62,7 @@ test('a case report shows evidence, analysis and decisions, and is byte-identica
     evidenceAId: evidence[0].id,
     evidenceBId: evidence[1].id,
   });
-  const { analysisId } = await call('analyses.run', { pairId: pair.id });
+  const { analysisId } = await call('analyses.run', { pairId: pair.id, integratedGradients: true });
   const analysis = await call('analyses.get', { analysisId });
   const decision = {
     pairId: pair.id,

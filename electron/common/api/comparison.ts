@@ -178,6 +178,8 @@ export const xssabParametersSchema = z.object({
   dim: z.int(),
   /** Embeddings averaged with the mirror image's (absent in analyses from before the option). */
   flipAveraging: z.boolean().optional(),
+  /** Integrated-gradients maps and region summary computed (absent in analyses from before the option). */
+  integratedGradients: z.boolean().optional(),
 });
 export type XssabParameters = z.infer<typeof xssabParametersSchema>;
 
@@ -276,6 +278,12 @@ export const comparisonMethods = {
       modelId: requiredText(128).optional(),
       /** Test-time flip averaging, for low-quality probes: the explanation covers both orientations. */
       flipAveraging: z.boolean().optional(),
+      /**
+       * Also the integrated-gradients maps and the region summary (about 17 forward and backward
+       * passes per face, so seconds on a CPU). Default: when the model's validation record makes
+       * integrated gradients its default map.
+       */
+      integratedGradients: z.boolean().optional(),
       actor: actorParam,
     }),
     result: z.object({ analysisId: id }),

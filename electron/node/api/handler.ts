@@ -149,10 +149,11 @@ function implementations(
       caseChanged(pair.caseId);
       return pair;
     },
-    'analyses.run': async ({ pairId, modelId, flipAveraging, actor }) => {
+    'analyses.run': async ({ pairId, modelId, flipAveraging, integratedGradients, actor }) => {
       // job.finished tells the UI that the case changed.
       const analysisId = await workspace.comparisons.runAnalysis(pairId, modelId, actorOf({ actor }), {
         flipAveraging,
+        integratedGradients,
       });
       // With a calibration of the model, the analysis gets its likelihood ratio at once.
       if (workspace.calibrations.assessAnalysis(analysisId, undefined, actorOf({ actor })))

@@ -141,7 +141,7 @@ export class ComparisonService {
     pairId: number,
     modelId: string | undefined,
     actor: string,
-    options: { flipAveraging?: boolean } = {},
+    options: { flipAveraging?: boolean; integratedGradients?: boolean } = {},
   ): Promise<number> {
     const pair = this.pair(pairId);
     this.cases.assertUnlocked(pair.caseId);
@@ -177,6 +177,9 @@ export class ComparisonService {
           {
             ...(modelId !== undefined && { modelId }),
             ...(options.flipAveraging && { flipAveraging: true }),
+            ...(options.integratedGradients !== undefined && {
+              integratedGradients: options.integratedGradients,
+            }),
             ...paths,
             ...(pair.faceA && { faceA: pair.faceA }),
             ...(pair.faceB && { faceB: pair.faceB }),
@@ -316,6 +319,7 @@ export class ComparisonService {
       bound: summary.bound,
       dim: summary.dim,
       flipAveraging: summary.flipAveraging,
+      integratedGradients: summary.integratedGradients !== undefined,
     };
     const photo = (side: 'a' | 'b') => {
       const { sha256, width, height, notes, faces, faceIndex, landmarkSource, inputSha256, alignment } =

@@ -37,6 +37,8 @@ export interface AnalysisJob {
   out: string;
   /** Flip-averaged embeddings (EngineOptions.flipAveraging). */
   flipAveraging?: boolean;
+  /** PhotoExplainOptions.integratedGradients. */
+  integratedGradients?: boolean;
 }
 
 export type PhotoExplanationSummary = Awaited<ReturnType<typeof writePhotoExplanation>>;
@@ -59,6 +61,7 @@ serveWorkerJobs<'comparison-worker'>({
         ...(job.faceA && { faceA: job.faceA }),
         ...(job.faceB && { faceB: job.faceB }),
         ...(job.flipAveraging && { flipAveraging: true }),
+        ...(job.integratedGradients !== undefined && { integratedGradients: job.integratedGradients }),
       },
       { signal, onStage: stage },
     );

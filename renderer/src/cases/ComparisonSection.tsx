@@ -2,6 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
+import Checkbox from '@mui/material/Checkbox';
+import FormControlLabel from '@mui/material/FormControlLabel';
 import LinearProgress from '@mui/material/LinearProgress';
 import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
@@ -106,6 +108,23 @@ function PairPanel({ pair, names, detail, onChanged }: PairPanelProps) {
   const { running, stage, error, clearError, run, cancel } = useAnalysisRun(pair.id, onChanged);
   const models = useModels();
   const [modelId, setModelId] = useState<string | null>(null);
+  const [options, setOptions] = useState<AnalysisOptions>({
+    flipAveraging: false,
+    integratedGradients: false,
+  });
+  const option = (name: keyof AnalysisOptions, label: string) => (
+    <FormControlLabel
+      label={label}
+      disabled={running}
+      control={
+        <Checkbox
+          size="small"
+          checked={options[name]}
+          onChange={(event) => setOptions({ ...options, [name]: event.target.checked })}
+        />
+      }
+    />
+  );
   const [confirmingCancel, setConfirmingCancel] = useState(false);
   const chosenModel = modelId ?? models.find((model) => model.isDefault)?.id ?? '';
 
@@ -140,7 +159,7 @@ function PairPanel({ pair, names, detail, onChanged }: PairPanelProps) {
           variant="contained"
           size="small"
           disabled={running}
-          onClick={() => void run(chosenModel || undefined)}
+          onClick={() => void run(chosenModel || undefined, options)}
         >
           {analysis ? 'Run xSSAB analysis again' : 'Run xSSAB analysis'}
         </Button>
@@ -149,6 +168,10 @@ function PairPanel({ pair, names, detail, onChanged }: PairPanelProps) {
             Cancel analysis
           </Button>
         )}
+      </Stack>
+      <Stack direction="row" spacing={2} aria-label={`Analysis options for pair #${pair.id}`} role="group">
+        {option('integratedGradients', 'Integrated gradients and region table (a few seconds more)')}
+        {option('flipAveraging', 'Flip averaging (low-quality probes)')}
       </Stack>
       <Box
         role="group"
@@ -252,6 +275,12 @@ function useModels() {
 }
 
 /** Runs the pair's analysis, following its job.progress events while analyses.run is pending. */
+/** Per-analysis choices beside the model; off by default (a model's validated default map still applies). */
+interface AnalysisOptions {
+  flipAveraging: boolean;
+  integratedGradients: boolean;
+}
+
 function useAnalysisRun(pairId: number, onFinished: () => void) {
   const [running, setRunning] = useState(false);
   const [stage, setStage] = useState<AnalysisStage | null>(null);
@@ -267,13 +296,18 @@ function useAnalysisRun(pairId: number, onFinished: () => void) {
     });
   }, [running, pairId]);
 
-  async function run(modelId: string | undefined) {
+  async function run(modelId: string | undefined, options: AnalysisOptions) {
     setRunning(true);
     setStage(null);
     setError(null);
     cancelled.current = false;
     try {
-      await api.call('analyses.run', { pairId, ...(modelId && { modelId }) });
+      await api.call('analyses.run', {
+        pairId,
+        ...(modelId && { modelId }),
+        ...(options.flipAveraging && { flipAveraging: true }),
+        ...(options.integratedGradients && { integratedGradients: true }),
+      });
       onFinished();
     } catch (reason) {
       setError({

@@ -33,6 +33,7 @@ async function explainPhotos(
     json: boolean;
     'face-a'?: string;
     'face-b'?: string;
+    'integrated-gradients': boolean;
   },
   io: CliIo,
 ): Promise<number> {
@@ -48,6 +49,7 @@ async function explainPhotos(
     faceB: { face: faceIndexOption('face-b', values['face-b']) },
     provider,
     threads,
+    ...(values['integrated-gradients'] && { integratedGradients: true }),
     ...(values.model !== undefined && { model: values.model }),
     ...(values.threshold !== undefined && { threshold: numberOption('threshold', values.threshold) }),
   });
@@ -78,8 +80,9 @@ export const explainCommand: CliCommand = {
   path: ['explain'],
   summary: 'Explain why a face-recognition model matches or rejects two faces (xSSAB maps)',
   usage:
-    'xssab explain --a A.jpg --b B.jpg [--model ID] [--face-a N] [--face-b N] [--threshold T] [--ep cpu|cuda] ' +
-    '[--threads 2] [--out DIR] [--json]   (photographs, a registered model)\n' +
+    'xssab explain --a A.jpg --b B.jpg [--model ID] [--face-a N] [--face-b N] [--threshold T] [--integrated-gradients] ' +
+    '[--ep cpu|cuda] [--threads 2] [--out DIR] [--json]   (photographs, a registered model; --integrated-gradients ' +
+    'adds the integrated-gradients maps and region summary)\n' +
     '       xssab explain --a A.png --b B.png --model PATH.onnx --aligned --threshold T [--mean 127.5] [--std 127.5] ' +
     '[--color rgb|bgr] [--ep cpu|cuda] [--threads 2] [--out DIR] [--json]\n' +
     '       without --out, the files go to ./xssab-explain-<sha-256 of A>-<sha-256 of B> (first 12 hex digits each)',
@@ -94,6 +97,7 @@ export const explainCommand: CliCommand = {
         out: { type: 'string' },
         'face-a': { type: 'string' },
         'face-b': { type: 'string' },
+        'integrated-gradients': { type: 'boolean', default: false },
       },
       strict: true,
     });
