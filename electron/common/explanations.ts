@@ -100,7 +100,7 @@ export const FACE_REGION_LABELS: Record<FaceRegion, string> = {
 };
 
 /** The map shown first when a model has no validation record: the published xSSAB map. */
-export const PUBLISHED_MAP_VARIANT: MapVariant = 'combined';
+const PUBLISHED_MAP_VARIANT: MapVariant = 'combined';
 
 /** The variant an analysis shows first for a model: the one its validation record validated, else the published map. */
 export function defaultMapVariant(validation: ModelValidation | null | undefined): MapVariant {

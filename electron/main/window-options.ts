@@ -51,10 +51,7 @@ export interface WindowBounds {
   height: number;
 }
 
-export function mainWindowOptions(
-  preloadPath: string,
-  bounds: WindowBounds,
-): BrowserWindowConstructorOptions {
+function mainWindowOptions(preloadPath: string, bounds: WindowBounds): BrowserWindowConstructorOptions {
   return {
     ...bounds,
     minWidth: 960,
@@ -73,7 +70,7 @@ export type HardenableWebContents = Pick<WebContents, 'on' | 'setWindowOpenHandl
  * Denies navigation and redirects away from our own origin, every new window, and webview
  * attachment. Applied to every web contents (see installAppHardening), not only our window's.
  */
-export function hardenWebContents(contents: HardenableWebContents): void {
+function hardenWebContents(contents: HardenableWebContents): void {
   const keepOnAppOrigin = (event: Event, url: string) => {
     if (!isAppUrl(url)) event.preventDefault();
   };

@@ -40,7 +40,7 @@ export interface PatchSetManifest {
   skipped: SkippedPair[];
 }
 
-export const PATCH_MANIFEST = 'manifest.json';
+const PATCH_MANIFEST = 'manifest.json';
 
 /**
  * Per pair, in pair-<index>/: aligned a.png and b.png, a-patched.png, mask.png (255 on patches)

@@ -4,7 +4,6 @@ import type { RgbImage } from '../face/image.js';
 export const REPLACEMENT_PERCENTS: readonly number[] = Array.from({ length: 21 }, (_, i) => i * 5);
 
 export type ReplacementStrategy = 'best_worst' | 'random';
-export const STRATEGIES: readonly ReplacementStrategy[] = ['best_worst', 'random'];
 
 /**
  * Pixel indices in the order best-worst replacement restores them. A rejected pair is restored

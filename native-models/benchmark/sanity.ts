@@ -17,9 +17,9 @@ import { openBenchModel, type BenchModelSpec, type IntegratedGradientsSettings }
 import { mulberry32, pairSeed } from './rng.js';
 
 /** Stages of the cascade: the randomised layers grow by about 1/STAGES of them per stage. */
-export const DEFAULT_SANITY_STAGES = 6;
+const DEFAULT_SANITY_STAGES = 6;
 /** The check passes when, with every layer randomised, the mean rank correlation is below this. */
-export const SANITY_MAX_SPEARMAN = 0.5;
+const SANITY_MAX_SPEARMAN = 0.5;
 
 const RANDOMISED_OPS = new Set(['Conv', 'Gemm', 'MatMul']);
 

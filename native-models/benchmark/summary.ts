@@ -20,10 +20,10 @@ import {
 import { REPLACEMENT_PERCENTS, areaUnderCurve } from './replacement.js';
 import { mulberry32, pairSeed } from './rng.js';
 
-export const BOOTSTRAP_RESAMPLES = 1000;
-export const CONFIDENCE = 0.95;
+const BOOTSTRAP_RESAMPLES = 1000;
+const CONFIDENCE = 0.95;
 /** Below this share of pairs of a kind turned wrong by the patches, the curves say little. */
-export const FEW_FLIPPED = 0.5;
+const FEW_FLIPPED = 0.5;
 
 /** One benchmarked pair as the summary needs it. */
 export interface ScoredPair {

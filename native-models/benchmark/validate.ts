@@ -24,7 +24,7 @@ export const VALIDATION_METHODS: BenchmarkMethod[] = [
   'random',
 ];
 /** Pairs whose maps the sanity check recomputes at every stage. */
-export const SANITY_PAIRS = 4;
+const SANITY_PAIRS = 4;
 
 export interface ValidateOptions {
   modelId: string;

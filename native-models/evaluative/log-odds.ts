@@ -6,7 +6,6 @@
 export const LN10 = Math.log(10);
 
 export const toLog10 = (llr: number) => llr / LN10;
-export const fromLog10 = (log10Lr: number) => log10Lr * LN10;
 
 /** log(1 + e^x) without overflow for large x or loss of precision for very negative x. */
 export function softplus(x: number): number {

@@ -27,7 +27,7 @@ export interface LogisticOptions {
   maxIterations?: number;
 }
 
-export const DEFAULT_SLOPE_PENALTY = 1e-3;
+const DEFAULT_SLOPE_PENALTY = 1e-3;
 
 /**
  * The objective on standardised scores: mean cross-entropy per class (nats), halved per class,

@@ -25,7 +25,7 @@ export function cllr(llrs: LabelledScores): number {
 }
 
 /** The LRs after PAV on themselves: the best calibration any monotone map could reach. */
-export function pavTransformed(llrs: LabelledScores): LabelledScores {
+function pavTransformed(llrs: LabelledScores): LabelledScores {
   const pav = fitPav(llrs);
   return {
     sameSource: llrs.sameSource.map((l) => applyPav(pav, l)),

@@ -81,10 +81,7 @@ function svgChart(chart: Chart): string {
 }
 
 /** The x range of a Tippett plot: every finite log10 LR, at least −1 … 1, a little margin. */
-export function tippettRange(curves: {
-  sameSource: TippettCurve;
-  differentSource: TippettCurve;
-}): [number, number] {
+function tippettRange(curves: { sameSource: TippettCurve; differentSource: TippettCurve }): [number, number] {
   const values = [...curves.sameSource.log10Lr, ...curves.differentSource.log10Lr].filter(Number.isFinite);
   const lo = Math.min(-1, ...values);
   const hi = Math.max(1, ...values);

@@ -10,7 +10,7 @@ export interface VerbalLevel {
 }
 
 /** LR 1 … 10 weak, 10 … 100 moderate, … over 10^6 extremely strong. */
-export const ENFSI_VERBAL_SCALE: readonly VerbalLevel[] = [
+const ENFSI_VERBAL_SCALE: readonly VerbalLevel[] = [
   { fromLog10: 0, words: 'weak support' },
   { fromLog10: 1, words: 'moderate support' },
   { fromLog10: 2, words: 'moderately strong support' },
@@ -19,8 +19,8 @@ export const ENFSI_VERBAL_SCALE: readonly VerbalLevel[] = [
   { fromLog10: 6, words: 'extremely strong support' },
 ];
 
-export const SAME_SOURCE_PROPOSITION = 'the two images show the same person';
-export const DIFFERENT_SOURCE_PROPOSITION = 'the two images show different people';
+const SAME_SOURCE_PROPOSITION = 'the two images show the same person';
+const DIFFERENT_SOURCE_PROPOSITION = 'the two images show different people';
 
 /** "moderate support for the proposition that the two images show the same person". */
 export function verbalEquivalent(

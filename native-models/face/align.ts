@@ -125,7 +125,7 @@ export interface AlignedFace {
  * Manual landmarks, when the examiner gave them, win over detected keypoints. BlazeFace gives
  * only the mouth centre, matched to the midpoint of the template's mouth corners.
  */
-export function landmarkPairs(
+function landmarkPairs(
   landmarks: { detected?: FaceKeypoints; manual?: FivePointLandmarks },
   template: FivePointLandmarks,
 ): { source: LandmarkSource; from: Point[]; to: Point[] } {

@@ -89,7 +89,7 @@ interface LoadedModel {
 }
 
 /** `native-models/models/` of the checkout or installed app, found from this file whether it runs from source or from dist/. */
-export function defaultModelDir(): string {
+function defaultModelDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
     const parent = dirname(dir);
@@ -100,7 +100,7 @@ export function defaultModelDir(): string {
   return join(dir, 'native-models', 'models');
 }
 
-export class FaceDetectorModelError extends Error {
+class FaceDetectorModelError extends Error {
   override name = 'FaceDetectorModelError';
 }
 
@@ -227,14 +227,6 @@ export class FaceDetector {
     });
     return found;
   }
-}
-
-let shared: Promise<FaceDetector> | undefined;
-
-/** Faces in `image` with a detector shared by the whole process (created on first use). */
-export async function detectFaces(image: RgbImage, options?: DetectOptions): Promise<Face[]> {
-  shared ??= FaceDetector.create();
-  return (await shared).detect(image, options);
 }
 
 async function loadModel(modelDir: string, spec: ModelSpec): Promise<LoadedModel> {

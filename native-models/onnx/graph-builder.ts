@@ -24,10 +24,6 @@ const elementTypeCodes: Record<ElementType, number> = {
   bool: DataType.BOOL,
 };
 
-export function elementTypeCode(type: ElementType): number {
-  return elementTypeCodes[type];
-}
-
 /** A constant tensor; data is stored as raw little-endian bytes. */
 export function makeTensor(
   name: string,

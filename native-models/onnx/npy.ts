@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 /** A C-ordered array as stored in a .npy file: little-endian float32 ('<f4') or float64 ('<f8'). */
 export interface NpyArray {
@@ -79,8 +79,4 @@ export function encodeNpy(array: NpyArray): Uint8Array {
 
 export function readNpy(path: string): NpyArray {
   return decodeNpy(readFileSync(path), path);
-}
-
-export function writeNpy(path: string, array: NpyArray): void {
-  writeFileSync(path, encodeNpy(array));
 }

@@ -15,7 +15,7 @@ import { Verifier } from './verify.js';
  * Below this many genuine or impostor comparisons a threshold is marked provisional: with fewer
  * than 1000, an error rate of 1 % rests on fewer than ten errors.
  */
-export const MIN_COMPARISONS_PER_CLASS = 1000;
+const MIN_COMPARISONS_PER_CLASS = 1000;
 
 export interface CalibrateOptions {
   threads?: number;

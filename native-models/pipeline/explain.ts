@@ -256,8 +256,6 @@ export interface MapPictures {
   span: number;
 }
 
-export const MAP_KINDS: readonly MapKind[] = ['pos', 'neg', 'combined'];
-
 /**
  * The maps written per side, each with the palette it is drawn in: the three xSSAB maps and, when
  * computed, the smoothed integrated-gradients map (signed, so drawn like the combined map).
@@ -273,7 +271,7 @@ const DRAWN_MAP_NAMES = Object.keys(DRAWN_MAPS) as DrawnMap[];
  * Each map of both sides drawn on its crop, alone, and on its original photo; the two maps of a
  * kind share one colour scale, so equal colours on A and B mean equal values.
  */
-export async function renderPairMaps(
+async function renderPairMaps(
   faces: { a: PreparedFace; b: PreparedFace },
   maps: Record<'a' | 'b', Partial<Record<DrawnMap, Float32Array>>>,
   size: { width: number; height: number },
@@ -430,7 +428,7 @@ function explanationValidity(model: RegisteredModel) {
 }
 
 /** The record of a photo explanation: decision, model, both photos (hashes, faces, alignment), stability, timings. */
-export function describePhotoExplanation({ model, a, b, result, warnings, timings }: PhotoExplanation) {
+function describePhotoExplanation({ model, a, b, result, warnings, timings }: PhotoExplanation) {
   const threshold = model.manifest.threshold?.value === result.threshold ? model.manifest.threshold : null;
   const photo = (face: PreparedFace) => ({
     path: resolve(face.photo.path),

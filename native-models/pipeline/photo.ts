@@ -157,13 +157,3 @@ function chooseFace({ path, faces }: DetectedPhoto, index: number): number {
   }
   return index;
 }
-
-/** `detectPhoto` then `prepareFace`: one photo for one model. */
-export async function preparePhoto(
-  path: string,
-  manifest: Manifest,
-  detector: FaceDetector,
-  choice: FaceChoice = {},
-): Promise<PreparedFace> {
-  return prepareFace(await detectPhoto(path, detector), manifest, choice);
-}

@@ -8,7 +8,7 @@ import { CalibrationSchema, RecognitionManifestSchema, ThresholdSchema } from '.
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a lower-case hex SHA-256');
 
 /** Where an imported model came from, for the examiner's record. */
-export const ProvenanceSchema = z.strictObject({
+const ProvenanceSchema = z.strictObject({
   /** Absolute path of the file the lab imported. */
   originalPath: z.string().min(1),
   /** SHA-256 of that file; differs from onnx.sha256 when `changes` is not empty. */

@@ -89,7 +89,7 @@ export interface ExplainOptions {
   onProgress?: (progress: { done: number; total: number }) => void;
 }
 
-export const NEAR_BOUND = 1e-4;
+const NEAR_BOUND = 1e-4;
 
 export class Engine {
   /** Sessions of compiled graphs by method and pairs per run: the in-memory cache of compilations. */

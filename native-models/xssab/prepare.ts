@@ -26,7 +26,7 @@ import { shapeRule } from '../autodiff/rules.js';
 import { inferShapes, type ShapeInference } from '../onnx/shapes.js';
 
 /** The oldest operator set the explainer compiles for; older models are upgraded to it. */
-export const MIN_OPSET = 11;
+const MIN_OPSET = 11;
 
 /**
  * Operators whose form before opset `until` differs from opset 11 in a way this module does not

@@ -22,7 +22,7 @@ export type Account = z.infer<typeof accountSchema>;
 export const MIN_PASSPHRASE_LENGTH = 10;
 
 /** A passphrase: any well-formed text of 10 to 1024 characters, compared after NFC normalisation. */
-export const passphraseSchema = z
+const passphraseSchema = z
   .string()
   .refine((value) => !/\p{Cs}/u.test(value), {
     message: 'contains a lone UTF-16 surrogate (broken text)',
@@ -39,7 +39,7 @@ const LOOK_ALIKE_SCRIPTS = [
   ['Greek', /\p{Script=Greek}/u],
 ] as const;
 
-export const accountNameSchema = requiredText(128).superRefine((value, context) => {
+const accountNameSchema = requiredText(128).superRefine((value, context) => {
   const scripts = LOOK_ALIKE_SCRIPTS.filter(([, pattern]) => pattern.test(value)).map(([script]) => script);
   if (scripts.length > 1) {
     context.addIssue({

@@ -4,9 +4,9 @@ import { BENCHMARK_METHODS } from '../explanations.js';
 import { id, isoTimestamp, workstationPath } from './fields.js';
 
 export { BENCHMARK_METHODS, type BenchmarkMethod } from '../explanations.js';
-export const benchmarkMethodSchema = z.enum(BENCHMARK_METHODS);
+const benchmarkMethodSchema = z.enum(BENCHMARK_METHODS);
 
-export const BENCHMARK_RUN_STATUSES = ['running', 'finished', 'cancelled', 'failed'] as const;
+const BENCHMARK_RUN_STATUSES = ['running', 'finished', 'cancelled', 'failed'] as const;
 export const benchmarkRunStatusSchema = z.enum(BENCHMARK_RUN_STATUSES);
 export type BenchmarkRunStatus = z.infer<typeof benchmarkRunStatusSchema>;
 
@@ -19,7 +19,7 @@ export const BENCHMARK_JOB_KIND = 'benchmark';
 export const benchmarkJobId = (runId: number) => `benchmark-${runId}`;
 
 /** Images of a sample pair (`map-<method>`: the method's map over patched A), see benchmarks.asset. */
-export const BENCHMARK_SAMPLE_IMAGES = [
+const BENCHMARK_SAMPLE_IMAGES = [
   'original',
   'patched',
   'partner',
@@ -84,7 +84,7 @@ export type BenchmarkSummary = z.infer<typeof benchmarkSummarySchema>;
 const perVariant = z.partialRecord(benchmarkMethodSchema, z.number());
 
 /** The cascading model-randomisation check (Adebayo et al., 2018) of a model's maps. */
-export const sanityCheckSchema = z.object({
+const sanityCheckSchema = z.object({
   seed: z.int(),
   pairs: z.int().positive(),
   /** Weight layers (Conv, Gemm, MatMul) of the model. */
@@ -168,7 +168,7 @@ export const benchmarkRunSchema = z.object({
 export type BenchmarkRun = z.infer<typeof benchmarkRunSchema>;
 
 /** Error rate after replacing p[i] % of patched A's pixels; null where no pair of that kind ran. */
-export const benchmarkCurveSchema = z.object({
+const benchmarkCurveSchema = z.object({
   p: z.array(z.number()),
   fmr: z.array(z.number().nullable()),
   fnmr: z.array(z.number().nullable()),
@@ -222,7 +222,7 @@ export const benchmarkSampleSchema = z.object({
 });
 export type BenchmarkSample = z.infer<typeof benchmarkSampleSchema>;
 
-export const benchmarkModelChoiceSchema = z.object({
+const benchmarkModelChoiceSchema = z.object({
   id: z.string(),
   name: z.string(),
   /** The model's calibrated threshold (null when it declares none); runs default to their own equal-error threshold. */

@@ -65,7 +65,7 @@ export const calibrationSetSchema = z.object({
 });
 export type CalibrationSet = z.infer<typeof calibrationSetSchema>;
 
-export const lrBoundsSchema = z.object({ lowerLog10: z.number(), upperLog10: z.number() });
+const lrBoundsSchema = z.object({ lowerLog10: z.number(), upperLog10: z.number() });
 
 export const calibrationEvaluationSchema = z.object({
   id,

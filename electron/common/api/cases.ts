@@ -20,7 +20,7 @@ export const CASE_SORT_FIELDS = [
   'createdAt',
 ] as const;
 
-export const caseNumberSchema = z
+const caseNumberSchema = z
   .string()
   .trim()
   .min(1, 'must not be empty')

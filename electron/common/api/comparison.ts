@@ -213,7 +213,7 @@ export const regionShareSchema = z.object({
 export type RegionShare = z.infer<typeof regionShareSchema>;
 
 /** The model's explanation validation as it stood when the analysis ran. */
-export const explanationValiditySchema = z.object({
+const explanationValiditySchema = z.object({
   validated: z.boolean(),
   /** The map variant shown first: the validated one, else the published combined map. */
   defaultVariant: z.enum(MAP_VARIANTS),

@@ -56,7 +56,7 @@ export type EvidenceItem = z.infer<typeof evidenceItemSchema>;
  * Whether an evidence item's stored file still hashes to its recorded SHA-256, as found when it
  * was last read: `modified` and `missing` mean the data folder was altered outside the workstation.
  */
-export const EVIDENCE_INTEGRITY_STATES = ['verified', 'modified', 'missing'] as const;
+const EVIDENCE_INTEGRITY_STATES = ['verified', 'modified', 'missing'] as const;
 export const evidenceIntegritySchema = z.object({
   evidenceId: id,
   state: z.enum(EVIDENCE_INTEGRITY_STATES),

@@ -32,7 +32,7 @@ import type { EventHub } from '../services/event-hub.js';
 import { resolveRendererFile, SECURITY_HEADERS } from './static-files.js';
 
 /** Evidence travels base64-encoded in the body: 50 MB of file is about 67 MB of JSON. */
-export const MAX_BODY_BYTES = 80 * 1024 * 1024;
+const MAX_BODY_BYTES = 80 * 1024 * 1024;
 
 export interface HttpBridgeOptions {
   handler: ApiHandler;

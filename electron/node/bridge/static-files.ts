@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { extname, resolve, sep } from 'node:path';
 
 /** Emotion (MUI) injects <style> elements at run time, hence 'unsafe-inline' for styles only. */
-export const CONTENT_SECURITY_POLICY = [
+const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",

@@ -16,7 +16,7 @@ export interface GlobalOptions {
   rest: string[];
 }
 
-export function splitGlobalOptions(argv: readonly string[]): GlobalOptions {
+function splitGlobalOptions(argv: readonly string[]): GlobalOptions {
   const rest: string[] = [];
   let dataDir: string | undefined;
   let help = false;
@@ -57,16 +57,13 @@ export function joinNegativeValues(args: readonly string[]): string[] {
 }
 
 /** The command whose path matches the most leading words of args. */
-export function findCommand(
-  commands: readonly CliCommand[],
-  args: readonly string[],
-): CliCommand | undefined {
+function findCommand(commands: readonly CliCommand[], args: readonly string[]): CliCommand | undefined {
   return commands
     .filter((command) => command.path.every((word, index) => args[index] === word))
     .sort((a, b) => b.path.length - a.path.length)[0];
 }
 
-export function usageText(commands: readonly CliCommand[]): string {
+function usageText(commands: readonly CliCommand[]): string {
   const width = Math.max(0, ...commands.map((command) => command.path.join(' ').length));
   const lines = commands.map((command) => `  ${command.path.join(' ').padEnd(width)}  ${command.summary}`);
   return [

@@ -44,7 +44,7 @@ export function registerReportFonts(doc: PDFKit.PDFDocument): void {
 }
 
 /** Runs of `text`, each with the font to write it in: the style's font unless only the fallback has the glyph. */
-export function fontRuns(text: string, font: ReportFont): { font: string; text: string }[] {
+function fontRuns(text: string, font: ReportFont): { font: string; text: string }[] {
   const fallback = FALLBACK[font];
   const runs: { font: string; text: string }[] = [];
   for (const char of text) {

@@ -18,7 +18,7 @@ const LABEL_WIDTH = 150;
 const FONT = { regular: 'Helvetica', bold: 'Helvetica-Bold', mono: 'Courier' };
 const COLORS = { same: '#1b7837', different: '#b2182b', pav: '#2166ac', neutral: '#555555', grid: '#dddddd' };
 
-export const VALIDATION_REPORT_TITLE = 'Validation of a likelihood-ratio calibration';
+const VALIDATION_REPORT_TITLE = 'Validation of a likelihood-ratio calibration';
 
 export interface ValidationReportPdf {
   bytes: Buffer;

@@ -56,7 +56,7 @@ interface KeyEnvelope {
 }
 
 /** The name as compared for uniqueness: compatibility forms, case, spaces and punctuation folded. */
-export function accountNameKey(name: string): string {
+function accountNameKey(name: string): string {
   return name
     .normalize('NFKC')
     .toLowerCase()

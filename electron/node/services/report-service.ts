@@ -37,8 +37,8 @@ import { readVerified, sha256Of, writeOnce } from './content-files.js';
 import { ConflictError, IntegrityError, NotFoundError } from './errors.js';
 import type { EvidenceService } from './evidence-service.js';
 
-export const REPORTS_DIR = 'reports';
-export const REPORT_EXPORT_ACTION = 'report.export';
+const REPORTS_DIR = 'reports';
+const REPORT_EXPORT_ACTION = 'report.export';
 
 export interface ExportedReport {
   report: Report;

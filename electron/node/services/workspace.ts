@@ -49,7 +49,7 @@ export interface WorkspaceOptions {
   actor?: string;
 }
 
-export function osUserName(): string {
+function osUserName(): string {
   try {
     return userInfo().username || 'unknown';
   } catch {

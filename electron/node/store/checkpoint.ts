@@ -17,8 +17,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { canonicalJson } from './audit-chain.js';
 
-export const CHECKPOINTS_DIR = 'checkpoints';
-export const KEYS_DIR = 'keys';
+const CHECKPOINTS_DIR = 'checkpoints';
+const KEYS_DIR = 'keys';
 const CHECKPOINT_FILE = 'head.json';
 const WORKSTATION_KEY_FILE = 'workstation-ed25519.pem';
 const SIGNED_PREFIX = 'xssab-audit-checkpoint\n';

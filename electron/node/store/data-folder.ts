@@ -11,11 +11,11 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-export const DATABASE_FILE = 'xssab.sqlite';
-export const APP_DIR_NAME = 'xssab-workstation';
+const DATABASE_FILE = 'xssab.sqlite';
+const APP_DIR_NAME = 'xssab-workstation';
 
 /** `$XDG_DATA_HOME/xssab-workstation`, or `~/.local/share/xssab-workstation` (`%APPDATA%` on Windows). */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   if (process.platform === 'win32' && env.APPDATA) return join(env.APPDATA, APP_DIR_NAME);
   const dataHome = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
   return join(dataHome, APP_DIR_NAME);

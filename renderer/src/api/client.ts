@@ -23,7 +23,7 @@ export interface RendererApiClient extends XssabApi {
 }
 
 /** Why the page cannot reach the backend at all (browser mode opened without its token link). */
-export class MissingTokenError extends Error {
+class MissingTokenError extends Error {
   override name = 'MissingTokenError';
   constructor() {
     super(

@@ -2,7 +2,7 @@ import type { ChipProps } from '@mui/material/Chip';
 import type { BenchmarkRunStatus } from '../../../electron/common/api.js';
 import { StatusChip } from '../components/StatusChip.js';
 
-export const runStatusLabels: Record<BenchmarkRunStatus, string> = {
+const runStatusLabels: Record<BenchmarkRunStatus, string> = {
   running: 'Running',
   finished: 'Finished',
   cancelled: 'Cancelled',

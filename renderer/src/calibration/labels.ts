@@ -6,7 +6,7 @@ export const methodLabels: Record<LrCalibrationMethod, string> = {
 };
 
 export const formatBits = (value: number) => `${value.toFixed(3)} bits`;
-export const formatPercent = (value: number) => `${(100 * value).toFixed(1)} %`;
+const formatPercent = (value: number) => `${(100 * value).toFixed(1)} %`;
 
 export const misleadingText = (p: LrPerformance) =>
   `${formatPercent(p.misleading.sameSourceBelowOne)} of same-source LRs < 1, ` +

@@ -19,7 +19,7 @@ import { callApi } from './case.js';
 const describeAccount = (account: Account) =>
   `account ${account.id}: ${account.name} (${account.initials}, ${account.role}), key ${account.keyFingerprint}`;
 
-export const accountCreateCommand: CliCommand = {
+const accountCreateCommand: CliCommand = {
   path: ['account', 'create'],
   summary: 'Create an examiner account with its signing key',
   usage:
@@ -58,7 +58,7 @@ export const accountCreateCommand: CliCommand = {
   },
 };
 
-export const accountListCommand: CliCommand = {
+const accountListCommand: CliCommand = {
   path: ['account', 'list'],
   summary: 'List the examiner accounts',
   usage: 'xssab account list [--json]',
@@ -82,7 +82,7 @@ const describeDecision = (decision: Decision) =>
   `${decision.conclusion ?? 'sealed'}${decision.disagreement ? ' (disagrees with the examiner: a consultation resolves it)' : ''}` +
   `${decision.verifiesId === null ? '' : `, concerning decision ${decision.verifiesId}`}\n  Signature: ${decision.signature}`;
 
-export const decideCommand: CliCommand = {
+const decideCommand: CliCommand = {
   path: ['decide'],
   summary: 'Record a signed decision on a pair (examination, verification or consultation)',
   usage:

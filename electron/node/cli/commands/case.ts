@@ -71,7 +71,7 @@ function describeCase(found: Case): string {
   return `case ${found.id}: ${found.caseNumber} — ${found.title} (${found.status})`;
 }
 
-export const caseCreateCommand: CliCommand = {
+const caseCreateCommand: CliCommand = {
   path: ['case', 'create'],
   summary: 'Open a new case',
   usage:
@@ -114,7 +114,7 @@ export const caseCreateCommand: CliCommand = {
   },
 };
 
-export const caseListCommand: CliCommand = {
+const caseListCommand: CliCommand = {
   path: ['case', 'list'],
   summary: 'List cases, newest change first',
   usage: `xssab case list [--search TEXT] [--sort ${CASE_SORT_FIELDS.join('|')}] [--direction asc|desc] [--json]`,
@@ -176,7 +176,7 @@ export async function resolveCaseId(io: CliIo, reference: string): Promise<numbe
   throw new CaseCommandError(`no case has the number or id ${reference}`);
 }
 
-export const caseShowCommand: CliCommand = {
+const caseShowCommand: CliCommand = {
   path: ['case', 'show'],
   summary: 'Show one case with its evidence, analyses, decisions, reports and audit trail',
   usage: 'xssab case show ID|NUMBER [--json]',
@@ -218,7 +218,7 @@ function describeDetail(detail: CaseDetail): string {
   return lines.join('\n');
 }
 
-export const caseReopenCommand: CliCommand = {
+const caseReopenCommand: CliCommand = {
   path: ['case', 'reopen'],
   summary: 'Reopen a closed (locked) case, giving the reason',
   usage: 'xssab case reopen ID|NUMBER --reason TEXT --account NAME [--json]',
