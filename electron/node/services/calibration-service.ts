@@ -33,11 +33,25 @@ import {
   type ModelRegistry,
   type RegisteredModel,
 } from '../../../native-models/registry/registry.js';
+import { findAnalysisScore } from '../store/analyses.js';
 import {
-  CalibrationStore,
+  findAnalysisLr,
+  insertAnalysisLr,
+  type AnalysisLrRecord,
+} from '../store/analysis-likelihood-ratios.js';
+import {
   decodeJson,
   encodeJson,
-  type AnalysisLrRecord,
+  findCalibrationSet,
+  findCalibrationSetOf,
+  findLrCalibration,
+  insertCalibrationSet,
+  insertLrCalibration,
+  insertLrEvaluation,
+  listCalibrationScores,
+  listLrCalibrations,
+  listLrEvaluations,
+  newestLrCalibrationFor,
   type CalibrationScoreRecord,
   type CalibrationSetRecord,
   type LrCalibrationRecord,
@@ -75,15 +89,11 @@ interface LabelledPairRow {
 }
 
 export class CalibrationService {
-  private readonly store: CalibrationStore;
-
   constructor(
     private readonly db: Database,
     private readonly registry: ModelRegistry,
     private readonly audit: AuditService,
-  ) {
-    this.store = new CalibrationStore(db);
-  }
+  ) {}
 
   /**
    * Scores a labelled set with a model and stores it; a set with the same content (photo hashes,
@@ -116,7 +126,7 @@ export class CalibrationService {
       Buffer.from(hashed.map((r) => `${r.aSha256},${r.bSha256},${r.same ? 1 : 0},${r.condition}\n`).join('')),
     );
     const model = this.model(options.modelId);
-    const existing = this.store.findSet(model.sha256, setSha256);
+    const existing = findCalibrationSetOf(this.db, model.sha256, setSha256);
     if (existing) return { set: this.toSet(existing), reused: true };
 
     // Loaded here so that ONNX Runtime loads only when a set is scored.
@@ -160,7 +170,7 @@ export class CalibrationService {
     };
     const setId = this.db
       .transaction(() => {
-        const id = this.store.insertSet(record, scores);
+        const id = insertCalibrationSet(this.db, record, scores);
         this.audit.append({
           actor,
           action: 'calibration-set.import',
@@ -184,7 +194,7 @@ export class CalibrationService {
   }
 
   set(setId: number): CalibrationSet {
-    const record = this.store.getSet(setId);
+    const record = findCalibrationSet(this.db, setId);
     if (!record) throw new NotFoundError(`calibration set ${setId} does not exist`);
     return this.toSet(record);
   }
@@ -203,7 +213,7 @@ export class CalibrationService {
       );
     }
     const data = labelled(
-      this.store.scores(setId).filter((s) => condition === null || s.condition === condition),
+      listCalibrationScores(this.db, setId).filter((s) => condition === null || s.condition === condition),
     );
     if (data.sameSource.length < 2 || data.differentSource.length < 2) {
       throw new InvalidInputError(
@@ -217,7 +227,7 @@ export class CalibrationService {
     const effectiveFolds = Math.min(folds, data.sameSource.length, data.differentSource.length);
     const id = this.db
       .transaction(() => {
-        const calibrationId = this.store.insertCalibration({
+        const calibrationId = insertLrCalibration(this.db, {
           setId,
           method: options.method,
           condition,
@@ -263,10 +273,12 @@ export class CalibrationService {
       );
     }
     const calibrator = decodeJson<BoundedCalibrator>(calibration.calibratorJson);
-    const validation = validateLlrs(calibratedLlrs(calibrator, labelled(this.store.scores(setId))));
+    const validation = validateLlrs(
+      calibratedLlrs(calibrator, labelled(listCalibrationScores(this.db, setId))),
+    );
     const id = this.db
       .transaction(() => {
-        const evaluationId = this.store.insertEvaluation({
+        const evaluationId = insertLrEvaluation(this.db, {
           calibrationId,
           setId,
           validationJson: encodeJson(validation),
@@ -296,7 +308,7 @@ export class CalibrationService {
   }
 
   list(modelId?: string): CalibrationSummary[] {
-    return this.store.listCalibrations(modelId).map((c) => this.summary(c));
+    return listLrCalibrations(this.db, modelId).map((c) => this.summary(c));
   }
 
   get(calibrationId: number): Calibration {
@@ -311,7 +323,7 @@ export class CalibrationService {
       bounds: calibrator.bounds,
       scoreRange: calibrator.scoreRange,
       validation: decodeJson<LrValidation>(record.validationJson),
-      evaluations: this.store.evaluations(calibrationId).map((e) => ({
+      evaluations: listLrEvaluations(this.db, calibrationId).map((e) => ({
         id: e.id,
         calibrationId: e.calibrationId,
         set: this.set(e.setId),
@@ -326,7 +338,7 @@ export class CalibrationService {
 
   /** The LR recorded for an analysis, or null. */
   analysisLr(analysisId: number): AnalysisLikelihoodRatio | null {
-    const record = this.store.analysisLr(analysisId);
+    const record = findAnalysisLr(this.db, analysisId);
     return record ? this.toAnalysisLr(record) : null;
   }
 
@@ -339,15 +351,15 @@ export class CalibrationService {
     calibrationId: number | undefined,
     actor: string,
   ): AnalysisLikelihoodRatio | null {
-    const analysis = this.store.analysisScore(analysisId);
+    const analysis = findAnalysisScore(this.db, analysisId);
     if (!analysis) throw new NotFoundError(`analysis ${analysisId} does not exist`);
-    if (this.store.analysisLr(analysisId))
+    if (findAnalysisLr(this.db, analysisId))
       throw new ConflictError(`analysis ${analysisId} has its LR recorded already`);
     if (analysis.score === null)
       throw new InvalidInputError(`analysis ${analysisId} has no score to calibrate`, 'analysisId');
     const calibration =
       calibrationId === undefined
-        ? this.store.newestCalibrationFor(analysis.modelSha256)
+        ? newestLrCalibrationFor(this.db, analysis.modelSha256)
         : this.record(calibrationId);
     if (!calibration) return null;
     const set = this.set(calibration.setId);
@@ -373,7 +385,7 @@ export class CalibrationService {
     };
     this.db
       .transaction(() => {
-        this.store.insertAnalysisLr(record);
+        insertAnalysisLr(this.db, record);
         this.audit.append({
           actor,
           action: 'analysis.lr',
@@ -405,13 +417,13 @@ export class CalibrationService {
   }
 
   private record(calibrationId: number): LrCalibrationRecord {
-    const record = this.store.getCalibration(calibrationId);
+    const record = findLrCalibration(this.db, calibrationId);
     if (!record) throw new NotFoundError(`calibration ${calibrationId} does not exist`);
     return record;
   }
 
   private toSet(record: CalibrationSetRecord): CalibrationSet {
-    const scores = this.store.scores(record.id);
+    const scores = listCalibrationScores(this.db, record.id);
     return {
       ...record,
       conditions: [...new Set(scores.map((s) => s.condition).filter((c) => c !== ''))].sort(),
