@@ -3,7 +3,8 @@
  * (through the same photo pipeline as casework) and stored with its content hash; calibrations
  * (score → LR, bounded by ELUB, validated by k-fold cross-validation) are fitted on its stored
  * scores, evaluated on other sets, and used to record the LR of an analysis. Every record is
- * written with its audit event in one transaction and never changed.
+ * written with its audit event in one transaction, bound to the audit chain by that event, and
+ * never changed.
  */
 import type { Database } from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
@@ -168,28 +169,27 @@ export class CalibrationService {
       createdAt: new Date().toISOString(),
       createdBy: actor,
     };
-    const setId = this.db
-      .transaction(() => {
-        const id = insertCalibrationSet(this.db, record, scores);
-        this.audit.append({
-          actor,
-          action: 'calibration-set.import',
-          entityType: 'calibration_set',
-          entityId: id,
-          caseId: null,
-          details: {
-            name: record.name,
-            model: model.id,
-            modelSha256: model.sha256,
-            setSha256,
-            sameSource: labels.same,
-            differentSource: labels.different,
-            failures: failures.length,
-          },
-        });
-        return id;
-      })
-      .immediate();
+    const setId = this.audit.transaction(() => {
+      const id = insertCalibrationSet(this.db, record, scores);
+      this.audit.append({
+        actor,
+        action: 'calibration-set.import',
+        entityType: 'calibration_set',
+        entityId: id,
+        caseId: null,
+        details: {
+          name: record.name,
+          model: model.id,
+          modelSha256: model.sha256,
+          setSha256,
+          sameSource: labels.same,
+          differentSource: labels.different,
+          failures: failures.length,
+        },
+        rows: [{ table: 'calibration_sets', id }],
+      });
+      return id;
+    });
     return { set: this.set(setId), reused: false };
   }
 
@@ -225,39 +225,38 @@ export class CalibrationService {
     const calibrator = fitCalibrator(data, options.method);
     const validation = validateLlrs(crossValidatedLlrs(data, options.method, folds));
     const effectiveFolds = Math.min(folds, data.sameSource.length, data.differentSource.length);
-    const id = this.db
-      .transaction(() => {
-        const calibrationId = insertLrCalibration(this.db, {
+    const id = this.audit.transaction(() => {
+      const calibrationId = insertLrCalibration(this.db, {
+        setId,
+        method: options.method,
+        condition,
+        folds: effectiveFolds,
+        calibratorJson: encodeJson(calibrator),
+        validationJson: encodeJson(validation),
+        createdAt: new Date().toISOString(),
+        createdBy: actor,
+      });
+      this.audit.append({
+        actor,
+        action: 'calibration.fit',
+        entityType: 'lr_calibration',
+        entityId: calibrationId,
+        caseId: null,
+        details: {
           setId,
+          setSha256: set.setSha256,
+          modelSha256: set.modelSha256,
           method: options.method,
           condition,
           folds: effectiveFolds,
-          calibratorJson: encodeJson(calibrator),
-          validationJson: encodeJson(validation),
-          createdAt: new Date().toISOString(),
-          createdBy: actor,
-        });
-        this.audit.append({
-          actor,
-          action: 'calibration.fit',
-          entityType: 'lr_calibration',
-          entityId: calibrationId,
-          caseId: null,
-          details: {
-            setId,
-            setSha256: set.setSha256,
-            modelSha256: set.modelSha256,
-            method: options.method,
-            condition,
-            folds: effectiveFolds,
-            bounds: calibrator.bounds,
-            cllr: validation.performance.cllr,
-            cllrMin: validation.performance.cllrMin,
-          },
-        });
-        return calibrationId;
-      })
-      .immediate();
+          bounds: calibrator.bounds,
+          cllr: validation.performance.cllr,
+          cllrMin: validation.performance.cllrMin,
+        },
+        rows: [{ table: 'lr_calibrations', id: calibrationId }],
+      });
+      return calibrationId;
+    });
     return this.get(id);
   }
 
@@ -276,32 +275,31 @@ export class CalibrationService {
     const validation = validateLlrs(
       calibratedLlrs(calibrator, labelled(listCalibrationScores(this.db, setId))),
     );
-    const id = this.db
-      .transaction(() => {
-        const evaluationId = insertLrEvaluation(this.db, {
+    const id = this.audit.transaction(() => {
+      const evaluationId = insertLrEvaluation(this.db, {
+        calibrationId,
+        setId,
+        validationJson: encodeJson(validation),
+        createdAt: new Date().toISOString(),
+        createdBy: actor,
+      });
+      this.audit.append({
+        actor,
+        action: 'calibration.evaluate',
+        entityType: 'lr_evaluation',
+        entityId: evaluationId,
+        caseId: null,
+        details: {
           calibrationId,
           setId,
-          validationJson: encodeJson(validation),
-          createdAt: new Date().toISOString(),
-          createdBy: actor,
-        });
-        this.audit.append({
-          actor,
-          action: 'calibration.evaluate',
-          entityType: 'lr_evaluation',
-          entityId: evaluationId,
-          caseId: null,
-          details: {
-            calibrationId,
-            setId,
-            setSha256: set.setSha256,
-            cllr: validation.performance.cllr,
-            cllrMin: validation.performance.cllrMin,
-          },
-        });
-        return evaluationId;
-      })
-      .immediate();
+          setSha256: set.setSha256,
+          cllr: validation.performance.cllr,
+          cllrMin: validation.performance.cllrMin,
+        },
+        rows: [{ table: 'lr_evaluations', id: evaluationId }],
+      });
+      return evaluationId;
+    });
     const evaluation = this.get(calibrationId).evaluations.find((e) => e.id === id);
     if (!evaluation) throw new Error(`evaluation ${id} was not recorded`);
     return evaluation;
@@ -383,26 +381,25 @@ export class CalibrationService {
       createdAt: new Date().toISOString(),
       createdBy: actor,
     };
-    this.db
-      .transaction(() => {
-        insertAnalysisLr(this.db, record);
-        this.audit.append({
-          actor,
-          action: 'analysis.lr',
-          entityType: 'analysis',
-          entityId: analysisId,
-          caseId: analysis.caseId,
-          details: {
-            calibrationId: calibration.id,
-            setSha256: set.setSha256,
-            score: record.score,
-            log10Lr: record.log10Lr,
-            bound: record.bound,
-            withinCalibrationRange: record.withinCalibrationRange,
-          },
-        });
-      })
-      .immediate();
+    this.audit.transaction(() => {
+      insertAnalysisLr(this.db, record);
+      this.audit.append({
+        actor,
+        action: 'analysis.lr',
+        entityType: 'analysis',
+        entityId: analysisId,
+        caseId: analysis.caseId,
+        details: {
+          calibrationId: calibration.id,
+          setSha256: set.setSha256,
+          score: record.score,
+          log10Lr: record.log10Lr,
+          bound: record.bound,
+          withinCalibrationRange: record.withinCalibrationRange,
+        },
+        rows: [{ table: 'analysis_likelihood_ratios', id: analysisId }],
+      });
+    });
     return this.toAnalysisLr(record);
   }
 
