@@ -205,6 +205,21 @@ export const BOUND_TABLES = {
 export type BoundTableName = keyof typeof BOUND_TABLES;
 export const BOUND_TABLE_NAMES = Object.keys(BOUND_TABLES) as BoundTableName[];
 
+/**
+ * The tables bound before signed checkpoints named their bound tables: a store whose checkpoint
+ * names none had exactly these bound, and the others are new to it.
+ */
+export const TABLES_BOUND_BEFORE_CHECKPOINTS_NAMED_THEM: readonly BoundTableName[] = [
+  'cases',
+  'evidence_items',
+  'pairs',
+  'analyses',
+  'analysis_artifacts',
+  'decisions',
+  'reports',
+  'accounts',
+];
+
 export interface RowRef {
   table: BoundTableName;
   id: number;
