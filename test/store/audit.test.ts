@@ -4,7 +4,15 @@ import { test } from 'node:test';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { openWorkspace } from '../../electron/node/services/workspace.js';
+import { chainHead } from '../../electron/node/store/audit-events.js';
+import {
+  loadOrCreateWorkstationKey,
+  readCheckpoint,
+  signCheckpoint,
+  writeCheckpoint,
+} from '../../electron/node/store/checkpoint.js';
 import { databasePath } from '../../electron/node/store/data-folder.js';
+import { BOUND_TABLE_NAMES } from '../../electron/node/store/row-binding.js';
 import { temporaryWorkspace } from './helpers.js';
 
 function workspaceWithHistory() {
@@ -171,6 +179,78 @@ test('a store from before rows were bound is bound once, on first use, and later
       assert.deepEqual(
         reopened.audit.verify().problems.map((p) => [p.table, p.id]),
         [['cases', 51]],
+      );
+    } finally {
+      reopened.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('rows of tables bound after the checkpoint was signed are bound once; later insertions are still caught', () => {
+  const { workspace } = workspaceWithHistory();
+  const { dataDir } = workspace;
+  const sha = (digit: string) => digit.repeat(64);
+  try {
+    workspace.close();
+    // What the version before calibration records were bound leaves: a calibration set, its score
+    // and a calibration without events, and a checkpoint that names no bound tables.
+    const raw = new BetterSqlite3(databasePath(dataDir));
+    raw
+      .prepare(
+        `INSERT INTO calibration_sets (id, name, model_id, model_sha256, set_sha256, pairs_source, root,
+           created_at, created_by) VALUES (1, 'lab set', 'dlib-resnet34', ?, ?, 'pairs.csv', 'photos', 'then', 'lab')`,
+      )
+      .run(sha('a'), sha('b'));
+    raw
+      .prepare(
+        `INSERT INTO calibration_scores (set_id, position, a, b, a_sha256, b_sha256, same_source, score)
+         VALUES (1, 0, 'a.jpg', 'b.jpg', ?, ?, 1, 0.5)`,
+      )
+      .run(sha('c'), sha('d'));
+    raw.exec(`INSERT INTO lr_calibrations (id, set_id, method, folds, calibrator_json, validation_json,
+                created_at, created_by) VALUES (1, 1, 'logistic', 2, '{}', '{}', 'then', 'lab')`);
+    const head = chainHead(raw)!;
+    raw.close();
+    writeCheckpoint(
+      dataDir,
+      signCheckpoint({ length: head.seq, headHash: head.hash }, loadOrCreateWorkstationKey(dataDir)),
+    );
+
+    const upgraded = openWorkspace({ dataDir, actor: 'upgrader' });
+    try {
+      assert.deepEqual(upgraded.audit.verify().problems, []);
+      const bind = upgraded.db
+        .prepare("SELECT actor, details_json FROM audit_events WHERE action = 'store.bind'")
+        .all() as { actor: string; details_json: string }[];
+      assert.equal(bind.length, 1);
+      assert.equal(bind[0].actor, 'upgrader');
+      const details = JSON.parse(bind[0].details_json) as { rows: { table: string; id: number }[] };
+      assert.deepEqual(
+        details.rows.map((r) => [r.table, r.id]),
+        [
+          ['calibration_sets', 1],
+          ['lr_calibrations', 1],
+        ],
+      );
+      const checkpoint = readCheckpoint(dataDir);
+      assert.ok(checkpoint && 'boundTables' in checkpoint);
+      assert.deepEqual(checkpoint.boundTables, BOUND_TABLE_NAMES);
+      upgraded.db.exec(`INSERT INTO lr_evaluations (id, calibration_id, set_id, validation_json, created_at,
+                          created_by) VALUES (7, 1, 1, '{}', 'later', 'forger')`);
+    } finally {
+      upgraded.close();
+    }
+    const reopened = openWorkspace({ dataDir, actor: 'upgrader' });
+    try {
+      assert.deepEqual(
+        reopened.audit.verify().problems.map((p) => [p.table, p.id, p.caseId]),
+        [['lr_evaluations', 7, null]],
+      );
+      assert.equal(
+        reopened.db.prepare("SELECT count(*) FROM audit_events WHERE action = 'store.bind'").pluck().get(),
+        1,
       );
     } finally {
       reopened.close();

@@ -1,12 +1,14 @@
 /**
- * A real store with a case history (two cases, evidence, a pair, an xSSAB analysis, examiner and
- * verifier decisions, a report), copied afresh for each tamper test, and the raw edits an attacker
- * with file access would make: SQL through a plain connection with the append-only triggers
- * dropped, and the audit chain recomputed.
+ * A real store with a case history (two cases, evidence, a pair, an xSSAB analysis with its
+ * likelihood ratio, examiner and verifier decisions, a report) and the lab's calibration records
+ * (a small labelled set scored by the default model, a calibration fitted on it and an evaluation),
+ * copied afresh for each tamper test, and the raw edits an attacker with file access would make:
+ * SQL through a plain connection with the append-only triggers dropped, and the audit chain
+ * recomputed.
  */
 import assert from 'node:assert/strict';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiErrorBody, ApiMethod, ApiParams, ApiResult } from '../../electron/common/api.js';
@@ -14,7 +16,7 @@ import { createApiHandler, type ApiHandler } from '../../electron/node/api/handl
 import { canonicalJson, GENESIS_HASH, hashAuditEvent } from '../../electron/node/store/audit-chain.js';
 import { databasePath } from '../../electron/node/store/data-folder.js';
 import { openWorkspace, type Workspace } from '../../electron/node/services/workspace.js';
-import { fixturePhotoBase64, TEST_PASSPHRASE } from '../api/handler-harness.js';
+import { FACES, fixturePhotoBase64, TEST_PASSPHRASE } from '../api/handler-harness.js';
 
 export interface StoreIds {
   caseId: number;
@@ -24,7 +26,20 @@ export interface StoreIds {
   analysisId: number;
   examinerDecisionId: number;
   verifierDecisionId: number;
+  calibrationSetId: number;
+  calibrationId: number;
+  evaluationId: number;
 }
+
+/** Three same-source and three different-source pairs of people not in the case's photos. */
+const CALIBRATION_PAIRS = `a,b,same
+alex_lacamoire_1.jpg,alex_lacamoire_2.jpg,1
+alex_lacamoire_1.jpg,alex_lacamoire_3.png,1
+alex_lacamoire_2.jpg,alex_lacamoire_3.png,1
+alex_lacamoire_1.jpg,lin_manuel_miranda_1.png,0
+alex_lacamoire_2.jpg,obama_3.jpg,0
+alex_lacamoire_3.png,obama_4.jpg,0
+`;
 
 export interface OpenStore {
   workspace: Workspace;
@@ -83,6 +98,16 @@ export async function buildTemplateStore(): Promise<{ folder: string; ids: Store
       examiner: 'A. Examiner',
     });
     const other = await call('cases.create', { caseNumber: 'TAMPER-2', title: 'Unrelated case' });
+    // A calibration of the default model, so that the analysis gets its LR when it is made.
+    const pairsCsv = join(folder, 'calibration-pairs.csv');
+    writeFileSync(pairsCsv, CALIBRATION_PAIRS);
+    const { calibrations } = store.workspace;
+    const { set } = await calibrations.importSet(
+      { modelId: 'dlib-resnet34', pairsCsv, root: FACES, name: 'tamper lab set' },
+      EXAMINER,
+    );
+    const calibration = calibrations.calibrate(set.id, { method: 'logistic' }, EXAMINER);
+    const evaluation = calibrations.evaluate(calibration.id, set.id, EXAMINER);
     const evidenceIds: number[] = [];
     for (const name of ['obama_1.jpg', 'obama_2.jpg']) {
       const item = await call('evidence.import', {
@@ -98,6 +123,8 @@ export async function buildTemplateStore(): Promise<{ folder: string; ids: Store
       evidenceBId: evidenceIds[1],
     });
     const { analysisId } = await call('analyses.run', { pairId: pair.id });
+    const { likelihoodRatio } = await call('likelihoodRatios.get', { analysisId });
+    assert.equal(likelihoodRatio?.calibration.id, calibration.id, 'the analysis got no LR');
     const decision = {
       pairId: pair.id,
       analysisId,
@@ -119,6 +146,9 @@ export async function buildTemplateStore(): Promise<{ folder: string; ids: Store
         analysisId,
         examinerDecisionId: examinerDecision.id,
         verifierDecisionId: verifierDecision.id,
+        calibrationSetId: set.id,
+        calibrationId: calibration.id,
+        evaluationId: evaluation.id,
       },
     };
   } finally {

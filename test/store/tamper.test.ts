@@ -92,8 +92,9 @@ test('the untouched store verifies, with every row checked against a signed chec
     const verification = await store.call('audit.verify', { caseId: ids.caseId });
     assert.deepEqual(verification.problems, []);
     assert.equal(verification.ok, true);
-    // 2 cases, 2 evidence items, 1 pair, 1 analysis, its artifacts, 2 decisions, 1 report.
-    assert.ok(verification.rowsChecked > 9, `only ${verification.rowsChecked} rows checked`);
+    // 2 cases, 2 evidence items, 1 pair, 1 analysis, its artifacts and LR, 2 decisions, 1 report,
+    // 2 accounts, 1 calibration set, 1 calibration, 1 evaluation.
+    assert.ok(verification.rowsChecked > 15, `only ${verification.rowsChecked} rows checked`);
     assert.equal(verification.checkpoint?.signatureValid, true);
     assert.equal(verification.checkpoint?.length, verification.checkedEvents);
     assert.equal(verification.checkpoint?.headHash, verification.headHash);
@@ -161,6 +162,69 @@ test("editing an analysis artifact's recorded hash is detected", () =>
       db.prepare("UPDATE analysis_artifacts SET sha256 = printf('%064d', 0) WHERE id = ?").run(artifactId);
     },
     { table: 'analysis_artifacts', id: 1, reason: changedRow },
+  ));
+
+test("editing an analysis's likelihood ratio is detected", () =>
+  assertDetected(
+    (db) => {
+      db.exec('DROP TRIGGER analysis_likelihood_ratios_no_update');
+      db.prepare('UPDATE analysis_likelihood_ratios SET log10_lr = 6 WHERE analysis_id = ?').run(
+        ids.analysisId,
+      );
+    },
+    { table: 'analysis_likelihood_ratios', id: ids.analysisId, reason: changedRow },
+  ));
+
+test("deleting an analysis's likelihood ratio is detected", () =>
+  assertDetected(
+    (db) => db.prepare('DELETE FROM analysis_likelihood_ratios WHERE analysis_id = ?').run(ids.analysisId),
+    {
+      table: 'analysis_likelihood_ratios',
+      id: ids.analysisId,
+      reason: /records this row but it is gone: it was deleted outside/,
+    },
+  ));
+
+test("editing a calibration's validation figures is detected", () =>
+  assertDetected(
+    (db) => {
+      db.exec('DROP TRIGGER lr_calibrations_no_update');
+      db.prepare(
+        "UPDATE lr_calibrations SET validation_json = json_set(validation_json, '$.performance.cllr', 0.001) WHERE id = ?",
+      ).run(ids.calibrationId);
+    },
+    { table: 'lr_calibrations', id: ids.calibrationId, reason: changedRow },
+  ));
+
+test("editing an evaluation's figures is detected", () =>
+  assertDetected(
+    (db) =>
+      db
+        .prepare(
+          "UPDATE lr_evaluations SET validation_json = json_set(validation_json, '$.performance.cllrMin', 0.123) WHERE id = ?",
+        )
+        .run(ids.evaluationId),
+    { table: 'lr_evaluations', id: ids.evaluationId, reason: changedRow },
+  ));
+
+test("editing a calibration set's score is detected against the set", () =>
+  assertDetected(
+    (db) => {
+      db.exec('DROP TRIGGER calibration_scores_no_update');
+      db.prepare('UPDATE calibration_scores SET score = score + 0.25 WHERE set_id = ? AND position = 0').run(
+        ids.calibrationSetId,
+      );
+    },
+    { table: 'calibration_sets', id: ids.calibrationSetId, reason: changedRow },
+  ));
+
+test('deleting a calibration score is detected against its set', () =>
+  assertDetected(
+    (db) =>
+      db
+        .prepare('DELETE FROM calibration_scores WHERE set_id = ? AND position = 5')
+        .run(ids.calibrationSetId),
+    { table: 'calibration_sets', id: ids.calibrationSetId, reason: changedRow },
   ));
 
 test('deleting a decision is detected', () =>
@@ -349,6 +413,32 @@ test('an edit in one case fails that case and leaves the verification of another
     );
     assert.match(whole.problems[0].reason, changedRow);
     assert.match(whole.problems[1].reason, /signature of account \d+ \(A\. Examiner\) does not verify/);
+  } finally {
+    store.close();
+    copy.dispose();
+  }
+});
+
+test("an analysis's LR belongs to its case; a calibration's figures to every case", async () => {
+  const copy = tamperedCopy(template, (db) => {
+    db.exec('DROP TRIGGER analysis_likelihood_ratios_no_update; DROP TRIGGER lr_calibrations_no_update');
+    db.prepare(
+      "UPDATE analysis_likelihood_ratios SET verbal = 'extremely strong support' WHERE analysis_id = ?",
+    ).run(ids.analysisId);
+    db.prepare('UPDATE lr_calibrations SET folds = 2 WHERE id = ?').run(ids.calibrationId);
+  });
+  const store = openStore(copy.folder);
+  try {
+    const where = (verification: {
+      problems: { table: string; id: number | null; caseId: number | null }[];
+    }) => verification.problems.map((p) => [p.table, p.id, p.caseId]);
+    assert.deepEqual(where(await store.call('audit.verify', { caseId: ids.caseId })), [
+      ['analysis_likelihood_ratios', ids.analysisId, ids.caseId],
+      ['lr_calibrations', ids.calibrationId, null],
+    ]);
+    assert.deepEqual(where(await store.call('audit.verify', { caseId: ids.otherCaseId })), [
+      ['lr_calibrations', ids.calibrationId, null],
+    ]);
   } finally {
     store.close();
     copy.dispose();

@@ -20,11 +20,14 @@ import {
 } from '../store/checkpoint.js';
 import { findAccountRow } from '../store/accounts.js';
 import {
+  BOUND_TABLE_NAMES,
   bindRow,
   hashAllBoundRows,
   isBoundRow,
   listSignedRows,
+  TABLES_BOUND_BEFORE_CHECKPOINTS_NAMED_THEM,
   type BoundRow,
+  type BoundTableName,
   type RowRef,
 } from '../store/row-binding.js';
 import { publicKeyOfRow, recordSignatureValid } from './account-service.js';
@@ -66,15 +69,68 @@ export class AuditService {
    * next change through the workstation cannot cover up tampering.
    */
   checkpoint(): void {
+    const stored = this.extendedCheckpoint();
+    if (!stored) return;
+    const head = chainHead(this.db);
+    if (head && head.seq > stored.length) this.writeCheckpoint({ length: head.seq, headHash: head.hash });
+  }
+
+  /**
+   * Tables bound by this version but not by the one that signed the stored checkpoint (it names
+   * the tables it bound, or predates naming them): their rows, recorded without events by that
+   * version, are bound by one `store.bind` event, and the checkpoint then names every bound
+   * table. Only a valid checkpoint of this workstation's key that the chain still extends is
+   * upgraded, and a table the checkpoint names is never bound this way, so a row inserted into a
+   * bound table outside the workstation stays reported.
+   */
+  bindNewTables(actor: string): void {
+    const stored = this.extendedCheckpoint();
+    if (!stored) return;
+    const known: readonly string[] = stored.boundTables ?? TABLES_BOUND_BEFORE_CHECKPOINTS_NAMED_THEM;
+    const added: BoundTableName[] = BOUND_TABLE_NAMES.filter((table) => !known.includes(table));
+    if (added.length === 0) return;
+    this.db
+      .transaction(() => {
+        const recorded = new Set(latestRowRecords(listAllAuditEvents(this.db)).keys());
+        const unbound = hashAllBoundRows(this.db).filter(
+          (row) => added.includes(row.table) && !recorded.has(`${row.table}:${row.id}`),
+        );
+        if (unbound.length === 0) return;
+        this.append({
+          actor,
+          action: 'store.bind',
+          entityType: 'store',
+          entityId: null,
+          caseId: null,
+          details: {
+            reason: 'rows recorded before their tables were bound to the audit chain',
+            tables: added,
+          },
+          rows: unbound.map(({ table, id }) => ({ table, id })),
+        });
+      })
+      .immediate();
+    const head = chainHead(this.db);
+    this.writeCheckpoint({ length: head?.seq ?? 0, headHash: head?.hash ?? GENESIS_HASH });
+  }
+
+  /** The stored checkpoint when it is valid, of this workstation's key, and the chain extends it. */
+  private extendedCheckpoint(): SignedCheckpoint | null {
     const stored = readCheckpoint(this.dataDir);
     if (stored === null || !('signature' in stored) || !checkpointSignatureValid(stored, this.workstationKey))
-      return;
-    const head = chainHead(this.db);
-    const length = head?.seq ?? 0;
-    if (length < stored.length) return;
-    if (stored.length > 0 && eventHash(this.db, stored.length) !== stored.headHash) return;
-    if (length > stored.length)
-      writeCheckpoint(this.dataDir, this.signHead({ length, headHash: head!.hash }));
+      return null;
+    const length = chainHead(this.db)?.seq ?? 0;
+    if (length < stored.length) return null;
+    if (stored.length > 0 && eventHash(this.db, stored.length) !== stored.headHash) return null;
+    return stored;
+  }
+
+  /** Stores a checkpoint of `head` that names the tables this version binds. */
+  private writeCheckpoint(head: ChainHead): void {
+    writeCheckpoint(
+      this.dataDir,
+      signCheckpoint({ ...head, boundTables: BOUND_TABLE_NAMES }, this.workstationKey),
+    );
   }
 
   /**
@@ -102,13 +158,13 @@ export class AuditService {
       })
       .immediate();
     const head = chainHead(this.db);
-    writeCheckpoint(
-      this.dataDir,
-      this.signHead({ length: head?.seq ?? 0, headHash: head?.hash ?? GENESIS_HASH }),
-    );
+    this.writeCheckpoint({ length: head?.seq ?? 0, headHash: head?.hash ?? GENESIS_HASH });
   }
 
-  /** A checkpoint of the chain up to `head`, signed with the workstation key (deterministic: Ed25519). */
+  /**
+   * A checkpoint of the chain up to `head`, signed with the workstation key (deterministic:
+   * Ed25519), as the report prints it (without the bound tables).
+   */
   signHead(head: ChainHead): SignedCheckpoint {
     return signCheckpoint(head, this.workstationKey);
   }

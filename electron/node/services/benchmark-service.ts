@@ -31,6 +31,17 @@ import {
   type BenchmarkSummary,
   type BenchmarkSummaryRow,
 } from '../../common/api.js';
+import {
+  findBenchmarkRunRow,
+  insertBenchmarkRun,
+  listBenchmarkRunRows,
+  listRunningBenchmarkRuns,
+  markBenchmarkRunInterrupted,
+  resumeBenchmarkRun,
+  settleBenchmarkRun,
+  updateBenchmarkRunProgress,
+} from '../store/benchmark-runs.js';
+import type { BenchmarkRunRow } from '../store/rows.js';
 import { DatasetError, readDataset } from '../../../native-models/benchmark/dataset.js';
 import { SUMMARY_FILE, type PatchBenchOptions } from '../../../native-models/benchmark/run.js';
 import { modelPaths, projectRoot, readShippedManifests } from '../../../native-models/manifests/load.js';
@@ -41,21 +52,6 @@ import type { EventHub } from './event-hub.js';
 import { WorkerJobRunner } from './worker-job.js';
 
 export const BENCHMARKS_DIR = 'benchmarks';
-
-interface RunRow {
-  id: number;
-  status: BenchmarkRunStatus;
-  options_json: string;
-  stage: string;
-  done: number;
-  total: number | null;
-  skipped: number;
-  error: string | null;
-  runner_pid: number | null;
-  created_at: string;
-  updated_at: string;
-  finished_at: string | null;
-}
 
 type RunDetail = ApiResult<'benchmarks.get'>;
 type Defaults = ApiResult<'benchmarks.defaults'>;
@@ -94,21 +90,13 @@ export class BenchmarkService {
   start(options: BenchmarkOptions): { runId: number } {
     this.assertIdle();
     const checked = checkOptions(options);
-    const at = now();
-    const { lastInsertRowid } = this.db
-      .prepare(
-        `INSERT INTO benchmark_runs (status, options_json, stage, runner_pid, created_at, updated_at)
-         VALUES ('running', ?, 'starting', ?, ?, ?)`,
-      )
-      .run(JSON.stringify(checked), process.pid, at, at);
-    const runId = Number(lastInsertRowid);
+    const runId = insertBenchmarkRun(this.db, JSON.stringify(checked), process.pid, now());
     this.spawn(runId, checked);
     return { runId };
   }
 
   list(): BenchmarkRun[] {
-    const rows = this.db.prepare('SELECT * FROM benchmark_runs ORDER BY id DESC').all() as RunRow[];
-    return rows.map((row) => this.toRun(row));
+    return listBenchmarkRunRows(this.db).map((row) => this.toRun(row));
   }
 
   get(runId: number): RunDetail {
@@ -164,12 +152,7 @@ export class BenchmarkService {
     }
     this.assertIdle();
     const options = JSON.parse(row.options_json) as BenchmarkOptions;
-    this.db
-      .prepare(
-        `UPDATE benchmark_runs SET status = 'running', stage = 'resuming', error = NULL, finished_at = NULL,
-           runner_pid = ?, updated_at = ? WHERE id = ?`,
-      )
-      .run(process.pid, now(), runId);
+    resumeBenchmarkRun(this.db, runId, process.pid, now());
     this.spawn(runId, options);
     return this.toRun(this.row(runId));
   }
@@ -232,13 +215,7 @@ export class BenchmarkService {
   }
 
   private settle(runId: number, status: BenchmarkRunStatus, stage: string, error?: string): void {
-    const at = now();
-    this.db
-      .prepare(
-        `UPDATE benchmark_runs SET status = ?, stage = ?, error = ?, runner_pid = NULL, updated_at = ?,
-           finished_at = ? WHERE id = ?`,
-      )
-      .run(status, stage, error ?? null, at, at, runId);
+    settleBenchmarkRun(this.db, runId, { status, stage, error: error ?? null }, now());
     if (this.closed) return;
     this.events.publish({
       type: 'job.finished',
@@ -256,18 +233,17 @@ export class BenchmarkService {
   ): void {
     if (this.closed) return;
     const row = this.row(runId);
-    this.db
-      .prepare(
-        'UPDATE benchmark_runs SET stage = ?, done = ?, total = ?, skipped = ?, updated_at = ? WHERE id = ?',
-      )
-      .run(
-        fields.stage,
-        fields.done ?? row.done,
-        fields.total === undefined ? row.total : fields.total,
-        fields.skipped ?? row.skipped,
-        now(),
-        runId,
-      );
+    updateBenchmarkRunProgress(
+      this.db,
+      runId,
+      {
+        stage: fields.stage,
+        done: fields.done ?? row.done,
+        total: fields.total === undefined ? row.total : fields.total,
+        skipped: fields.skipped ?? row.skipped,
+      },
+      now(),
+    );
   }
 
   private assertIdle(): void {
@@ -276,9 +252,7 @@ export class BenchmarkService {
         `benchmark run ${this.active.runId} is still running; wait for it or cancel it first`,
       );
     }
-    const elsewhere = this.db
-      .prepare("SELECT id, runner_pid FROM benchmark_runs WHERE status = 'running'")
-      .get() as { id: number; runner_pid: number } | undefined;
+    const elsewhere = listRunningBenchmarkRuns(this.db).at(0);
     if (elsewhere) {
       throw new ConflictError(
         `benchmark run ${elsewhere.id} is running in another process (pid ${elsewhere.runner_pid})`,
@@ -288,22 +262,14 @@ export class BenchmarkService {
 
   /** Runs recorded as running by a process that is gone (or by an earlier backend in this one). */
   private markInterruptedRuns(): void {
-    const rows = this.db
-      .prepare("SELECT id, runner_pid FROM benchmark_runs WHERE status = 'running'")
-      .all() as { id: number; runner_pid: number | null }[];
-    for (const { id, runner_pid } of rows) {
+    for (const { id, runner_pid } of listRunningBenchmarkRuns(this.db)) {
       if (runner_pid !== null && runner_pid !== process.pid && processIsAlive(runner_pid)) continue;
-      this.db
-        .prepare(
-          `UPDATE benchmark_runs SET status = 'cancelled', stage = ?, runner_pid = NULL, updated_at = ?
-           WHERE id = ?`,
-        )
-        .run('interrupted: the backend stopped; resume to continue', now(), id);
+      markBenchmarkRunInterrupted(this.db, id, 'interrupted: the backend stopped; resume to continue', now());
     }
   }
 
-  private row(runId: number): RunRow {
-    const row = this.db.prepare('SELECT * FROM benchmark_runs WHERE id = ?').get(runId) as RunRow | undefined;
+  private row(runId: number): BenchmarkRunRow {
+    const row = findBenchmarkRunRow(this.db, runId);
     if (!row) throw new NotFoundError(`benchmark run ${runId} does not exist`);
     return row;
   }
@@ -312,7 +278,7 @@ export class BenchmarkService {
     return join(this.dataDir, BENCHMARKS_DIR, String(runId));
   }
 
-  private toRun(row: RunRow): BenchmarkRun {
+  private toRun(row: BenchmarkRunRow): BenchmarkRun {
     return {
       id: row.id,
       status: row.status,

@@ -3,7 +3,8 @@
  * (through the same photo pipeline as casework) and stored with its content hash; calibrations
  * (score → LR, bounded by ELUB, validated by k-fold cross-validation) are fitted on its stored
  * scores, evaluated on other sets, and used to record the LR of an analysis. Every record is
- * written with its audit event in one transaction and never changed.
+ * written with its audit event in one transaction, bound to the audit chain by that event, and
+ * never changed.
  */
 import type { Database } from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
@@ -33,11 +34,25 @@ import {
   type ModelRegistry,
   type RegisteredModel,
 } from '../../../native-models/registry/registry.js';
+import { findAnalysisScore } from '../store/analyses.js';
 import {
-  CalibrationStore,
+  findAnalysisLr,
+  insertAnalysisLr,
+  type AnalysisLrRecord,
+} from '../store/analysis-likelihood-ratios.js';
+import {
   decodeJson,
   encodeJson,
-  type AnalysisLrRecord,
+  findCalibrationSet,
+  findCalibrationSetOf,
+  findLrCalibration,
+  insertCalibrationSet,
+  insertLrCalibration,
+  insertLrEvaluation,
+  listCalibrationScores,
+  listLrCalibrations,
+  listLrEvaluations,
+  newestLrCalibrationFor,
   type CalibrationScoreRecord,
   type CalibrationSetRecord,
   type LrCalibrationRecord,
@@ -75,15 +90,11 @@ interface LabelledPairRow {
 }
 
 export class CalibrationService {
-  private readonly store: CalibrationStore;
-
   constructor(
     private readonly db: Database,
     private readonly registry: ModelRegistry,
     private readonly audit: AuditService,
-  ) {
-    this.store = new CalibrationStore(db);
-  }
+  ) {}
 
   /**
    * Scores a labelled set with a model and stores it; a set with the same content (photo hashes,
@@ -116,7 +127,7 @@ export class CalibrationService {
       Buffer.from(hashed.map((r) => `${r.aSha256},${r.bSha256},${r.same ? 1 : 0},${r.condition}\n`).join('')),
     );
     const model = this.model(options.modelId);
-    const existing = this.store.findSet(model.sha256, setSha256);
+    const existing = findCalibrationSetOf(this.db, model.sha256, setSha256);
     if (existing) return { set: this.toSet(existing), reused: true };
 
     // Loaded here so that ONNX Runtime loads only when a set is scored.
@@ -158,33 +169,32 @@ export class CalibrationService {
       createdAt: new Date().toISOString(),
       createdBy: actor,
     };
-    const setId = this.db
-      .transaction(() => {
-        const id = this.store.insertSet(record, scores);
-        this.audit.append({
-          actor,
-          action: 'calibration-set.import',
-          entityType: 'calibration_set',
-          entityId: id,
-          caseId: null,
-          details: {
-            name: record.name,
-            model: model.id,
-            modelSha256: model.sha256,
-            setSha256,
-            sameSource: labels.same,
-            differentSource: labels.different,
-            failures: failures.length,
-          },
-        });
-        return id;
-      })
-      .immediate();
+    const setId = this.audit.transaction(() => {
+      const id = insertCalibrationSet(this.db, record, scores);
+      this.audit.append({
+        actor,
+        action: 'calibration-set.import',
+        entityType: 'calibration_set',
+        entityId: id,
+        caseId: null,
+        details: {
+          name: record.name,
+          model: model.id,
+          modelSha256: model.sha256,
+          setSha256,
+          sameSource: labels.same,
+          differentSource: labels.different,
+          failures: failures.length,
+        },
+        rows: [{ table: 'calibration_sets', id }],
+      });
+      return id;
+    });
     return { set: this.set(setId), reused: false };
   }
 
   set(setId: number): CalibrationSet {
-    const record = this.store.getSet(setId);
+    const record = findCalibrationSet(this.db, setId);
     if (!record) throw new NotFoundError(`calibration set ${setId} does not exist`);
     return this.toSet(record);
   }
@@ -203,7 +213,7 @@ export class CalibrationService {
       );
     }
     const data = labelled(
-      this.store.scores(setId).filter((s) => condition === null || s.condition === condition),
+      listCalibrationScores(this.db, setId).filter((s) => condition === null || s.condition === condition),
     );
     if (data.sameSource.length < 2 || data.differentSource.length < 2) {
       throw new InvalidInputError(
@@ -215,39 +225,38 @@ export class CalibrationService {
     const calibrator = fitCalibrator(data, options.method);
     const validation = validateLlrs(crossValidatedLlrs(data, options.method, folds));
     const effectiveFolds = Math.min(folds, data.sameSource.length, data.differentSource.length);
-    const id = this.db
-      .transaction(() => {
-        const calibrationId = this.store.insertCalibration({
+    const id = this.audit.transaction(() => {
+      const calibrationId = insertLrCalibration(this.db, {
+        setId,
+        method: options.method,
+        condition,
+        folds: effectiveFolds,
+        calibratorJson: encodeJson(calibrator),
+        validationJson: encodeJson(validation),
+        createdAt: new Date().toISOString(),
+        createdBy: actor,
+      });
+      this.audit.append({
+        actor,
+        action: 'calibration.fit',
+        entityType: 'lr_calibration',
+        entityId: calibrationId,
+        caseId: null,
+        details: {
           setId,
+          setSha256: set.setSha256,
+          modelSha256: set.modelSha256,
           method: options.method,
           condition,
           folds: effectiveFolds,
-          calibratorJson: encodeJson(calibrator),
-          validationJson: encodeJson(validation),
-          createdAt: new Date().toISOString(),
-          createdBy: actor,
-        });
-        this.audit.append({
-          actor,
-          action: 'calibration.fit',
-          entityType: 'lr_calibration',
-          entityId: calibrationId,
-          caseId: null,
-          details: {
-            setId,
-            setSha256: set.setSha256,
-            modelSha256: set.modelSha256,
-            method: options.method,
-            condition,
-            folds: effectiveFolds,
-            bounds: calibrator.bounds,
-            cllr: validation.performance.cllr,
-            cllrMin: validation.performance.cllrMin,
-          },
-        });
-        return calibrationId;
-      })
-      .immediate();
+          bounds: calibrator.bounds,
+          cllr: validation.performance.cllr,
+          cllrMin: validation.performance.cllrMin,
+        },
+        rows: [{ table: 'lr_calibrations', id: calibrationId }],
+      });
+      return calibrationId;
+    });
     return this.get(id);
   }
 
@@ -263,40 +272,41 @@ export class CalibrationService {
       );
     }
     const calibrator = decodeJson<BoundedCalibrator>(calibration.calibratorJson);
-    const validation = validateLlrs(calibratedLlrs(calibrator, labelled(this.store.scores(setId))));
-    const id = this.db
-      .transaction(() => {
-        const evaluationId = this.store.insertEvaluation({
+    const validation = validateLlrs(
+      calibratedLlrs(calibrator, labelled(listCalibrationScores(this.db, setId))),
+    );
+    const id = this.audit.transaction(() => {
+      const evaluationId = insertLrEvaluation(this.db, {
+        calibrationId,
+        setId,
+        validationJson: encodeJson(validation),
+        createdAt: new Date().toISOString(),
+        createdBy: actor,
+      });
+      this.audit.append({
+        actor,
+        action: 'calibration.evaluate',
+        entityType: 'lr_evaluation',
+        entityId: evaluationId,
+        caseId: null,
+        details: {
           calibrationId,
           setId,
-          validationJson: encodeJson(validation),
-          createdAt: new Date().toISOString(),
-          createdBy: actor,
-        });
-        this.audit.append({
-          actor,
-          action: 'calibration.evaluate',
-          entityType: 'lr_evaluation',
-          entityId: evaluationId,
-          caseId: null,
-          details: {
-            calibrationId,
-            setId,
-            setSha256: set.setSha256,
-            cllr: validation.performance.cllr,
-            cllrMin: validation.performance.cllrMin,
-          },
-        });
-        return evaluationId;
-      })
-      .immediate();
+          setSha256: set.setSha256,
+          cllr: validation.performance.cllr,
+          cllrMin: validation.performance.cllrMin,
+        },
+        rows: [{ table: 'lr_evaluations', id: evaluationId }],
+      });
+      return evaluationId;
+    });
     const evaluation = this.get(calibrationId).evaluations.find((e) => e.id === id);
     if (!evaluation) throw new Error(`evaluation ${id} was not recorded`);
     return evaluation;
   }
 
   list(modelId?: string): CalibrationSummary[] {
-    return this.store.listCalibrations(modelId).map((c) => this.summary(c));
+    return listLrCalibrations(this.db, modelId).map((c) => this.summary(c));
   }
 
   get(calibrationId: number): Calibration {
@@ -311,7 +321,7 @@ export class CalibrationService {
       bounds: calibrator.bounds,
       scoreRange: calibrator.scoreRange,
       validation: decodeJson<LrValidation>(record.validationJson),
-      evaluations: this.store.evaluations(calibrationId).map((e) => ({
+      evaluations: listLrEvaluations(this.db, calibrationId).map((e) => ({
         id: e.id,
         calibrationId: e.calibrationId,
         set: this.set(e.setId),
@@ -326,7 +336,7 @@ export class CalibrationService {
 
   /** The LR recorded for an analysis, or null. */
   analysisLr(analysisId: number): AnalysisLikelihoodRatio | null {
-    const record = this.store.analysisLr(analysisId);
+    const record = findAnalysisLr(this.db, analysisId);
     return record ? this.toAnalysisLr(record) : null;
   }
 
@@ -339,15 +349,15 @@ export class CalibrationService {
     calibrationId: number | undefined,
     actor: string,
   ): AnalysisLikelihoodRatio | null {
-    const analysis = this.store.analysisScore(analysisId);
+    const analysis = findAnalysisScore(this.db, analysisId);
     if (!analysis) throw new NotFoundError(`analysis ${analysisId} does not exist`);
-    if (this.store.analysisLr(analysisId))
+    if (findAnalysisLr(this.db, analysisId))
       throw new ConflictError(`analysis ${analysisId} has its LR recorded already`);
     if (analysis.score === null)
       throw new InvalidInputError(`analysis ${analysisId} has no score to calibrate`, 'analysisId');
     const calibration =
       calibrationId === undefined
-        ? this.store.newestCalibrationFor(analysis.modelSha256)
+        ? newestLrCalibrationFor(this.db, analysis.modelSha256)
         : this.record(calibrationId);
     if (!calibration) return null;
     const set = this.set(calibration.setId);
@@ -371,26 +381,25 @@ export class CalibrationService {
       createdAt: new Date().toISOString(),
       createdBy: actor,
     };
-    this.db
-      .transaction(() => {
-        this.store.insertAnalysisLr(record);
-        this.audit.append({
-          actor,
-          action: 'analysis.lr',
-          entityType: 'analysis',
-          entityId: analysisId,
-          caseId: analysis.caseId,
-          details: {
-            calibrationId: calibration.id,
-            setSha256: set.setSha256,
-            score: record.score,
-            log10Lr: record.log10Lr,
-            bound: record.bound,
-            withinCalibrationRange: record.withinCalibrationRange,
-          },
-        });
-      })
-      .immediate();
+    this.audit.transaction(() => {
+      insertAnalysisLr(this.db, record);
+      this.audit.append({
+        actor,
+        action: 'analysis.lr',
+        entityType: 'analysis',
+        entityId: analysisId,
+        caseId: analysis.caseId,
+        details: {
+          calibrationId: calibration.id,
+          setSha256: set.setSha256,
+          score: record.score,
+          log10Lr: record.log10Lr,
+          bound: record.bound,
+          withinCalibrationRange: record.withinCalibrationRange,
+        },
+        rows: [{ table: 'analysis_likelihood_ratios', id: analysisId }],
+      });
+    });
     return this.toAnalysisLr(record);
   }
 
@@ -405,13 +414,13 @@ export class CalibrationService {
   }
 
   private record(calibrationId: number): LrCalibrationRecord {
-    const record = this.store.getCalibration(calibrationId);
+    const record = findLrCalibration(this.db, calibrationId);
     if (!record) throw new NotFoundError(`calibration ${calibrationId} does not exist`);
     return record;
   }
 
   private toSet(record: CalibrationSetRecord): CalibrationSet {
-    const scores = this.store.scores(record.id);
+    const scores = listCalibrationScores(this.db, record.id);
     return {
       ...record,
       conditions: [...new Set(scores.map((s) => s.condition).filter((c) => c !== ''))].sort(),

@@ -67,6 +67,8 @@ export function openWorkspace(options: WorkspaceOptions): Workspace {
   // A new workstation key vouches for the store as it finds it (first use); a stored checkpoint
   // is never replaced that way, so deleting the key does not hide a rewritten chain.
   if (workstationKey.created) audit.firstUse(options.actor ?? osUserName());
+  // Rows of tables that the version which signed the checkpoint did not bind yet.
+  audit.bindNewTables(options.actor ?? osUserName());
   const accounts = new AccountService(db, audit);
   const cases = new CaseService(db, audit);
   const evidence = new EvidenceService(db, options.dataDir, cases, audit);

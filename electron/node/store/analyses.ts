@@ -12,6 +12,19 @@ export function findAnalysis(db: Database, id: number): Analysis | null {
   return toAnalysis(row, artifacts.map(toAnalysisArtifact));
 }
 
+/** Model file and score of an analysis, and its case. */
+export function findAnalysisScore(
+  db: Database,
+  id: number,
+): { modelSha256: string; score: number | null; caseId: number } | undefined {
+  return db
+    .prepare(
+      `SELECT a.model_sha256 AS modelSha256, a.score AS score, p.case_id AS caseId
+       FROM analyses a JOIN pairs p ON p.id = a.pair_id WHERE a.id = ?`,
+    )
+    .get(id) as { modelSha256: string; score: number | null; caseId: number } | undefined;
+}
+
 export function listAnalysesOfCase(db: Database, caseId: number): Analysis[] {
   const artifactRows = db
     .prepare(

@@ -2,7 +2,9 @@
  * Signed checkpoints of the audit chain, kept outside the database: `checkpoints/head.json` holds
  * the chain's length and head hash, signed with the workstation's Ed25519 key
  * (`keys/workstation-ed25519.pem`, created on first use). Deleting events from the end of the
- * chain, or rewriting it and recomputing every hash, no longer matches the checkpoint.
+ * chain, or rewriting it and recomputing every hash, no longer matches the checkpoint. The stored
+ * checkpoint also names, under the same signature, the tables whose rows the chain binds, so that a
+ * table bound by a later version is known to be new to a store (see AuditService.bindNewTables).
  */
 import {
   createHash,
@@ -30,7 +32,12 @@ export interface ChainHead {
   headHash: string;
 }
 
-export interface SignedCheckpoint extends ChainHead {
+/** A chain head and the tables whose rows the chain binds (absent: written before they were named). */
+export interface CheckpointContent extends ChainHead {
+  boundTables?: readonly string[];
+}
+
+export interface SignedCheckpoint extends CheckpointContent {
   /** SHA-256 of the signing key's public key (SPKI DER), hex. */
   keyFingerprint: string;
   /** Ed25519 signature of the checkpoint, base64. */
@@ -64,15 +71,18 @@ export function loadOrCreateWorkstationKey(dataDir: string): WorkstationKey & { 
   return { privateKey, publicKey, fingerprint: publicKeyFingerprint(publicKey), created };
 }
 
-const signedBytes = (head: ChainHead) =>
-  Buffer.from(SIGNED_PREFIX + canonicalJson({ length: head.length, headHash: head.headHash }));
+const signedBytes = ({ length, headHash, boundTables }: CheckpointContent) =>
+  Buffer.from(
+    SIGNED_PREFIX + canonicalJson({ length, headHash, ...(boundTables !== undefined && { boundTables }) }),
+  );
 
-export function signCheckpoint(head: ChainHead, key: WorkstationKey): SignedCheckpoint {
+export function signCheckpoint(content: CheckpointContent, key: WorkstationKey): SignedCheckpoint {
   return {
-    length: head.length,
-    headHash: head.headHash,
+    length: content.length,
+    headHash: content.headHash,
+    ...(content.boundTables !== undefined && { boundTables: [...content.boundTables] }),
     keyFingerprint: key.fingerprint,
-    signature: sign(null, signedBytes(head), key.privateKey).toString('base64'),
+    signature: sign(null, signedBytes(content), key.privateKey).toString('base64'),
   };
 }
 
@@ -89,20 +99,26 @@ export function writeCheckpoint(dataDir: string, checkpoint: SignedCheckpoint): 
 export function readCheckpoint(dataDir: string): SignedCheckpoint | null | { unreadable: string } {
   const path = join(dataDir, CHECKPOINTS_DIR, CHECKPOINT_FILE);
   if (!existsSync(path)) return null;
+  let parsed: Partial<SignedCheckpoint> | null;
   try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<SignedCheckpoint>;
-    if (
-      typeof parsed.length === 'number' &&
-      typeof parsed.headHash === 'string' &&
-      typeof parsed.keyFingerprint === 'string' &&
-      typeof parsed.signature === 'string'
-    ) {
-      return parsed as SignedCheckpoint;
-    }
-    return { unreadable: 'the checkpoint file lacks length, headHash, keyFingerprint or signature' };
+    parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<SignedCheckpoint> | null;
   } catch {
     return { unreadable: 'the checkpoint file is not valid JSON' };
   }
+  if (
+    parsed === null ||
+    typeof parsed.length !== 'number' ||
+    typeof parsed.headHash !== 'string' ||
+    typeof parsed.keyFingerprint !== 'string' ||
+    typeof parsed.signature !== 'string'
+  ) {
+    return { unreadable: 'the checkpoint file lacks length, headHash, keyFingerprint or signature' };
+  }
+  const tables: unknown = parsed.boundTables;
+  if (tables !== undefined && !(Array.isArray(tables) && tables.every((t) => typeof t === 'string'))) {
+    return { unreadable: "the checkpoint file's boundTables is not a list of table names" };
+  }
+  return parsed as SignedCheckpoint;
 }
 
 export function checkpointSignatureValid(checkpoint: SignedCheckpoint, key: WorkstationKey): boolean {

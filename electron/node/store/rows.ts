@@ -2,6 +2,7 @@
 import type {
   Account,
   AccountRole,
+  BenchmarkRunStatus,
   EvidenceRole,
   FaceChoice,
   Analysis,
@@ -266,4 +267,19 @@ export function toAccount(row: AccountRow, keyFingerprint: string): Account {
     createdAt: row.created_at,
     createdBy: row.created_by,
   };
+}
+
+export interface BenchmarkRunRow {
+  id: number;
+  status: BenchmarkRunStatus;
+  options_json: string;
+  stage: string;
+  done: number;
+  total: number | null;
+  skipped: number;
+  error: string | null;
+  runner_pid: number | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
 }
