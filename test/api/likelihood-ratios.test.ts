@@ -90,6 +90,11 @@ test('analyses carry a bounded, calibrated LR with its calibration, and the repo
   });
 
   await t.test('an older analysis is assessed once with the newest calibration', async () => {
+    await call('cases.update', { id: created.id, status: 'closed' });
+    const locked = await failure('likelihoodRatios.assess', { analysisId: before });
+    assert.equal(locked.code, 'CONFLICT', 'a closed case gets no LR until it is reopened');
+    assert.deepEqual(await call('likelihoodRatios.get', { analysisId: before }), { likelihoodRatio: null });
+    await call('cases.reopen', { id: created.id, reason: 'The lab calibrated the model.' });
     const lr = await call('likelihoodRatios.assess', { analysisId: before });
     assert.equal(lr.calibration.id, calibration!.id);
     assert.ok(lr.log10Lr < 0, `different people: log10 LR ${lr.log10Lr}`);

@@ -58,6 +58,7 @@ import {
   type LrCalibrationRecord,
 } from '../store/calibrations.js';
 import type { AuditService } from './audit-service.js';
+import type { CaseService } from './case-service.js';
 import { sha256Of } from './content-files.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
 
@@ -94,6 +95,7 @@ export class CalibrationService {
     private readonly db: Database,
     private readonly registry: ModelRegistry,
     private readonly audit: AuditService,
+    private readonly cases: CaseService,
   ) {}
 
   /**
@@ -382,6 +384,7 @@ export class CalibrationService {
       createdBy: actor,
     };
     this.audit.transaction(() => {
+      this.cases.assertUnlocked(analysis.caseId);
       insertAnalysisLr(this.db, record);
       this.audit.append({
         actor,

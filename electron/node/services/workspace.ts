@@ -75,7 +75,12 @@ export function openWorkspace(options: WorkspaceOptions): Workspace {
   const events = new EventHub();
   const benchmarks = new BenchmarkService(db, options.dataDir, events);
   const comparisons = new ComparisonService(db, options.dataDir, cases, evidence, audit, events);
-  const calibrations = new CalibrationService(db, new ModelRegistry({ dataDir: options.dataDir }), audit);
+  const calibrations = new CalibrationService(
+    db,
+    new ModelRegistry({ dataDir: options.dataDir }),
+    audit,
+    cases,
+  );
   const decisions = new DecisionService(db, cases, comparisons, audit);
   const reports = new ReportService(
     db,
