@@ -88,6 +88,30 @@ const importOptions = {
   json: { type: 'boolean', default: false },
 } as const;
 
+/** Scores the labelled set with the model (or finds it scored before), the progress on stderr. */
+function importSet(
+  workspace: Workspace,
+  io: CliIo,
+  modelId: string,
+  values: { pairs: string; root: string; name?: string },
+  threads: number,
+  actor: string,
+) {
+  return workspace.calibrations.importSet(
+    {
+      modelId,
+      pairsCsv: values.pairs,
+      root: values.root,
+      ...(values.name !== undefined && { name: values.name }),
+      threads,
+      onProgress: (done, total) => {
+        if (done % 20 === 0 || done === total) io.err(`scored ${done}/${total} pairs`);
+      },
+    },
+    actor,
+  );
+}
+
 const calibrateCommand: CliCommand = {
   path: ['lr', 'calibrate'],
   summary: 'Score a labelled calibration set with a model and fit its score → likelihood-ratio calibration',
@@ -112,19 +136,7 @@ const calibrateCommand: CliCommand = {
     const threads = positiveIntOption('threads', values.threads);
     const { set, reused, calibration, files } = await withWorkspace(io, async (workspace) => {
       const actor = values.actor ?? workspace.defaultActor;
-      const imported = await workspace.calibrations.importSet(
-        {
-          modelId: values.model,
-          pairsCsv: values.pairs,
-          root: values.root,
-          ...(values.name !== undefined && { name: values.name }),
-          threads,
-          onProgress: (done, total) => {
-            if (done % 20 === 0 || done === total) io.err(`scored ${done}/${total} pairs`);
-          },
-        },
-        actor,
-      );
+      const imported = await importSet(workspace, io, values.model, values, threads, actor);
       const fitted = workspace.calibrations.calibrate(
         imported.set.id,
         { method, folds, ...(values.condition !== undefined && { condition: values.condition }) },
@@ -198,19 +210,7 @@ const evaluateCommand: CliCommand = {
         );
       }
       const calibration = workspace.calibrations.get(calibrationId);
-      const imported = await workspace.calibrations.importSet(
-        {
-          modelId: calibration.set.modelId,
-          pairsCsv: values.pairs,
-          root: values.root,
-          ...(values.name !== undefined && { name: values.name }),
-          threads,
-          onProgress: (done, total) => {
-            if (done % 20 === 0 || done === total) io.err(`scored ${done}/${total} pairs`);
-          },
-        },
-        actor,
-      );
+      const imported = await importSet(workspace, io, calibration.set.modelId, values, threads, actor);
       const evaluation = workspace.calibrations.evaluate(calibrationId, imported.set.id, actor);
       const out = resolve(
         values.out ?? `xssab-lr-evaluation-${calibrationId}-${imported.set.setSha256.slice(0, 12)}`,
