@@ -43,6 +43,37 @@ function xssabJson<T>(...args: string[]): T {
   return JSON.parse(result.stdout) as T;
 }
 
+/** `lr calibrate` of the default model on the pairs, with further options. */
+const calibrateOn = (pairs: string, ...options: string[]) => [
+  'lr',
+  'calibrate',
+  '--model',
+  'dlib-resnet34',
+  '--pairs',
+  pairs,
+  '--root',
+  FACES,
+  ...options,
+];
+const calibrate = (...options: string[]) => calibrateOn(CALIBRATION_PAIRS, ...options);
+/** `lr evaluate` of calibration #1 on the evaluation pairs, its plots written to `out`. */
+const evaluate = (out: string) => [
+  'lr',
+  'evaluate',
+  '--calibration',
+  '1',
+  '--pairs',
+  EVALUATION_PAIRS,
+  '--root',
+  FACES,
+  '--out',
+  out,
+];
+/** `lr report` of calibration #1 to `pdf`. */
+const report = (pdf: string) => ['lr', 'report', '--calibration', '1', '--out', pdf];
+
+const PLOT_FILES = ['tippett.svg', 'ece.svg', 'tippett.png', 'ece.png', 'validation.json'];
+
 interface CalibrateOutput {
   set: CalibrationSet;
   reused: boolean;
@@ -57,8 +88,7 @@ interface CalibrateOutput {
 }
 
 async function checkPlots(files: string[], folder: string) {
-  for (const name of ['tippett.svg', 'ece.svg', 'tippett.png', 'ece.png', 'validation.json'])
-    assert.ok(files.includes(join(folder, name)), `${name} written`);
+  for (const name of PLOT_FILES) assert.ok(files.includes(join(folder, name)), `${name} written`);
   const tippett = readFileSync(join(folder, 'tippett.svg'), 'utf8');
   assert.match(tippett, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   assert.equal(tippett.match(/<polyline /g)?.length, 2, 'one Tippett curve per class');
@@ -71,18 +101,7 @@ async function checkPlots(files: string[], folder: string) {
 
 test('lr calibrate scores the set once, fits a bounded calibration and writes its plots', async () => {
   const out = join(dataDir, 'calibration-plots');
-  const first = xssabJson<CalibrateOutput>(
-    'lr',
-    'calibrate',
-    '--model',
-    'dlib-resnet34',
-    '--pairs',
-    CALIBRATION_PAIRS,
-    '--root',
-    FACES,
-    '--out',
-    out,
-  );
+  const first = xssabJson<CalibrateOutput>(...calibrate('--out', out));
   assert.equal(first.reused, false);
   assert.deepEqual([first.set.sameSource, first.set.differentSource], [13, 23]);
   assert.equal(first.calibration.method, 'logistic');
@@ -94,36 +113,14 @@ test('lr calibrate scores the set once, fits a bounded calibration and writes it
   assert.ok(bounds.upperLog10 > 0 && bounds.upperLog10 <= Math.log10(24), `upper ${bounds.upperLog10}`);
   await checkPlots(first.files, out);
 
-  const pav = xssab(
-    'lr',
-    'calibrate',
-    '--model',
-    'dlib-resnet34',
-    '--pairs',
-    CALIBRATION_PAIRS,
-    '--root',
-    FACES,
-    '--method',
-    'pav',
-  );
+  const pav = xssab(...calibrate('--method', 'pav'));
   assert.equal(pav.code, 0, pav.stderr);
   assert.match(pav.stdout, /scored before, stored scores reused/);
   assert.doesNotMatch(pav.stderr, /scored \d+\/36 pairs/, 'no photo is scored again');
   assert.match(pav.stdout, /calibration #2: pav, LR bounded by ELUB to 1\/\d+ … \d+/);
   assert.match(pav.stdout, /Cllr {5}0\.\d{3} bits\n {2}Cllr_min 0\.\d{3} bits {3}Cllr_cal 0\.\d{3} bits/);
 
-  const lowRes = xssabJson<CalibrateOutput>(
-    'lr',
-    'calibrate',
-    '--model',
-    'dlib-resnet34',
-    '--pairs',
-    CALIBRATION_PAIRS,
-    '--root',
-    FACES,
-    '--condition',
-    'low resolution',
-  );
+  const lowRes = xssabJson<CalibrateOutput>(...calibrate('--condition', 'low resolution'));
   assert.equal(lowRes.calibration.performance.sameSource + lowRes.calibration.performance.differentSource, 8);
 
   const listed = xssabJson<{ calibrations: CalibrationSummary[] }>('lr', 'list');
@@ -139,18 +136,7 @@ test('lr calibrate scores the set once, fits a bounded calibration and writes it
 
 test('lr evaluate on people the calibration never saw prints Cllr and Cllr_min and writes both plots', async () => {
   const out = join(dataDir, 'evaluation');
-  const human = xssab(
-    'lr',
-    'evaluate',
-    '--calibration',
-    '1',
-    '--pairs',
-    EVALUATION_PAIRS,
-    '--root',
-    FACES,
-    '--out',
-    out,
-  );
+  const human = xssab(...evaluate(out));
   assert.equal(human.code, 0, human.stderr);
   assert.match(human.stdout, /5 same-source and 16 different-source pairs; scored now/);
   assert.match(human.stdout, /evaluation #1 of calibration #1 on this set:/);
@@ -158,13 +144,7 @@ test('lr evaluate on people the calibration never saw prints Cllr and Cllr_min a
   assert.match(human.stdout, /Cllr_min \d\.\d{3} bits/);
   assert.match(human.stdout, new RegExp(`wrote ${join(out, 'tippett.svg')}`));
   await checkPlots(
-    [
-      join(out, 'tippett.svg'),
-      join(out, 'ece.svg'),
-      join(out, 'tippett.png'),
-      join(out, 'ece.png'),
-      join(out, 'validation.json'),
-    ],
+    PLOT_FILES.map((name) => join(out, name)),
     out,
   );
   const figures = JSON.parse(readFileSync(join(out, 'validation.json'), 'utf8')) as {
@@ -173,16 +153,7 @@ test('lr evaluate on people the calibration never saw prints Cllr and Cllr_min a
   assert.deepEqual([figures.performance.sameSource, figures.performance.differentSource], [5, 16]);
 
   const json = xssabJson<{ evaluation: { performance: LrPerformance }; reused: boolean }>(
-    'lr',
-    'evaluate',
-    '--calibration',
-    '1',
-    '--pairs',
-    EVALUATION_PAIRS,
-    '--root',
-    FACES,
-    '--out',
-    join(dataDir, 'evaluation-2'),
+    ...evaluate(join(dataDir, 'evaluation-2')),
   );
   assert.equal(json.reused, true);
   assert.deepEqual(
@@ -193,22 +164,8 @@ test('lr evaluate on people the calibration never saw prints Cllr and Cllr_min a
 });
 
 test('lr report writes a deterministic validation PDF with the figures and both plots', () => {
-  const first = xssabJson<{ sha256: string; pages: number }>(
-    'lr',
-    'report',
-    '--calibration',
-    '1',
-    '--out',
-    join(dataDir, 'v1.pdf'),
-  );
-  const second = xssabJson<{ sha256: string }>(
-    'lr',
-    'report',
-    '--calibration',
-    '1',
-    '--out',
-    join(dataDir, 'v2.pdf'),
-  );
+  const first = xssabJson<{ sha256: string; pages: number }>(...report(join(dataDir, 'v1.pdf')));
+  const second = xssabJson<{ sha256: string }>(...report(join(dataDir, 'v2.pdf')));
   assert.equal(second.sha256, first.sha256);
   assert.deepEqual(readFileSync(join(dataDir, 'v1.pdf')), readFileSync(join(dataDir, 'v2.pdf')));
   const text = execFileSync('pdftotext', [join(dataDir, 'v1.pdf'), '-'], { encoding: 'utf8' }).replace(
@@ -227,42 +184,20 @@ test('lr report writes a deterministic validation PDF with the figures and both 
 });
 
 test('bad input gets a specific error and exit 2, and records nothing', () => {
-  const method = xssab(
-    'lr',
-    'calibrate',
-    '--model',
-    'dlib-resnet34',
-    '--pairs',
-    CALIBRATION_PAIRS,
-    '--root',
-    FACES,
-    '--method',
-    'svm',
-  );
+  const method = xssab(...calibrate('--method', 'svm'));
   assert.equal(method.code, 2);
   assert.match(method.stderr, /--method must be logistic or pav, got "svm"/);
-  const condition = xssab(
-    'lr',
-    'calibrate',
-    '--model',
-    'dlib-resnet34',
-    '--pairs',
-    CALIBRATION_PAIRS,
-    '--root',
-    FACES,
-    '--condition',
-    'CCTV',
-  );
+  const condition = xssab(...calibrate('--condition', 'CCTV'));
   assert.equal(condition.code, 2);
   assert.match(condition.stderr, /no pair of .* has the condition "CCTV"; its conditions: low resolution/);
   const labels = join(dataDir, 'bad-labels.csv');
   writeFileSync(labels, 'a,b,same\nobama_1.jpg,obama_2.jpg,yes\n');
-  const badLabel = xssab('lr', 'calibrate', '--model', 'dlib-resnet34', '--pairs', labels, '--root', FACES);
+  const badLabel = xssab(...calibrateOn(labels));
   assert.equal(badLabel.code, 2);
   assert.match(badLabel.stderr, /row 2: same must be 0 or 1, got "yes"/);
   const missing = join(dataDir, 'missing-photo.csv');
   writeFileSync(missing, 'a,b,same\nobama_1.jpg,nobody.jpg,0\n');
-  const noPhoto = xssab('lr', 'calibrate', '--model', 'dlib-resnet34', '--pairs', missing, '--root', FACES);
+  const noPhoto = xssab(...calibrateOn(missing));
   assert.equal(noPhoto.code, 2);
   assert.match(noPhoto.stderr, /photo nobody\.jpg cannot be read under/);
   const unknown = xssab('lr', 'report', '--calibration', '99', '--out', join(dataDir, 'none.pdf'));
