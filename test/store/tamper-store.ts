@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { ApiErrorBody, ApiMethod, ApiParams, ApiResult } from '../../electron/common/api.js';
 import { createApiHandler, type ApiHandler } from '../../electron/node/api/handler.js';
 import { canonicalJson, GENESIS_HASH, hashAuditEvent } from '../../electron/node/store/audit-chain.js';
+import { listAllAuditEvents } from '../../electron/node/store/audit-events.js';
 import { databasePath } from '../../electron/node/store/data-folder.js';
 import { openWorkspace, type Workspace } from '../../electron/node/services/workspace.js';
 import { FACES, fixturePhotoBase64, TEST_PASSPHRASE } from '../api/handler-harness.js';
@@ -178,31 +179,13 @@ export function tamperedCopy(
  * so that the chain in the database is self-consistent again.
  */
 export function recomputeChain(db: Database): void {
-  const events = db.prepare('SELECT * FROM audit_events ORDER BY seq').all() as {
-    seq: number;
-    at: string;
-    actor: string;
-    action: string;
-    entity_type: string;
-    entity_id: number | null;
-    case_id: number | null;
-    details_json: string;
-  }[];
+  const events = listAllAuditEvents(db);
   let prevHash = GENESIS_HASH;
   const update = db.prepare('UPDATE audit_events SET prev_hash = ?, hash = ? WHERE seq = ?');
   // Hashes are UNIQUE: park every event on a placeholder first.
   db.prepare("UPDATE audit_events SET hash = printf('%064x', seq)").run();
   for (const event of events) {
-    const hash = hashAuditEvent(prevHash, {
-      seq: event.seq,
-      at: event.at,
-      actor: event.actor,
-      action: event.action,
-      entityType: event.entity_type,
-      entityId: event.entity_id,
-      caseId: event.case_id,
-      details: JSON.parse(event.details_json) as Record<string, unknown>,
-    });
+    const hash = hashAuditEvent(prevHash, event);
     update.run(prevHash, hash, event.seq);
     prevHash = hash;
   }

@@ -16,6 +16,7 @@ import {
   recomputeChain,
   tamperedCopy,
   EXAMINER,
+  type OpenStore,
   type StoreIds,
 } from './tamper-store.js';
 
@@ -45,6 +46,29 @@ interface Expected {
   reason: RegExp;
 }
 
+/** Runs `use` on a fresh copy of the store edited by `edit` (and its files by `files`), then removes it. */
+async function withTamperedStore(
+  edit: (db: Database) => void,
+  use: (store: OpenStore) => Promise<void>,
+  files?: (folder: string) => void,
+): Promise<void> {
+  const copy = tamperedCopy(template, edit);
+  files?.(copy.folder);
+  const store = openStore(copy.folder);
+  try {
+    await use(store);
+  } finally {
+    store.close();
+    copy.dispose();
+  }
+}
+
+/** Updates a row of an append-only table, as an attacker would: its no-update trigger dropped first. */
+function updateAppendOnly(db: Database, table: string, sql: string, ...params: unknown[]): void {
+  db.exec(`DROP TRIGGER ${table}_no_update`);
+  db.prepare(sql).run(...params);
+}
+
 /**
  * Applies the edit to a fresh copy of the store and asserts that verification of the case reports
  * the expected problem and that the report export is refused naming it.
@@ -54,58 +78,53 @@ async function assertDetected(
   expected: Expected,
   files?: (folder: string) => void,
 ): Promise<void> {
-  const copy = tamperedCopy(template, edit);
-  files?.(copy.folder);
-  const store = openStore(copy.folder);
-  try {
-    await store.signIn(EXAMINER);
-    const verification = await store.call('audit.verify', { caseId: ids.caseId });
-    assert.equal(verification.ok, false, 'the edit went undetected');
-    const problem = verification.problems.find(
-      (p) => p.table === expected.table && p.id === expected.id && expected.reason.test(p.reason),
-    );
-    assert.ok(
-      problem,
-      `no problem names ${expected.table} ${expected.id}: ${JSON.stringify(verification.problems)}`,
-    );
-    const refused = await store.failure('reports.export', { caseId: ids.caseId });
-    assert.equal(refused.code, 'INTERNAL');
-    assert.match(refused.message, /^reports\.export failed: no report is made/);
-    const named = expected.id === null ? expected.table : `${expected.table} row ${expected.id}`;
-    assert.ok(
-      verification.problems.some((p) =>
-        refused.message.includes(p.id === null ? p.table : `${p.table} row ${p.id}`),
-      ),
-      `the refusal names no row: ${refused.message}`,
-    );
-    assert.ok(refused.message.includes(named) || verification.problems.length > 1, refused.message);
-  } finally {
-    store.close();
-    copy.dispose();
-  }
+  await withTamperedStore(
+    edit,
+    async (store) => {
+      await store.signIn(EXAMINER);
+      const verification = await store.call('audit.verify', { caseId: ids.caseId });
+      assert.equal(verification.ok, false, 'the edit went undetected');
+      const problem = verification.problems.find(
+        (p) => p.table === expected.table && p.id === expected.id && expected.reason.test(p.reason),
+      );
+      assert.ok(
+        problem,
+        `no problem names ${expected.table} ${expected.id}: ${JSON.stringify(verification.problems)}`,
+      );
+      const refused = await store.failure('reports.export', { caseId: ids.caseId });
+      assert.equal(refused.code, 'INTERNAL');
+      assert.match(refused.message, /^reports\.export failed: no report is made/);
+      const named = expected.id === null ? expected.table : `${expected.table} row ${expected.id}`;
+      assert.ok(
+        verification.problems.some((p) =>
+          refused.message.includes(p.id === null ? p.table : `${p.table} row ${p.id}`),
+        ),
+        `the refusal names no row: ${refused.message}`,
+      );
+      assert.ok(refused.message.includes(named) || verification.problems.length > 1, refused.message);
+    },
+    files,
+  );
 }
 
-test('the untouched store verifies, with every row checked against a signed checkpoint', async () => {
-  const copy = tamperedCopy(template, () => {});
-  const store = openStore(copy.folder);
-  try {
-    const verification = await store.call('audit.verify', { caseId: ids.caseId });
-    assert.deepEqual(verification.problems, []);
-    assert.equal(verification.ok, true);
-    // 2 cases, 2 evidence items, 1 pair, 1 analysis, its artifacts and LR, 2 decisions, 1 report,
-    // 2 accounts, 1 calibration set, 1 calibration, 1 evaluation.
-    assert.ok(verification.rowsChecked > 15, `only ${verification.rowsChecked} rows checked`);
-    assert.equal(verification.checkpoint?.signatureValid, true);
-    assert.equal(verification.checkpoint?.length, verification.checkedEvents);
-    assert.equal(verification.checkpoint?.headHash, verification.headHash);
-    await store.signIn(EXAMINER);
-    const exported = await store.call('reports.export', { caseId: ids.caseId });
-    assert.ok(exported.reportId > 0);
-  } finally {
-    store.close();
-    copy.dispose();
-  }
-});
+test('the untouched store verifies, with every row checked against a signed checkpoint', () =>
+  withTamperedStore(
+    () => {},
+    async (store) => {
+      const verification = await store.call('audit.verify', { caseId: ids.caseId });
+      assert.deepEqual(verification.problems, []);
+      assert.equal(verification.ok, true);
+      // 2 cases, 2 evidence items, 1 pair, 1 analysis, its artifacts and LR, 2 decisions, 1 report,
+      // 2 accounts, 1 calibration set, 1 calibration, 1 evaluation.
+      assert.ok(verification.rowsChecked > 15, `only ${verification.rowsChecked} rows checked`);
+      assert.equal(verification.checkpoint?.signatureValid, true);
+      assert.equal(verification.checkpoint?.length, verification.checkedEvents);
+      assert.equal(verification.checkpoint?.headHash, verification.headHash);
+      await store.signIn(EXAMINER);
+      const exported = await store.call('reports.export', { caseId: ids.caseId });
+      assert.ok(exported.reportId > 0);
+    },
+  ));
 
 const changedRow = /no longer matches its latest audit event \(\d+\): it was changed outside/;
 
@@ -166,12 +185,13 @@ test("editing an analysis artifact's recorded hash is detected", () =>
 
 test("editing an analysis's likelihood ratio is detected", () =>
   assertDetected(
-    (db) => {
-      db.exec('DROP TRIGGER analysis_likelihood_ratios_no_update');
-      db.prepare('UPDATE analysis_likelihood_ratios SET log10_lr = 6 WHERE analysis_id = ?').run(
+    (db) =>
+      updateAppendOnly(
+        db,
+        'analysis_likelihood_ratios',
+        'UPDATE analysis_likelihood_ratios SET log10_lr = 6 WHERE analysis_id = ?',
         ids.analysisId,
-      );
-    },
+      ),
     { table: 'analysis_likelihood_ratios', id: ids.analysisId, reason: changedRow },
   ));
 
@@ -187,12 +207,13 @@ test("deleting an analysis's likelihood ratio is detected", () =>
 
 test("editing a calibration's validation figures is detected", () =>
   assertDetected(
-    (db) => {
-      db.exec('DROP TRIGGER lr_calibrations_no_update');
-      db.prepare(
+    (db) =>
+      updateAppendOnly(
+        db,
+        'lr_calibrations',
         "UPDATE lr_calibrations SET validation_json = json_set(validation_json, '$.performance.cllr', 0.001) WHERE id = ?",
-      ).run(ids.calibrationId);
-    },
+        ids.calibrationId,
+      ),
     { table: 'lr_calibrations', id: ids.calibrationId, reason: changedRow },
   ));
 
@@ -209,12 +230,13 @@ test("editing an evaluation's figures is detected", () =>
 
 test("editing a calibration set's score is detected against the set", () =>
   assertDetected(
-    (db) => {
-      db.exec('DROP TRIGGER calibration_scores_no_update');
-      db.prepare('UPDATE calibration_scores SET score = score + 0.25 WHERE set_id = ? AND position = 0').run(
+    (db) =>
+      updateAppendOnly(
+        db,
+        'calibration_scores',
+        'UPDATE calibration_scores SET score = score + 0.25 WHERE set_id = ? AND position = 0',
         ids.calibrationSetId,
-      );
-    },
+      ),
     { table: 'calibration_sets', id: ids.calibrationSetId, reason: changedRow },
   ));
 
@@ -374,73 +396,71 @@ test('a change made through the workstation after tampering does not re-sign the
     ['the key replaced', () => {}, (folder) => rmSync(join(folder, 'keys'), { recursive: true })],
   ];
   for (const [what, edit, files] of tampering) {
-    const copy = tamperedCopy(template, edit);
-    files?.(copy.folder);
-    const store = openStore(copy.folder);
-    try {
-      await store.call('cases.update', { id: ids.otherCaseId, notes: `a change after ${what}` });
-      await store.call('cases.update', { id: ids.otherCaseId, notes: `another change after ${what}` });
-      const verification = await store.call('audit.verify', {});
-      assert.equal(verification.ok, false, `${what} went undetected after later changes`);
-      assert.ok(
-        verification.problems.some((p) => p.table === 'audit_events'),
-        what,
-      );
-    } finally {
-      store.close();
-      copy.dispose();
-    }
-  }
-});
-
-test('an edit in one case fails that case and leaves the verification of another case ok', async () => {
-  const copy = tamperedCopy(template, (db) =>
-    db.prepare("UPDATE decisions SET conclusion = 'inconclusive' WHERE id = ?").run(ids.examinerDecisionId),
-  );
-  const store = openStore(copy.folder);
-  try {
-    assert.equal((await store.call('audit.verify', { caseId: ids.caseId })).ok, false);
-    const other = await store.call('audit.verify', { caseId: ids.otherCaseId });
-    assert.equal(other.ok, true, JSON.stringify(other.problems));
-    const whole = await store.call('audit.verify', {});
-    assert.equal(whole.ok, false);
-    assert.deepEqual(
-      whole.problems.map((p) => [p.table, p.id, p.caseId]),
-      [
-        ['decisions', ids.examinerDecisionId, ids.caseId],
-        ['decisions', ids.examinerDecisionId, ids.caseId],
-      ],
+    await withTamperedStore(
+      edit,
+      async (store) => {
+        await store.call('cases.update', { id: ids.otherCaseId, notes: `a change after ${what}` });
+        await store.call('cases.update', { id: ids.otherCaseId, notes: `another change after ${what}` });
+        const verification = await store.call('audit.verify', {});
+        assert.equal(verification.ok, false, `${what} went undetected after later changes`);
+        assert.ok(
+          verification.problems.some((p) => p.table === 'audit_events'),
+          what,
+        );
+      },
+      files,
     );
-    assert.match(whole.problems[0].reason, changedRow);
-    assert.match(whole.problems[1].reason, /signature of account \d+ \(A\. Examiner\) does not verify/);
-  } finally {
-    store.close();
-    copy.dispose();
   }
 });
 
-test("an analysis's LR belongs to its case; a calibration's figures to every case", async () => {
-  const copy = tamperedCopy(template, (db) => {
-    db.exec('DROP TRIGGER analysis_likelihood_ratios_no_update; DROP TRIGGER lr_calibrations_no_update');
-    db.prepare(
-      "UPDATE analysis_likelihood_ratios SET verbal = 'extremely strong support' WHERE analysis_id = ?",
-    ).run(ids.analysisId);
-    db.prepare('UPDATE lr_calibrations SET folds = 2 WHERE id = ?').run(ids.calibrationId);
-  });
-  const store = openStore(copy.folder);
-  try {
-    const where = (verification: {
-      problems: { table: string; id: number | null; caseId: number | null }[];
-    }) => verification.problems.map((p) => [p.table, p.id, p.caseId]);
-    assert.deepEqual(where(await store.call('audit.verify', { caseId: ids.caseId })), [
-      ['analysis_likelihood_ratios', ids.analysisId, ids.caseId],
-      ['lr_calibrations', ids.calibrationId, null],
-    ]);
-    assert.deepEqual(where(await store.call('audit.verify', { caseId: ids.otherCaseId })), [
-      ['lr_calibrations', ids.calibrationId, null],
-    ]);
-  } finally {
-    store.close();
-    copy.dispose();
-  }
-});
+test('an edit in one case fails that case and leaves the verification of another case ok', () =>
+  withTamperedStore(
+    (db) =>
+      db.prepare("UPDATE decisions SET conclusion = 'inconclusive' WHERE id = ?").run(ids.examinerDecisionId),
+    async (store) => {
+      assert.equal((await store.call('audit.verify', { caseId: ids.caseId })).ok, false);
+      const other = await store.call('audit.verify', { caseId: ids.otherCaseId });
+      assert.equal(other.ok, true, JSON.stringify(other.problems));
+      const whole = await store.call('audit.verify', {});
+      assert.equal(whole.ok, false);
+      assert.deepEqual(
+        whole.problems.map((p) => [p.table, p.id, p.caseId]),
+        [
+          ['decisions', ids.examinerDecisionId, ids.caseId],
+          ['decisions', ids.examinerDecisionId, ids.caseId],
+        ],
+      );
+      assert.match(whole.problems[0].reason, changedRow);
+      assert.match(whole.problems[1].reason, /signature of account \d+ \(A\. Examiner\) does not verify/);
+    },
+  ));
+
+test("an analysis's LR belongs to its case; a calibration's figures to every case", () =>
+  withTamperedStore(
+    (db) => {
+      updateAppendOnly(
+        db,
+        'analysis_likelihood_ratios',
+        "UPDATE analysis_likelihood_ratios SET verbal = 'extremely strong support' WHERE analysis_id = ?",
+        ids.analysisId,
+      );
+      updateAppendOnly(
+        db,
+        'lr_calibrations',
+        'UPDATE lr_calibrations SET folds = 2 WHERE id = ?',
+        ids.calibrationId,
+      );
+    },
+    async (store) => {
+      const where = (verification: {
+        problems: { table: string; id: number | null; caseId: number | null }[];
+      }) => verification.problems.map((p) => [p.table, p.id, p.caseId]);
+      assert.deepEqual(where(await store.call('audit.verify', { caseId: ids.caseId })), [
+        ['analysis_likelihood_ratios', ids.analysisId, ids.caseId],
+        ['lr_calibrations', ids.calibrationId, null],
+      ]);
+      assert.deepEqual(where(await store.call('audit.verify', { caseId: ids.otherCaseId })), [
+        ['lr_calibrations', ids.calibrationId, null],
+      ]);
+    },
+  ));
