@@ -270,11 +270,10 @@ function fileStatus(path: string, expected: string): FileStatus {
   return sha256Hex(readFileSync(path)) === expected ? 'verified' : 'tampered';
 }
 
-function readImportedManifest(dir: string): ImportedManifest {
-  const file = join(dir, 'manifest.json');
-  let json: unknown;
+/** The JSON in the file; a file that cannot be read or parsed is a ManifestError. */
+function readJsonFile(file: string): unknown {
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     // V8's JSON message quotes the start of the text; errors never quote a file's contents.
     throw new ManifestError(
@@ -283,7 +282,11 @@ function readImportedManifest(dir: string): ImportedManifest {
         : `cannot read ${file}: ${(error as Error).message}`,
     );
   }
-  const parsed = ImportedManifestSchema.safeParse(json);
+}
+
+function readImportedManifest(dir: string): ImportedManifest {
+  const file = join(dir, 'manifest.json');
+  const parsed = ImportedManifestSchema.safeParse(readJsonFile(file));
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new ManifestError(`${file} is not a valid imported-model manifest: ${issues}`);
@@ -301,17 +304,7 @@ function readValidation(file: string, sha256: string): { validation?: ModelValid
 }
 
 function readCalibration(file: string): CalibrationRecord {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ManifestError(
-      error instanceof SyntaxError
-        ? `${file} is not valid JSON`
-        : `cannot read ${file}: ${(error as Error).message}`,
-    );
-  }
-  const parsed = CalibrationRecordSchema.safeParse(json);
+  const parsed = CalibrationRecordSchema.safeParse(readJsonFile(file));
   if (!parsed.success)
     throw new ManifestError(`${file} is not a valid calibration record: ${parsed.error.message}`);
   return parsed.data;
