@@ -89,29 +89,11 @@ export class AuditService {
     const known: readonly string[] = stored.boundTables ?? TABLES_BOUND_BEFORE_CHECKPOINTS_NAMED_THEM;
     const added: BoundTableName[] = BOUND_TABLE_NAMES.filter((table) => !known.includes(table));
     if (added.length === 0) return;
-    this.db
-      .transaction(() => {
-        const recorded = new Set(latestRowRecords(listAllAuditEvents(this.db)).keys());
-        const unbound = hashAllBoundRows(this.db).filter(
-          (row) => added.includes(row.table) && !recorded.has(`${row.table}:${row.id}`),
-        );
-        if (unbound.length === 0) return;
-        this.append({
-          actor,
-          action: 'store.bind',
-          entityType: 'store',
-          entityId: null,
-          caseId: null,
-          details: {
-            reason: 'rows recorded before their tables were bound to the audit chain',
-            tables: added,
-          },
-          rows: unbound.map(({ table, id }) => ({ table, id })),
-        });
-      })
-      .immediate();
-    const head = chainHead(this.db);
-    this.writeCheckpoint({ length: head?.seq ?? 0, headHash: head?.hash ?? GENESIS_HASH });
+    this.bindUnrecordedRows(
+      actor,
+      { reason: 'rows recorded before their tables were bound to the audit chain', tables: added },
+      (table) => added.includes(table),
+    );
   }
 
   /** The stored checkpoint when it is valid, of this workstation's key, and the chain extends it. */
@@ -141,10 +123,28 @@ export class AuditService {
    */
   firstUse(actor: string): void {
     if (readCheckpoint(this.dataDir) !== null) return;
+    this.bindUnrecordedRows(
+      actor,
+      { reason: 'rows recorded before rows were bound to the audit chain' },
+      () => true,
+    );
+  }
+
+  /**
+   * Binds the rows no event records yet, in the tables `inTable` accepts, by one `store.bind`
+   * event with these details (no event when there are none), then signs a checkpoint of the chain.
+   */
+  private bindUnrecordedRows(
+    actor: string,
+    details: Record<string, unknown>,
+    inTable: (table: BoundTableName) => boolean,
+  ): void {
     this.db
       .transaction(() => {
         const recorded = new Set(latestRowRecords(listAllAuditEvents(this.db)).keys());
-        const unbound = hashAllBoundRows(this.db).filter((row) => !recorded.has(`${row.table}:${row.id}`));
+        const unbound = hashAllBoundRows(this.db).filter(
+          (row) => inTable(row.table) && !recorded.has(`${row.table}:${row.id}`),
+        );
         if (unbound.length === 0) return;
         this.append({
           actor,
@@ -152,7 +152,7 @@ export class AuditService {
           entityType: 'store',
           entityId: null,
           caseId: null,
-          details: { reason: 'rows recorded before rows were bound to the audit chain' },
+          details,
           rows: unbound.map(({ table, id }) => ({ table, id })),
         });
       })
