@@ -90,18 +90,22 @@ export class EvidenceService {
     const path = resolveStoredPath(this.dataDir, storedPath);
     writeOnce(path, file.bytes, sha256, `stored evidence file ${path}`);
 
+    // What the row records of the file; its audit event records the same.
+    const recorded = {
+      originalName: file.fileName,
+      storedPath,
+      sha256,
+      byteSize: file.bytes.length,
+      mediaType,
+      width,
+      height,
+    };
     return this.audit.transaction(() => {
       this.cases.assertUnlocked(file.caseId);
       const item = this.get(
         insertEvidence(this.db, {
           caseId: file.caseId,
-          originalName: file.fileName,
-          storedPath,
-          sha256,
-          byteSize: file.bytes.length,
-          mediaType,
-          width,
-          height,
+          ...recorded,
           importedAt: new Date().toISOString(),
           importedBy: actor,
         }),
@@ -113,15 +117,7 @@ export class EvidenceService {
         entityType: 'evidence',
         entityId: id,
         caseId,
-        details: {
-          originalName: file.fileName,
-          storedPath,
-          sha256,
-          byteSize: file.bytes.length,
-          mediaType,
-          width,
-          height,
-        },
+        details: recorded,
         rows: [{ table: 'evidence_items', id }],
       });
       return item;
