@@ -42,14 +42,8 @@ export function floatOutput(name: string, shape: number[]): ValueInfoProto {
   };
 }
 
-/**
- * The explanation graph for `pairs` pairs laid out [A_1..A_P, B_1..B_P]. Inputs: the model's image
- * input [2P, C, H, W] and (xSSAB) the scalar threshold. Outputs: the embedding, and for xSSAB the
- * products [2P, d], scores [2P], pos/neg/combined [2P, H, W]; for the gradient baseline one map.
- */
-export function compileExplainer(source: ModelProto, pairs: number, method: ExplanationMethod): Uint8Array {
-  const sig = modelSignature(source);
-  // A shallow copy whose lists we extend; nodes and tensors stay shared with `source`.
+/** A shallow copy of the model whose graph lists we extend; nodes and tensors stay shared with `source`. */
+export function extensibleCopy(source: ModelProto) {
   const graph = onnx.GraphProto.create({
     ...source.graph,
     node: [...(source.graph?.node ?? [])],
@@ -57,7 +51,17 @@ export function compileExplainer(source: ModelProto, pairs: number, method: Expl
     output: [...(source.graph?.output ?? [])],
     initializer: [...(source.graph?.initializer ?? [])],
   });
-  const model = onnx.ModelProto.create({ ...source, graph });
+  return { model: onnx.ModelProto.create({ ...source, graph }), graph };
+}
+
+/**
+ * The explanation graph for `pairs` pairs laid out [A_1..A_P, B_1..B_P]. Inputs: the model's image
+ * input [2P, C, H, W] and (xSSAB) the scalar threshold. Outputs: the embedding, and for xSSAB the
+ * products [2P, d], scores [2P], pos/neg/combined [2P, H, W]; for the gradient baseline one map.
+ */
+export function compileExplainer(source: ModelProto, pairs: number, method: ExplanationMethod): Uint8Array {
+  const sig = modelSignature(source);
+  const { model, graph } = extensibleCopy(source);
   const rows = 2 * pairs;
   const head = new NodeWriter('xssab_head', sig.opset);
   let seed: string;

@@ -13,7 +13,7 @@
  */
 import { appendInputGradient } from '../autodiff/compiler.js';
 import { encodeModel, onnx, type ModelProto } from '../onnx/model-io.js';
-import { floatOutput } from './compile.js';
+import { extensibleCopy, floatOutput } from './compile.js';
 import { NodeWriter } from './graph.js';
 import { modelSignature } from './signature.js';
 import { seedOf } from './xssab.js';
@@ -43,14 +43,7 @@ export const IG_IO = {
  */
 export function compileIntegratedGradients(source: ModelProto, points: number): Uint8Array {
   const sig = modelSignature(source);
-  const graph = onnx.GraphProto.create({
-    ...source.graph,
-    node: [...(source.graph?.node ?? [])],
-    input: [...(source.graph?.input ?? [])],
-    output: [...(source.graph?.output ?? [])],
-    initializer: [...(source.graph?.initializer ?? [])],
-  });
-  const model = onnx.ModelProto.create({ ...source, graph });
+  const { model, graph } = extensibleCopy(source);
   const vector = {
     tensorType: {
       elemType: onnx.TensorProto.DataType.FLOAT,
