@@ -40,7 +40,7 @@ import {
   type ReplacementStrategy,
 } from './replacement.js';
 import { DEFAULT_SEED, mulberry32, pairSeed, permutation } from './rng.js';
-import { buildSummary } from './summary.js';
+import { buildSummary, type ScoredPair } from './summary.js';
 
 export class PatchBenchError extends Error {
   override name = 'PatchBenchError';
@@ -97,21 +97,11 @@ export interface PatchBenchResult {
 }
 
 /** One pair's results, one line of the run's JSONL state. */
-interface PairRecord {
+interface PairRecord extends ScoredPair {
   index: number;
   a: string;
   b: string;
-  same: boolean;
   source: string;
-  originalScore: number;
-  patchedScore: number;
-  /** Scores at each replacement percentage: best-worst per method, and random replacement. */
-  bestWorst: Record<string, number[]>;
-  random: number[];
-  /** Patch pixels restored first: the ceiling no map can beat. */
-  oracle: number[];
-  auroc: Record<string, number>;
-  ms: Record<string, number>;
 }
 
 type StateLine = PairRecord | (SkippedPair & { skipped: true });

@@ -30,9 +30,10 @@ export interface ScoredPair {
   same: boolean;
   originalScore: number;
   patchedScore: number;
-  /** Scores at each replacement percentage. */
+  /** Scores at each replacement percentage: best-worst per method, and random replacement. */
   bestWorst: Record<string, number[]>;
   random: number[];
+  /** Patch pixels restored first: the ceiling no map can beat. */
   oracle: number[];
   auroc: Record<string, number>;
   ms: Record<string, number>;
