@@ -24,6 +24,7 @@ import { ModelRegistry, type RegisteredModel } from '../registry/registry.js';
 import { Engine } from '../xssab/engine.js';
 import { normalise } from '../xssab/preprocess.js';
 import { readLabelledPairs, type LabelledPair } from './calibrate.js';
+import { cosine } from './embedder.js';
 import { alignTargetOf, detectPhoto, openDetector, preprocessingOf } from './photo.js';
 
 interface LowQualityOptions {
@@ -99,18 +100,6 @@ async function photoVersions(
     await detector.release();
   }
   return versions;
-}
-
-function cosine(u: Float32Array, v: Float32Array): number {
-  let dot = 0;
-  let uu = 0;
-  let vv = 0;
-  for (let i = 0; i < u.length; i++) {
-    dot += u[i] * v[i];
-    uu += u[i] * u[i];
-    vv += v[i] * v[i];
-  }
-  return dot / Math.sqrt(uu * vv);
 }
 
 function figures(sets: ScoreSets, threshold: number): VerificationFigures {
