@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createPublicKey, verify } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
-import type { ApiErrorBody, Decision } from '../../electron/common/api.js';
+import type { AccountRole, ApiErrorBody, Decision } from '../../electron/common/api.js';
 import { readSignedRow } from '../../electron/node/store/row-binding.js';
 import { HandlerHarness, TEST_PASSPHRASE } from './handler-harness.js';
 
@@ -27,13 +27,10 @@ async function pairOfCase(caseNumber: string) {
   const created = await call('cases.create', { caseNumber, title: `Case ${caseNumber}` });
   const ids: number[] = [];
   for (const background of ['#336699', '#996633']) {
-    const png = await sharp({ create: { width: 32, height: 32, channels: 3, background } })
-      .png()
-      .toBuffer();
     const item = await call('evidence.import', {
       caseId: created.id,
       fileName: `${background.slice(1)}.png`,
-      dataBase64: png.toString('base64'),
+      dataBase64: await pngBase64(background),
     });
     ids.push(item.id);
   }
@@ -41,44 +38,35 @@ async function pairOfCase(caseNumber: string) {
   return { caseId: created.id, pairId: pair.id };
 }
 
-const examination = (
-  pairId: number,
-  conclusion: Decision['conclusion'] & string = 'moderate_support_same',
-) => ({
-  pairId,
-  role: 'examiner' as const,
-  conclusion,
-  rationale: 'Ears and nasal bridge correspond.',
-});
-const verification = (
-  pairId: number,
-  conclusion: Decision['conclusion'] & string = 'moderate_support_same',
-) => ({
-  pairId,
-  role: 'verifier' as const,
-  conclusion,
-  rationale: 'Independent examination.',
+/** The parameters of a decision in the role on the pair, with its rationale. */
+const decisionAs =
+  <R extends Decision['role']>(role: R, rationale: string) =>
+  (pairId: number, conclusion: Decision['conclusion'] & string = 'moderate_support_same') => ({
+    pairId,
+    role,
+    conclusion,
+    rationale,
+  });
+const examination = decisionAs('examiner', 'Ears and nasal bridge correspond.');
+const verification = decisionAs('verifier', 'Independent examination.');
+
+/** The parameters of a new account; its passphrase is TEST_PASSPHRASE. */
+const newAccount = (name: string, initials: string, role: AccountRole = 'examiner') => ({
+  name,
+  initials,
+  role,
+  passphrase: TEST_PASSPHRASE,
 });
 
 test('the first account is created by anyone, later ones only by a signed-in account', async () => {
   await call('accounts.signOut', {});
   const current = await call('accounts.current', {});
   assert.deepEqual(current, { account: null, accountsExist: true });
-  const refused = await failure('accounts.create', {
-    name: 'M. Allory',
-    initials: 'MA',
-    role: 'supervisor',
-    passphrase: TEST_PASSPHRASE,
-  });
+  const refused = await failure('accounts.create', newAccount('M. Allory', 'MA', 'supervisor'));
   assert.equal(refused.code, 'UNAUTHORIZED');
   assert.match(refused.message, /sign in to create another account/);
   await api.signInAs('A. Examiner');
-  const created = await call('accounts.create', {
-    name: 'S. Upervisor',
-    initials: 'SU',
-    role: 'supervisor',
-    passphrase: TEST_PASSPHRASE,
-  });
+  const created = await call('accounts.create', newAccount('S. Upervisor', 'SU', 'supervisor'));
   assert.equal(created.createdBy, (await call('accounts.current', {})).account?.id);
   assert.match(created.keyFingerprint, /^[0-9a-f]{64}$/);
 });
@@ -95,12 +83,7 @@ test('a wrong passphrase or an unknown name does not sign in', async () => {
     'a failed sign-in signs the previous account out',
   );
   await api.signInAs('A. Examiner');
-  const short = await failure('accounts.create', {
-    name: 'Short',
-    initials: 'S',
-    role: 'examiner',
-    passphrase: 'short',
-  });
+  const short = await failure('accounts.create', { ...newAccount('Short', 'S'), passphrase: 'short' });
   assert.equal(short.code, 'VALIDATION');
   assert.match(short.message, /passphrase: must be at least 10 characters/);
   const stored = api.workspace.db
@@ -121,29 +104,14 @@ test('names that only look different are one name; mixed look-alike scripts are 
     'Ａ．Ｅｘａｍｉｎｅｒ',
     'A-Examiner',
   ]) {
-    const error = await failure('accounts.create', {
-      name,
-      initials: 'AE',
-      role: 'examiner',
-      passphrase: TEST_PASSPHRASE,
-    });
+    const error = await failure('accounts.create', newAccount(name, 'AE'));
     assert.equal(error.code, 'CONFLICT', name);
     assert.match(error.message, /too close to account \d+ \(A\. Examiner\)/);
   }
-  const cyrillic = await failure('accounts.create', {
-    name: 'A. Ex\u0430miner',
-    initials: 'AE',
-    role: 'examiner',
-    passphrase: TEST_PASSPHRASE,
-  });
+  const cyrillic = await failure('accounts.create', newAccount('A. Ex\u0430miner', 'AE'));
   assert.equal(cyrillic.code, 'VALIDATION');
   assert.match(cyrillic.message, /mixes Latin and Cyrillic letters/);
-  const zeroWidth = await failure('accounts.create', {
-    name: 'A. Examiner\u200b',
-    initials: 'AE',
-    role: 'examiner',
-    passphrase: TEST_PASSPHRASE,
-  });
+  const zeroWidth = await failure('accounts.create', newAccount('A. Examiner\u200b', 'AE'));
   assert.equal(zeroWidth.code, 'VALIDATION');
 });
 
