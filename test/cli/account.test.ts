@@ -32,6 +32,34 @@ function json<T>(args: string[], env: Record<string, string> = {}): T {
   return JSON.parse(result.stdout) as T;
 }
 
+/** `account create` of an examiner account, with further options. */
+const createExaminer = (name: string, initials: string, ...options: string[]) => [
+  'account',
+  'create',
+  '--name',
+  name,
+  '--initials',
+  initials,
+  '--role',
+  'examiner',
+  ...options,
+];
+
+/** `decide` on the test pair in the role, signed in as the account. */
+const decideArgs = (role: string, conclusion: string, rationale: string, account: string) => [
+  'decide',
+  '--pair',
+  String(pairId),
+  '--role',
+  role,
+  '--conclusion',
+  conclusion,
+  '--rationale',
+  rationale,
+  '--account',
+  account,
+];
+
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'xssab-cli-account-'));
   // Evidence and a pair made through the services (their commands are not the subject here).
@@ -55,52 +83,22 @@ before(async () => {
 after(() => rmSync(dataDir, { recursive: true, force: true }));
 
 test('account create: the first by anyone, later ones only with a signed-in --account', () => {
-  const first = json<Account>(
-    ['account', 'create', '--name', 'A. Examiner', '--initials', 'AE', '--role', 'examiner'],
-    {
-      XSSAB_NEW_PASSPHRASE: PASSPHRASE,
-    },
-  );
+  const first = json<Account>(createExaminer('A. Examiner', 'AE'), { XSSAB_NEW_PASSPHRASE: PASSPHRASE });
   assert.equal(first.name, 'A. Examiner');
   assert.equal(first.createdBy, null);
 
-  const anonymous = xssab(
-    ['account', 'create', '--name', 'B. Verifier', '--initials', 'BV', '--role', 'examiner'],
-    {
-      XSSAB_NEW_PASSPHRASE: PASSPHRASE,
-    },
-  );
+  const anonymous = xssab(createExaminer('B. Verifier', 'BV'), { XSSAB_NEW_PASSPHRASE: PASSPHRASE });
   assert.equal(anonymous.code, 1);
   assert.match(anonymous.stderr, /sign in to create another account/);
 
-  const noPassphrase = xssab([
-    'account',
-    'create',
-    '--name',
-    'B. Verifier',
-    '--initials',
-    'BV',
-    '--role',
-    'examiner',
-  ]);
+  const noPassphrase = xssab(createExaminer('B. Verifier', 'BV'));
   assert.equal(noPassphrase.code, 2);
   assert.match(noPassphrase.stderr, /no passphrase: set XSSAB_NEW_PASSPHRASE, or run on a terminal/);
 
-  const second = json<Account>(
-    [
-      'account',
-      'create',
-      '--name',
-      'B. Verifier',
-      '--initials',
-      'BV',
-      '--role',
-      'examiner',
-      '--account',
-      'A. Examiner',
-    ],
-    { XSSAB_NEW_PASSPHRASE: 'another passphrase!', XSSAB_PASSPHRASE: PASSPHRASE },
-  );
+  const second = json<Account>(createExaminer('B. Verifier', 'BV', '--account', 'A. Examiner'), {
+    XSSAB_NEW_PASSPHRASE: 'another passphrase!',
+    XSSAB_PASSPHRASE: PASSPHRASE,
+  });
   assert.equal(second.createdBy, first.id);
   const { accounts } = json<{ accounts: Account[] }>(['account', 'list']);
   assert.deepEqual(
@@ -116,23 +114,9 @@ test('account create: the first by anyone, later ones only with a signed-in --ac
 
 test('decide records signed decisions; four eyes by account; wrong passphrases are refused', () => {
   const decide = (role: string, account: string, passphrase: string) =>
-    xssab(
-      [
-        'decide',
-        '--pair',
-        String(pairId),
-        '--role',
-        role,
-        '--conclusion',
-        'moderate_support_same',
-        '--rationale',
-        'Ears agree.',
-        '--account',
-        account,
-        '--json',
-      ],
-      { XSSAB_PASSPHRASE: passphrase },
-    );
+    xssab([...decideArgs(role, 'moderate_support_same', 'Ears agree.', account), '--json'], {
+      XSSAB_PASSPHRASE: passphrase,
+    });
   const wrong = decide('examiner', 'A. Examiner', 'not the passphrase');
   assert.equal(wrong.code, 1);
   assert.match(wrong.stderr, /--account A\. Examiner: wrong passphrase for account A\. Examiner/);
@@ -154,19 +138,7 @@ test('decide records signed decisions; four eyes by account; wrong passphrases a
   assert.equal(verified.code, 0, verified.stderr);
   assert.equal((JSON.parse(verified.stdout) as Decision).verifiesId, decision.id);
 
-  const badRole = xssab([
-    'decide',
-    '--pair',
-    String(pairId),
-    '--role',
-    'boss',
-    '--conclusion',
-    'inconclusive',
-    '--rationale',
-    'x',
-    '--account',
-    'A. Examiner',
-  ]);
+  const badRole = xssab(decideArgs('boss', 'inconclusive', 'x', 'A. Examiner'));
   assert.equal(badRole.code, 2);
   assert.match(badRole.stderr, /--role must be examiner or verifier or consultation/);
 });
@@ -200,22 +172,9 @@ test('case reopen unlocks a closed case with a reason, signed in', () => {
   } finally {
     workspace.close();
   }
-  const locked = xssab(
-    [
-      'decide',
-      '--pair',
-      String(pairId),
-      '--role',
-      'consultation',
-      '--conclusion',
-      'inconclusive',
-      '--rationale',
-      'x',
-      '--account',
-      'A. Examiner',
-    ],
-    { XSSAB_PASSPHRASE: PASSPHRASE },
-  );
+  const locked = xssab(decideArgs('consultation', 'inconclusive', 'x', 'A. Examiner'), {
+    XSSAB_PASSPHRASE: PASSPHRASE,
+  });
   assert.equal(locked.code, 1);
   assert.match(locked.stderr, /case CLI-ACC-1 is closed and locked; reopen it, giving the reason/);
   const noReason = xssab(['case', 'reopen', 'CLI-ACC-1', '--account', 'A. Examiner']);
