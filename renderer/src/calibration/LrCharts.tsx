@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import { useTheme } from '@mui/material/styles';
@@ -13,6 +14,18 @@ interface ChartProps {
 }
 
 type Curve = LrValidation['tippett']['sameSource'];
+
+/** A figure captioned and labelled by its title. */
+function ChartFigure({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <Box component="figure" sx={{ m: 0, minWidth: 0 }} aria-label={title}>
+      <Typography component="figcaption" variant="subtitle2" sx={{ px: 1 }}>
+        {title}
+      </Typography>
+      {children}
+    </Box>
+  );
+}
 
 /** Proportion of a class's LRs at or above x: the first listed value ≥ x carries it. */
 function proportionAtLeast(curve: Curve, x: number): number {
@@ -33,12 +46,8 @@ export function TippettChart({ validation, caption }: ChartProps) {
   const hi = Math.ceil(Math.max(1, ...values) + 0.5);
   const steps = [lo, ...[...new Set(values)].sort((a, b) => a - b), hi];
   const percent = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)} %`);
-  const title = `Tippett plot (${caption})`;
   return (
-    <Box component="figure" sx={{ m: 0, minWidth: 0 }} aria-label={title}>
-      <Typography component="figcaption" variant="subtitle2" sx={{ px: 1 }}>
-        {title}
-      </Typography>
+    <ChartFigure title={`Tippett plot (${caption})`}>
       <LineChart
         height={300}
         skipAnimation
@@ -65,7 +74,7 @@ export function TippettChart({ validation, caption }: ChartProps) {
           },
         ]}
       />
-    </Box>
+    </ChartFigure>
   );
 }
 
@@ -75,12 +84,8 @@ export function EceChart({ validation, caption }: ChartProps) {
   const { ece } = validation;
   const top = Math.ceil(Math.max(1, ...ece.system) * 10) / 10;
   const bits = (v: number | null) => (v === null ? '—' : `${v.toFixed(3)} bits`);
-  const title = `ECE plot (${caption})`;
   return (
-    <Box component="figure" sx={{ m: 0, minWidth: 0 }} aria-label={title}>
-      <Typography component="figcaption" variant="subtitle2" sx={{ px: 1 }}>
-        {title}
-      </Typography>
+    <ChartFigure title={`ECE plot (${caption})`}>
       <LineChart
         height={300}
         skipAnimation
@@ -119,6 +124,6 @@ export function EceChart({ validation, caption }: ChartProps) {
           DASHED.map((id) => [`& .${lineClasses.line}[data-series="${id}"]`, { strokeDasharray: '6 4' }]),
         )}
       />
-    </Box>
+    </ChartFigure>
   );
 }
