@@ -84,22 +84,59 @@ export function SessionGate({ children }: { children: ReactNode }) {
   );
 }
 
-function SignInForm({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
-  const [name, setName] = useState('');
-  const [passphrase, setPassphrase] = useState('');
+/** A form's submission: `run` keeps the form busy while its action runs, and shows its failure. */
+function useSubmission() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  async function submit(event: FormEvent) {
-    event.preventDefault();
+  async function run(action: () => Promise<void>) {
     setBusy(true);
     setError(null);
     try {
-      await api.call('accounts.signIn', { name, passphrase });
-      await onSignedIn();
+      await action();
     } catch (caught) {
       setError(errorText(caught));
       setBusy(false);
     }
+  }
+  return { error, setError, busy, run };
+}
+
+/** The form's error, if any, and its submit button. */
+function SubmitRow({
+  error,
+  busy,
+  label,
+  busyLabel,
+}: {
+  error: string | null;
+  busy: boolean;
+  label: string;
+  busyLabel: string;
+}) {
+  return (
+    <>
+      {error && (
+        <Alert severity="error" role="alert">
+          {error}
+        </Alert>
+      )}
+      <Button type="submit" variant="contained" disabled={busy}>
+        {busy ? busyLabel : label}
+      </Button>
+    </>
+  );
+}
+
+function SignInForm({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
+  const [name, setName] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const { error, busy, run } = useSubmission();
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    await run(async () => {
+      await api.call('accounts.signIn', { name, passphrase });
+      await onSignedIn();
+    });
   }
   return (
     <Stack component="form" spacing={2} onSubmit={(event) => void submit(event)} aria-label="Sign in">
@@ -117,14 +154,7 @@ function SignInForm({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
         onChange={(e) => setPassphrase(e.target.value)}
         required
       />
-      {error && (
-        <Alert severity="error" role="alert">
-          {error}
-        </Alert>
-      )}
-      <Button type="submit" variant="contained" disabled={busy}>
-        {busy ? 'Signing in…' : 'Sign in'}
-      </Button>
+      <SubmitRow error={error} busy={busy} label="Sign in" busyLabel="Signing in…" />
     </Stack>
   );
 }
@@ -144,24 +174,18 @@ function AccountForm({
   const [role, setRole] = useState<AccountRole>('examiner');
   const [passphrase, setPassphrase] = useState('');
   const [repeated, setRepeated] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, setError, busy, run } = useSubmission();
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setError(null);
     if (passphrase !== repeated) {
       setError('The two passphrases differ.');
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       await api.call('accounts.create', { name, initials, role, passphrase });
       if (signInAfter) await api.call('accounts.signIn', { name, passphrase });
       await onDone();
-    } catch (caught) {
-      setError(errorText(caught));
-      setBusy(false);
-    }
+    });
   }
   return (
     <Stack component="form" spacing={2} onSubmit={(event) => void submit(event)} aria-label="New account">
@@ -191,14 +215,7 @@ function AccountForm({
         onChange={(e) => setRepeated(e.target.value)}
         required
       />
-      {error && (
-        <Alert severity="error" role="alert">
-          {error}
-        </Alert>
-      )}
-      <Button type="submit" variant="contained" disabled={busy}>
-        {busy ? 'Creating…' : submitLabel}
-      </Button>
+      <SubmitRow error={error} busy={busy} label={submitLabel} busyLabel="Creating…" />
     </Stack>
   );
 }
