@@ -15,6 +15,7 @@ import type { ApiErrorBody, ApiMethod, ApiParams, ApiResult } from '../../electr
 import { createApiHandler, type ApiHandler } from '../../electron/node/api/handler.js';
 import { canonicalJson, GENESIS_HASH, hashAuditEvent } from '../../electron/node/store/audit-chain.js';
 import { listAllAuditEvents } from '../../electron/node/store/audit-events.js';
+import { bindRow, type RowRef } from '../../electron/node/store/row-binding.js';
 import { databasePath } from '../../electron/node/store/data-folder.js';
 import { openWorkspace, type Workspace } from '../../electron/node/services/workspace.js';
 import { FACES, fixturePhotoBase64, TEST_PASSPHRASE } from '../api/handler-harness.js';
@@ -191,8 +192,9 @@ export function recomputeChain(db: Database): void {
   }
 }
 
-/** Rewrites the hash a row's events record for it, as someone hiding an edit would. */
-export function rebindRowInEvents(db: Database, table: string, id: number, sha256: string): void {
+/** Rewrites the hash a row's events record for it to the row's hash now, as someone hiding an edit would. */
+export function rebindRowInEvents(db: Database, { table, id }: RowRef): void {
+  const { sha256 } = bindRow(db, { table, id });
   const events = db.prepare('SELECT seq, details_json FROM audit_events').all() as {
     seq: number;
     details_json: string;

@@ -8,7 +8,7 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { bindRow, readSignedRow } from '../../electron/node/store/row-binding.js';
+import { readSignedRow } from '../../electron/node/store/row-binding.js';
 import {
   buildTemplateStore,
   openStore,
@@ -67,6 +67,11 @@ async function withTamperedStore(
 function updateAppendOnly(db: Database, table: string, sql: string, ...params: unknown[]): void {
   db.exec(`DROP TRIGGER ${table}_no_update`);
   db.prepare(sql).run(...params);
+}
+
+/** Changes the examiner's conclusion, as a raw edit of its row. */
+function editConclusion(db: Database): void {
+  db.prepare("UPDATE decisions SET conclusion = 'inconclusive' WHERE id = ?").run(ids.examinerDecisionId);
 }
 
 /**
@@ -300,13 +305,8 @@ test("swapping an account's public key for the forger's is detected", () =>
 test('editing a row and the hash its event records (without recomputing the chain) is detected', () =>
   assertDetected(
     (db) => {
-      db.prepare("UPDATE decisions SET conclusion = 'inconclusive' WHERE id = ?").run(ids.examinerDecisionId);
-      rebindRowInEvents(
-        db,
-        'decisions',
-        ids.examinerDecisionId,
-        bindRow(db, { table: 'decisions', id: ids.examinerDecisionId }).sha256,
-      );
+      editConclusion(db);
+      rebindRowInEvents(db, { table: 'decisions', id: ids.examinerDecisionId });
     },
     { table: 'audit_events', id: examinerDecisionEvent, reason: /modified after it was recorded/ },
   ));
@@ -314,13 +314,8 @@ test('editing a row and the hash its event records (without recomputing the chai
 test('editing a row, its event, and recomputing the whole chain is detected by the signed checkpoint', () =>
   assertDetected(
     (db) => {
-      db.prepare("UPDATE decisions SET conclusion = 'inconclusive' WHERE id = ?").run(ids.examinerDecisionId);
-      rebindRowInEvents(
-        db,
-        'decisions',
-        ids.examinerDecisionId,
-        bindRow(db, { table: 'decisions', id: ids.examinerDecisionId }).sha256,
-      );
+      editConclusion(db);
+      rebindRowInEvents(db, { table: 'decisions', id: ids.examinerDecisionId });
       recomputeChain(db);
     },
     {
@@ -387,7 +382,7 @@ test('a change made through the workstation after tampering does not re-sign the
       'the chain rewritten',
       (db) => {
         db.prepare("UPDATE cases SET title = 'Shoplifting' WHERE id = ?").run(ids.caseId);
-        rebindRowInEvents(db, 'cases', ids.caseId, bindRow(db, { table: 'cases', id: ids.caseId }).sha256);
+        rebindRowInEvents(db, { table: 'cases', id: ids.caseId });
         recomputeChain(db);
       },
       undefined,
@@ -414,26 +409,22 @@ test('a change made through the workstation after tampering does not re-sign the
 });
 
 test('an edit in one case fails that case and leaves the verification of another case ok', () =>
-  withTamperedStore(
-    (db) =>
-      db.prepare("UPDATE decisions SET conclusion = 'inconclusive' WHERE id = ?").run(ids.examinerDecisionId),
-    async (store) => {
-      assert.equal((await store.call('audit.verify', { caseId: ids.caseId })).ok, false);
-      const other = await store.call('audit.verify', { caseId: ids.otherCaseId });
-      assert.equal(other.ok, true, JSON.stringify(other.problems));
-      const whole = await store.call('audit.verify', {});
-      assert.equal(whole.ok, false);
-      assert.deepEqual(
-        whole.problems.map((p) => [p.table, p.id, p.caseId]),
-        [
-          ['decisions', ids.examinerDecisionId, ids.caseId],
-          ['decisions', ids.examinerDecisionId, ids.caseId],
-        ],
-      );
-      assert.match(whole.problems[0].reason, changedRow);
-      assert.match(whole.problems[1].reason, /signature of account \d+ \(A\. Examiner\) does not verify/);
-    },
-  ));
+  withTamperedStore(editConclusion, async (store) => {
+    assert.equal((await store.call('audit.verify', { caseId: ids.caseId })).ok, false);
+    const other = await store.call('audit.verify', { caseId: ids.otherCaseId });
+    assert.equal(other.ok, true, JSON.stringify(other.problems));
+    const whole = await store.call('audit.verify', {});
+    assert.equal(whole.ok, false);
+    assert.deepEqual(
+      whole.problems.map((p) => [p.table, p.id, p.caseId]),
+      [
+        ['decisions', ids.examinerDecisionId, ids.caseId],
+        ['decisions', ids.examinerDecisionId, ids.caseId],
+      ],
+    );
+    assert.match(whole.problems[0].reason, changedRow);
+    assert.match(whole.problems[1].reason, /signature of account \d+ \(A\. Examiner\) does not verify/);
+  }));
 
 test("an analysis's LR belongs to its case; a calibration's figures to every case", () =>
   withTamperedStore(
