@@ -159,6 +159,27 @@ export async function vjp(
   return g;
 }
 
+/**
+ * ⟨seed, embedding⟩ differentiated along `direction` at x two ways: from the VJP `gradient`
+ * (analytic) and by central differences of `embed` (numeric). The step is small: face models have
+ * thousands of PReLU/Clip/MaxPool kinks a larger step crosses.
+ */
+export async function directionalDerivative(
+  embed: (x: Float32Array) => Promise<Float32Array>,
+  x: Float32Array,
+  direction: Float32Array,
+  gradient: Float32Array,
+  seed: Float32Array,
+  step = 1e-4,
+): Promise<{ analytic: number; numeric: number }> {
+  const analytic = gradient.reduce((sum, g, i) => sum + g * direction[i], 0);
+  const [plus, minus] = await Promise.all(
+    [step, -step].map((h) => embed(Float32Array.from(x, (v, i) => v + h * direction[i]))),
+  );
+  const numeric = seed.reduce((sum, s, j) => sum + s * (plus[j] - minus[j]), 0) / (2 * step);
+  return { analytic, numeric };
+}
+
 async function outputDims(
   forward: ModelProto,
   wrt: string,

@@ -9,7 +9,7 @@ import { importModel } from '../../native-models/registry/import.js';
 import { ModelRegistry, sha256Hex } from '../../native-models/registry/registry.js';
 import { FACEPLUGIN } from '../../native-models/setup/packages.js';
 import { prepareForExplanation } from '../../native-models/xssab/prepare.js';
-import { randomValues, vjp } from '../autodiff/harness.js';
+import { directionalDerivative, randomValues, vjp } from '../autodiff/harness.js';
 import { faceBatch, recognition, shippedModels } from './helpers.js';
 
 /** faceplugin's fr_feature.onnx, exactly as the npm package publishes it. */
@@ -65,18 +65,13 @@ describe('fr_feature.onnx from faceplugin-face-recognition-js, unchanged', () =>
     });
     const seed = randomValues(512, 11);
     const gradient = await vjp(model, 'input', 'output', [1, 3, 112, 112], x, seed);
-    const analytic = gradient.reduce((sum, g, i) => sum + g * direction[i], 0);
-    // Small: a larger step crosses PReLU kinks.
-    const step = 1e-4;
-    const [plus, minus] = await Promise.all(
-      [step, -step].map((h) =>
-        embed(
-          original,
-          Float32Array.from(x, (v, i) => v + h * direction[i]),
-        ),
-      ),
+    const { analytic, numeric } = await directionalDerivative(
+      (probe) => embed(original, probe),
+      x,
+      direction,
+      gradient,
+      seed,
     );
-    const numeric = seed.reduce((sum, s, j) => sum + s * (plus[j] - minus[j]), 0) / (2 * step);
     const relative = Math.abs(analytic - numeric) / Math.abs(numeric);
     console.log(
       `fr-feature: directional derivative VJP ${analytic.toExponential(4)}, finite difference ${numeric.toExponential(4)}, relative error ${relative.toExponential(2)}`,
