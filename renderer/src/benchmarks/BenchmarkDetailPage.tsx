@@ -12,6 +12,7 @@ import { EmptyState } from '../components/EmptyState.js';
 import { formatDateTime } from '../components/format.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { Section } from '../components/Section.js';
+import { TermList } from '../components/TermList.js';
 import { BenchmarkStatusChip } from './BenchmarkStatusChip.js';
 import { CurveChart } from './CurveChart.js';
 import { CurvesExplanation } from './CurvesExplanation.js';
@@ -214,21 +215,7 @@ function RunSettings({ run }: { run: BenchmarkRun }) {
   ];
   return (
     <Section title="Settings">
-      <Box
-        component="dl"
-        sx={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', gap: 1, m: 0, p: 2 }}
-      >
-        {rows.map(([term, value]) => (
-          <Box key={term} sx={{ display: 'contents' }}>
-            <Typography component="dt" variant="body2" color="text.secondary">
-              {term}
-            </Typography>
-            <Typography component="dd" variant="body2" sx={{ m: 0, overflowWrap: 'anywhere' }}>
-              {value}
-            </Typography>
-          </Box>
-        ))}
-      </Box>
+      <TermList rows={rows} sx={{ gridTemplateColumns: 'max-content 1fr', p: 2 }} />
     </Section>
   );
 }

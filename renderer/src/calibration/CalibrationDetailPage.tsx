@@ -2,7 +2,6 @@ import { useState, type ReactNode } from 'react';
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Box from '@mui/material/Box';
-import Typography from '@mui/material/Typography';
 import type { Calibration, LrValidation } from '../../../electron/common/api.js';
 import { formatLikelihoodRatio } from '../../../electron/common/likelihood-ratio.js';
 import { api } from '../api/client.js';
@@ -14,6 +13,7 @@ import { HashText } from '../components/HashText.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { RecordTable } from '../components/RecordTable.js';
 import { Section } from '../components/Section.js';
+import { TermList } from '../components/TermList.js';
 import { savePdf } from '../cases/ReportActions.js';
 import { formatBits, methodLabels, misleadingText } from './labels.js';
 import { EceChart, TippettChart } from './LrCharts.js';
@@ -92,21 +92,7 @@ function CalibrationDetail({ calibration }: { calibration: Calibration }) {
         actions={<ValidationReportButton calibrationId={calibration.id} />}
       />
       <Section title="Calibration">
-        <Box
-          component="dl"
-          sx={{ display: 'grid', gridTemplateColumns: '180px 1fr', gap: 1, m: 0, px: 2, py: 1.5 }}
-        >
-          {facts.map(([label, value]) => (
-            <Box key={label} sx={{ display: 'contents' }}>
-              <Typography component="dt" variant="body2" color="text.secondary">
-                {label}
-              </Typography>
-              <Typography component="dd" variant="body2" sx={{ m: 0, overflowWrap: 'anywhere' }}>
-                {value}
-              </Typography>
-            </Box>
-          ))}
-        </Box>
+        <TermList rows={facts} sx={{ gridTemplateColumns: '180px 1fr', px: 2, py: 1.5 }} />
       </Section>
       <Section title="Validation" count={validations.length}>
         <RecordTable
