@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { EvidenceItem, Pair } from '../../electron/common/api.js';
 
 const bin = resolve('bin/xssab.mjs');
 
@@ -28,6 +29,36 @@ export function xssabJson<T>(dataDir: string, ...args: string[]): T {
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout.trim().split('\n').length, 1, 'stdout must be one line of JSON');
   return JSON.parse(result.stdout) as T;
+}
+
+/** Creates a case through the CLI, adds the two photos as its evidence and pairs them. */
+export function caseWithPair(
+  dataDir: string,
+  caseNumber: string,
+  title: string,
+  photos: [string, string],
+): { evidence: EvidenceItem[]; pair: Pair } {
+  xssabJson(dataDir, 'case', 'create', '--number', caseNumber, '--title', title);
+  const { evidence } = xssabJson<{ evidence: EvidenceItem[] }>(
+    dataDir,
+    'evidence',
+    'add',
+    '--case',
+    caseNumber,
+    ...photos,
+  );
+  const pair = xssabJson<Pair>(
+    dataDir,
+    'pair',
+    'create',
+    '--case',
+    caseNumber,
+    '--a',
+    String(evidence[0].id),
+    '--b',
+    String(evidence[1].id),
+  );
+  return { evidence, pair };
 }
 
 /** Starts `xssab --data DIR ...args` without waiting for it. */

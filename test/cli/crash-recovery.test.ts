@@ -19,9 +19,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Analysis, EvidenceItem, Pair } from '../../electron/common/api.js';
+import type { Analysis } from '../../electron/common/api.js';
 import { openWorkspace } from '../../electron/node/services/workspace.js';
-import { assertCliBuilt, spawnXssab, xssabJson } from './cli-harness.js';
+import { assertCliBuilt, caseWithPair, spawnXssab, xssabJson } from './cli-harness.js';
 
 const FACES = join(import.meta.dirname, '..', 'fixtures', 'faces');
 let dataDir: string;
@@ -40,27 +40,10 @@ const stagingFolders = () =>
 const DEAD_PID = 4_194_305;
 
 test('an analysis killed with SIGKILL leaves nothing that stops the next one', async () => {
-  xssabJson(dataDir, 'case', 'create', '--number', 'CRASH-1', '--title', 'Killed analysis');
-  const { evidence } = xssabJson<{ evidence: EvidenceItem[] }>(
-    dataDir,
-    'evidence',
-    'add',
-    '--case',
-    'CRASH-1',
+  const { evidence, pair } = caseWithPair(dataDir, 'CRASH-1', 'Killed analysis', [
     join(FACES, 'obama_1.jpg'),
     join(FACES, 'obama_2.jpg'),
-  );
-  const pair = xssabJson<Pair>(
-    dataDir,
-    'pair',
-    'create',
-    '--case',
-    'CRASH-1',
-    '--a',
-    String(evidence[0].id),
-    '--b',
-    String(evidence[1].id),
-  );
+  ]);
 
   // Killed while the worker writes its maps to the staging folder.
   const child = spawnXssab(dataDir, 'analyse', '--pair', String(pair.id));

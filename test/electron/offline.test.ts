@@ -15,8 +15,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { EvidenceItem, Pair } from '../../electron/common/api.js';
-import { assertCliBuilt, xssabJson } from '../cli/cli-harness.js';
+import { assertCliBuilt, caseWithPair } from '../cli/cli-harness.js';
 
 /** Seconds after its first session at which onnxruntime 1.29's telemetry first reaches out, plus margin. */
 const TELEMETRY_DELAY_MS = 14_000;
@@ -63,27 +62,10 @@ test('the server analyses a pair without reaching the network or writing outside
   const home = mkdtempSync(join(folder, 'home-'));
   const photos = mkdtempSync(join(folder, 'photos-'));
   for (const name of ['obama_1.jpg', 'obama_2.jpg']) copyFileSync(join(FACES, name), join(photos, name));
-  xssabJson(dataDir, 'case', 'create', '--number', 'OFF-1', '--title', 'Offline');
-  const { evidence } = xssabJson<{ evidence: EvidenceItem[] }>(
-    dataDir,
-    'evidence',
-    'add',
-    '--case',
-    'OFF-1',
+  const { pair } = caseWithPair(dataDir, 'OFF-1', 'Offline', [
     join(photos, 'obama_1.jpg'),
     join(photos, 'obama_2.jpg'),
-  );
-  const pair = xssabJson<Pair>(
-    dataDir,
-    'pair',
-    'create',
-    '--case',
-    'OFF-1',
-    '--a',
-    String(evidence[0].id),
-    '--b',
-    String(evidence[1].id),
-  );
+  ]);
 
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
   for (const name of ['ORT_DISABLE_TELEMETRY', 'XDG_CACHE_HOME', 'XDG_DATA_HOME', 'XSSAB_DATA'])
