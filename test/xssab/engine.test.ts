@@ -9,19 +9,13 @@ import { ModelFormatError, writeModel } from '../../native-models/onnx/model-io.
 import { readNpy } from '../../native-models/onnx/npy.js';
 import { COMPILER_VERSION } from '../../native-models/xssab/compile.js';
 import { Engine, type PairInput } from '../../native-models/xssab/engine.js';
-import { loadAlignedFace, tensorSha256, type Preprocessing } from '../../native-models/xssab/preprocess.js';
+import { loadAlignedFace, tensorSha256 } from '../../native-models/xssab/preprocess.js';
+import { ARCFACE_INPUT as preprocessing } from './arcface-input.js';
 
 const golden = new URL('../fixtures/golden/', import.meta.url).pathname;
 const nets = existsSync(golden)
   ? readdirSync(golden).filter((name) => existsSync(join(golden, name, 'meta.json')))
   : [];
-const preprocessing: Preprocessing = {
-  size: { width: 112, height: 112 },
-  mean: 127.5,
-  std: 127.5,
-  color: 'rgb',
-  layout: 'nchw',
-};
 const MAPS = ['pos', 'neg', 'combined'] as const;
 
 function fixture(net: string) {

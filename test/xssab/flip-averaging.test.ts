@@ -8,6 +8,7 @@ import { Engine } from '../../native-models/xssab/engine.js';
 import { withFlipAveraging } from '../../native-models/xssab/flip-averaging.js';
 import { modelSignature } from '../../native-models/xssab/signature.js';
 import { directionalDerivative, randomValues, vjp } from '../autodiff/harness.js';
+import { ARCFACE_INPUT } from './arcface-input.js';
 
 const golden = new URL('../fixtures/golden/mobilefacenet/', import.meta.url).pathname;
 const MODEL = join(golden, 'model.onnx');
@@ -80,13 +81,7 @@ test('its compiled gradient matches finite differences (both branches are differ
 test('engine with flipAveraging: a mirrored face gets the same score and mirrored maps', async () => {
   const engine = await Engine.create({
     model: MODEL,
-    preprocessing: {
-      size: { width: 112, height: 112 },
-      mean: 127.5,
-      std: 127.5,
-      color: 'rgb',
-      layout: 'nchw',
-    },
+    preprocessing: ARCFACE_INPUT,
     threshold: 0.1,
     flipAveraging: true,
   });

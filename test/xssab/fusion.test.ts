@@ -8,15 +8,9 @@ import { readNpy } from '../../native-models/onnx/npy.js';
 import { FUSION_INPUT, FUSION_OUTPUT, FusionError, fuseModels } from '../../native-models/xssab/fusion.js';
 import type { Preprocessing } from '../../native-models/xssab/preprocess.js';
 import { randomValues, vjp } from '../autodiff/harness.js';
+import { ARCFACE_INPUT as arcface } from './arcface-input.js';
 
 const golden = new URL('../fixtures/golden/', import.meta.url).pathname;
-const arcface: Preprocessing = {
-  size: { width: 112, height: 112 },
-  mean: 127.5,
-  std: 127.5,
-  color: 'rgb',
-  layout: 'nchw',
-};
 // Golden inputs are (pixel − 127.5) / 127.5; the fused graph takes the pixels.
 const [pixelsA, pixelsB] = ['a.npy', 'b.npy'].map((name) =>
   Float32Array.from(

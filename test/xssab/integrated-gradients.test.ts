@@ -5,20 +5,13 @@ import { test } from 'node:test';
 import { readNpy } from '../../native-models/onnx/npy.js';
 import { Engine, type PairInput } from '../../native-models/xssab/engine.js';
 import { pathPoints, smoothMap } from '../../native-models/xssab/integrated-gradients.js';
-import type { Preprocessing } from '../../native-models/xssab/preprocess.js';
+import { ARCFACE_INPUT as preprocessing } from './arcface-input.js';
 
 // The golden MobileFaceNet (seeded weights) and its two aligned test faces.
 const dir = new URL('../fixtures/golden/mobilefacenet/', import.meta.url).pathname;
 const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { threshold: number };
 const tensor = (name: string) => readNpy(join(dir, name)).data as Float32Array;
 const pair: PairInput = { a: { tensor: tensor('a.npy') }, b: { tensor: tensor('b.npy') } };
-const preprocessing: Preprocessing = {
-  size: { width: 112, height: 112 },
-  mean: 127.5,
-  std: 127.5,
-  color: 'rgb',
-  layout: 'nchw',
-};
 const sum = (map: Float32Array) => map.reduce((s, v) => s + v, 0);
 
 test('integrated gradients: attributions add up to each partial score change, and s⁺ + s⁻ is the score', async () => {

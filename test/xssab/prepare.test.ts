@@ -9,6 +9,7 @@ import { Engine } from '../../native-models/xssab/engine.js';
 import { ModelPreparationError, prepareForExplanation } from '../../native-models/xssab/prepare.js';
 import { modelSignature } from '../../native-models/xssab/signature.js';
 import { directionalDerivative, randomValues, vjp } from '../autodiff/harness.js';
+import { ARCFACE_INPUT } from './arcface-input.js';
 
 const fixtures = new URL('../fixtures/import/', import.meta.url).pathname;
 const golden = new URL('../fixtures/golden/mobilefacenet/', import.meta.url).pathname;
@@ -88,13 +89,7 @@ for (const { file, what, change } of cases) {
     const original = readModel(path);
     const engine = await Engine.create({
       model: path,
-      preprocessing: {
-        size: { width: 112, height: 112 },
-        mean: 127.5,
-        std: 127.5,
-        color: 'rgb',
-        layout: 'nchw',
-      },
+      preprocessing: ARCFACE_INPUT,
       threshold: 0.3,
     });
     try {

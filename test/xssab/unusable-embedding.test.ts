@@ -25,17 +25,11 @@ import { importModel } from '../../native-models/registry/import.js';
 import { ModelRegistry } from '../../native-models/registry/registry.js';
 import { UnusableEmbeddingError } from '../../native-models/xssab/embedding-check.js';
 import { Engine } from '../../native-models/xssab/engine.js';
-import { normalise, type Preprocessing } from '../../native-models/xssab/preprocess.js';
+import { normalise } from '../../native-models/xssab/preprocess.js';
 import { fixturePhotoBase64, HandlerHarness } from '../api/handler-harness.js';
+import { ARCFACE_INPUT as preprocessing } from './arcface-input.js';
 
 const SIZE = 112;
-const preprocessing: Preprocessing = {
-  size: { width: SIZE, height: SIZE },
-  mean: 127.5,
-  std: 127.5,
-  color: 'rgb',
-  layout: 'nchw',
-};
 const folder = mkdtempSync(join(tmpdir(), 'xssab-unusable-'));
 after(() => rmSync(folder, { recursive: true, force: true }));
 
