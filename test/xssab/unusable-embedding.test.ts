@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { onnxFileSpec, openBenchModel } from '../../native-models/benchmark/model.js';
 import { makeModel, makeNode, makeTensor, makeValueInfo } from '../../native-models/onnx/graph-builder.js';
-import { writeModel } from '../../native-models/onnx/model-io.js';
+import { writeModel, type NodeProto, type TensorProto } from '../../native-models/onnx/model-io.js';
 import { Embedder } from '../../native-models/pipeline/embedder.js';
 import { importModel } from '../../native-models/registry/import.js';
 import { ModelRegistry } from '../../native-models/registry/registry.js';
@@ -33,7 +33,11 @@ const SIZE = 112;
 const folder = mkdtempSync(join(tmpdir(), 'xssab-unusable-'));
 after(() => rmSync(folder, { recursive: true, force: true }));
 
-function brightnessModel(name: string, last: 'Sqrt' | 'Relu'): string {
+/**
+ * Writes a model that takes the three channel means ('means', [batch, 3]) of the input and ends in
+ * `tail`, whose last node outputs 'embedding'; returns its path.
+ */
+function channelMeansModel(name: string, tail: NodeProto[], initializers: TensorProto[]): string {
   const path = join(folder, `${name}.onnx`);
   writeModel(
     path,
@@ -42,40 +46,41 @@ function brightnessModel(name: string, last: 'Sqrt' | 'Relu'): string {
       nodes: [
         makeNode('GlobalAveragePool', ['input'], ['pooled']),
         makeNode('Flatten', ['pooled'], ['means']),
-        makeNode('Add', ['means', 'offset'], ['shifted']),
-        makeNode('Neg', ['shifted'], ['negated']),
-        makeNode(last, ['negated'], ['embedding']),
+        ...tail,
       ],
       inputs: [makeValueInfo('input', ['batch', 3, SIZE, SIZE])],
       outputs: [makeValueInfo('embedding', ['batch', 3])],
-      initializers: [makeTensor('offset', [], [0.9])],
+      initializers,
     }),
   );
   return path;
 }
 
+function brightnessModel(name: string, last: 'Sqrt' | 'Relu'): string {
+  return channelMeansModel(
+    name,
+    [
+      makeNode('Add', ['means', 'offset'], ['shifted']),
+      makeNode('Neg', ['shifted'], ['negated']),
+      makeNode(last, ['negated'], ['embedding']),
+    ],
+    [makeTensor('offset', [], [0.9])],
+  );
+}
+
 function colourModel(name: string, last: 'Sqrt' | 'Relu'): string {
-  const path = join(folder, `${name}.onnx`);
   // means · (I − P), P the cyclic permutation: each channel's mean minus the next one's.
   const differences = [1, 0, -1, -1, 1, 0, 0, -1, 1];
-  writeModel(
-    path,
-    makeModel({
-      opset: 13,
-      nodes: [
-        makeNode('GlobalAveragePool', ['input'], ['pooled']),
-        makeNode('Flatten', ['pooled'], ['means']),
-        makeNode('MatMul', ['means', 'differences'], ['d']),
-        makeNode('Mul', ['d', 'd'], ['squared']),
-        makeNode('Sub', ['tolerance', 'squared'], ['room']),
-        makeNode(last, ['room'], ['embedding']),
-      ],
-      inputs: [makeValueInfo('input', ['batch', 3, SIZE, SIZE])],
-      outputs: [makeValueInfo('embedding', ['batch', 3])],
-      initializers: [makeTensor('differences', [3, 3], differences), makeTensor('tolerance', [], [1e-4])],
-    }),
+  return channelMeansModel(
+    name,
+    [
+      makeNode('MatMul', ['means', 'differences'], ['d']),
+      makeNode('Mul', ['d', 'd'], ['squared']),
+      makeNode('Sub', ['tolerance', 'squared'], ['room']),
+      makeNode(last, ['room'], ['embedding']),
+    ],
+    [makeTensor('differences', [3, 3], differences), makeTensor('tolerance', [], [1e-4])],
   );
-  return path;
 }
 
 const nanModel = brightnessModel('nan-on-bright', 'Sqrt');
