@@ -160,6 +160,21 @@ export async function vjp(
 }
 
 /**
+ * A smooth direction in an input of `dims` (NCHW): per channel c, a sine down the rows times a
+ * cosine across the columns, both shifted by c.
+ */
+export function smoothDirection(dims: readonly number[]): Float32Array {
+  const [, , h, w] = dims;
+  return Float32Array.from({ length: product(dims) }, (_, i) => {
+    const c = Math.floor(i / (h * w));
+    return (
+      Math.sin((2 * Math.PI * Math.floor((i % (h * w)) / w)) / h + c) *
+      Math.cos((2 * Math.PI * (i % w)) / w - c)
+    );
+  });
+}
+
+/**
  * ⟨seed, embedding⟩ differentiated along `direction` at x two ways: from the VJP `gradient`
  * (analytic) and by central differences of `embed` (numeric). The step is small: face models have
  * thousands of PReLU/Clip/MaxPool kinks a larger step crosses.

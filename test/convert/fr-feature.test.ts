@@ -9,7 +9,7 @@ import { importModel } from '../../native-models/registry/import.js';
 import { ModelRegistry, sha256Hex } from '../../native-models/registry/registry.js';
 import { FACEPLUGIN } from '../../native-models/setup/packages.js';
 import { prepareForExplanation } from '../../native-models/xssab/prepare.js';
-import { directionalDerivative, randomValues, vjp } from '../autodiff/harness.js';
+import { directionalDerivative, randomValues, smoothDirection, vjp } from '../autodiff/harness.js';
 import { faceBatch, recognition, shippedModels } from './helpers.js';
 
 /** faceplugin's fr_feature.onnx, exactly as the npm package publishes it. */
@@ -55,20 +55,13 @@ describe('fr_feature.onnx from faceplugin-face-recognition-js, unchanged', () =>
     const { model } = prepareForExplanation(original);
     const { nchw } = await faceBatch(['obama_2.jpg'], 112);
     const x = Float32Array.from(nchw, (v) => (v - 127) / 128);
-    const plane = 112 * 112;
-    const direction = Float32Array.from(x, (_, i) => {
-      const c = Math.floor(i / plane);
-      return (
-        Math.sin((2 * Math.PI * Math.floor((i % plane) / 112)) / 112 + c) *
-        Math.cos((2 * Math.PI * (i % 112)) / 112 - c)
-      );
-    });
+    const dims = [1, 3, 112, 112];
     const seed = randomValues(512, 11);
-    const gradient = await vjp(model, 'input', 'output', [1, 3, 112, 112], x, seed);
+    const gradient = await vjp(model, 'input', 'output', dims, x, seed);
     const { analytic, numeric } = await directionalDerivative(
       (probe) => embed(original, probe),
       x,
-      direction,
+      smoothDirection(dims),
       gradient,
       seed,
     );

@@ -8,7 +8,7 @@ import { readNpy } from '../../native-models/onnx/npy.js';
 import { Engine } from '../../native-models/xssab/engine.js';
 import { ModelPreparationError, prepareForExplanation } from '../../native-models/xssab/prepare.js';
 import { modelSignature } from '../../native-models/xssab/signature.js';
-import { directionalDerivative, randomValues, vjp } from '../autodiff/harness.js';
+import { directionalDerivative, randomValues, smoothDirection, vjp } from '../autodiff/harness.js';
 import { ARCFACE_INPUT } from './arcface-input.js';
 
 const fixtures = new URL('../fixtures/import/', import.meta.url).pathname;
@@ -65,18 +65,10 @@ for (const { file, what, change } of cases) {
     // central differences of the original file.
     const seed = randomValues(signature.dim, 3);
     const gradient = await vjp(model, 'input', 'embedding', DIMS, x, seed);
-    const [, , h, w] = DIMS;
-    const direction = Float32Array.from(x, (_, i) => {
-      const c = Math.floor(i / (h * w));
-      return (
-        Math.sin((2 * Math.PI * Math.floor((i % (h * w)) / w)) / h + c) *
-        Math.cos((2 * Math.PI * (i % w)) / w - c)
-      );
-    });
     const { analytic, numeric } = await directionalDerivative(
       (probe) => originalEmbedding(original, probe),
       x,
-      direction,
+      smoothDirection(DIMS),
       gradient,
       seed,
     );
