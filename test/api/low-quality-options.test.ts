@@ -15,10 +15,11 @@ const { call, failure } = api;
 before(() => api.open());
 after(() => api.close());
 
-test('analyses.run records flip averaging per analysis, and it changes the score', async () => {
-  const created = await call('cases.create', { caseNumber: 'FLIP-1', title: 'Low-quality probe' });
+/** A new case with the two fixture photos as its evidence, and the pair of them. */
+async function pairOfPhotos(caseNumber: string, title: string, photos: [string, string]) {
+  const created = await call('cases.create', { caseNumber, title });
   const [a, b] = await Promise.all(
-    ['obama_1.jpg', 'obama_5_240p.jpg'].map(async (fileName) =>
+    photos.map(async (fileName) =>
       call('evidence.import', {
         caseId: created.id,
         fileName,
@@ -27,6 +28,14 @@ test('analyses.run records flip averaging per analysis, and it changes the score
     ),
   );
   const pair = await call('pairs.create', { caseId: created.id, evidenceAId: a.id, evidenceBId: b.id });
+  return { caseId: created.id, pair };
+}
+
+test('analyses.run records flip averaging per analysis, and it changes the score', async () => {
+  const { caseId, pair } = await pairOfPhotos('FLIP-1', 'Low-quality probe', [
+    'obama_1.jpg',
+    'obama_5_240p.jpg',
+  ]);
 
   const flipped = await call('analyses.get', {
     analysisId: (await call('analyses.run', { pairId: pair.id, modelId: 'mobileface', flipAveraging: true }))
@@ -42,7 +51,7 @@ test('analyses.run records flip averaging per analysis, and it changes the score
   assert.notEqual(flipped.score, plain.score);
 
   // The report says which analysis was flip-averaged.
-  const exported = await call('reports.export', { caseId: created.id });
+  const exported = await call('reports.export', { caseId });
   const pdf = Buffer.from((await call('reports.read', { reportId: exported.reportId })).dataBase64, 'base64');
   const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf, encoding: 'utf8' });
   assert.equal(text.match(/Test-time augmentation\s+horizontal flip/g)?.length, 1);
@@ -56,17 +65,7 @@ test('analyses.run records flip averaging per analysis, and it changes the score
 });
 
 test('analyses.run with the fused model scores the mean of its members’ analyses', async () => {
-  const created = await call('cases.create', { caseNumber: 'FUSION-1', title: 'Fused models' });
-  const [a, b] = await Promise.all(
-    ['biden_1.jpg', 'biden_2.jpg'].map(async (fileName) =>
-      call('evidence.import', {
-        caseId: created.id,
-        fileName,
-        dataBase64: await fixturePhotoBase64(fileName),
-      }),
-    ),
-  );
-  const pair = await call('pairs.create', { caseId: created.id, evidenceAId: a.id, evidenceBId: b.id });
+  const { pair } = await pairOfPhotos('FUSION-1', 'Fused models', ['biden_1.jpg', 'biden_2.jpg']);
   const scores: Record<string, number> = {};
   for (const modelId of ['fr-feature', 'mobileface', 'fusion-arcface']) {
     const { analysisId } = await call('analyses.run', { pairId: pair.id, modelId });
