@@ -4,7 +4,6 @@
  * it on the other half, and checks the figures, the plots, the validation report and bad input.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,36 +11,21 @@ import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import type { CalibrationSet, CalibrationSummary, LrPerformance } from '../../electron/common/api.js';
+import { assertCliBuilt, xssab as runXssab, xssabJson as runXssabJson } from './cli-harness.js';
 
-const bin = resolve('bin/xssab.mjs');
 const FACES = resolve('test/fixtures/faces');
 const CALIBRATION_PAIRS = resolve('test/fixtures/lr/calibration-pairs.csv');
 const EVALUATION_PAIRS = resolve('test/fixtures/lr/evaluation-pairs.csv');
 let dataDir: string;
 
 before(() => {
-  assert.ok(
-    existsSync('dist/electron/node/cli/xssab.js'),
-    'the CLI is not built: run `npm run build:node` first',
-  );
+  assertCliBuilt();
   dataDir = mkdtempSync(join(tmpdir(), 'xssab-cli-lr-'));
 });
 after(() => rmSync(dataDir, { recursive: true, force: true }));
 
-function xssab(...args: string[]) {
-  const result = spawnSync(process.execPath, [bin, '--data', dataDir, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, XSSAB_DATA: '', ORT_DISABLE_TELEMETRY: '1' },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function xssabJson<T>(...args: string[]): T {
-  const result = xssab(...args, '--json');
-  assert.equal(result.code, 0, result.stderr);
-  assert.equal(result.stdout.trim().split('\n').length, 1, 'stdout must be one line of JSON');
-  return JSON.parse(result.stdout) as T;
-}
+const xssab = (...args: string[]) => runXssab(dataDir, ...args);
+const xssabJson = <T>(...args: string[]): T => runXssabJson<T>(dataDir, ...args);
 
 /** `lr calibrate` of the default model on the pairs, with further options. */
 const calibrateOn = (pairs: string, ...options: string[]) => [
