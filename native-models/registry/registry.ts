@@ -4,7 +4,15 @@
  * model.onnx`). A model is handed out only after its ONNX file has the manifest's SHA-256.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { modelValidationSchema, type ModelValidation } from '../../electron/common/api/benchmarks.js';
 import { ManifestError, modelPaths, readShippedManifests } from '../manifests/load.js';
@@ -252,7 +260,7 @@ export class ModelRegistry {
           (origin === 'shipped' ? ' (run `npm run models` to install the shipped models)' : ''),
       );
     }
-    const actual = sha256Hex(readFileSync(path));
+    const actual = fileSha256(path);
     if (actual !== expected) {
       throw new ModelIntegrityError(
         `refusing ${path}: its SHA-256 is ${actual} but the manifest says ${expected}; the file was changed or ` +
@@ -267,7 +275,34 @@ export class ModelRegistry {
 
 function fileStatus(path: string, expected: string): FileStatus {
   if (!existsSync(path)) return 'missing';
-  return sha256Hex(readFileSync(path)) === expected ? 'verified' : 'tampered';
+  return fileSha256(path) === expected ? 'verified' : 'tampered';
+}
+
+/** Model files' SHA-256 by path, with the file's identity and times when it was hashed. */
+const hashedFiles = new Map<string, { stamp: string; sha256: string }>();
+
+/** A file changed less than this long ago may change again within the same timestamp tick. */
+const RACY_MS = 2000n;
+
+/**
+ * The file's SHA-256, hashed again whenever the file may have changed since it was last hashed in
+ * this process: any write or metadata change moves its ctime, which no program can set back (only
+ * the clock), so an unchanged stamp means unchanged bytes. As git does with its index, a file
+ * changed within the last two seconds is always hashed, since a write in the same coarse
+ * timestamp tick would leave the stamp as it was. A warm analysis thereby checks its model with
+ * one stat instead of reading tens of megabytes.
+ */
+function fileSha256(path: string): string {
+  // Stat before reading: a change during the read leaves a stamp that no longer matches.
+  const { dev, ino, size, mtimeNs, ctimeNs } = statSync(path, { bigint: true });
+  const stamp = `${dev}:${ino}:${size}:${mtimeNs}:${ctimeNs}`;
+  const known = hashedFiles.get(path);
+  if (known?.stamp === stamp) return known.sha256;
+  const sha256 = sha256Hex(readFileSync(path));
+  const racy = BigInt(Date.now()) - ctimeNs / 1_000_000n < RACY_MS;
+  if (racy) hashedFiles.delete(path);
+  else hashedFiles.set(path, { stamp, sha256 });
+  return sha256;
 }
 
 /** The JSON in the file; a file that cannot be read or parsed is a ManifestError. */

@@ -1,5 +1,18 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -103,6 +116,33 @@ describe('shipped models', () => {
         e.message.includes(`its SHA-256 is ${sha256Hex(bytes)} but the manifest says 39b0806917dd`) &&
         /changed or replaced/.test(e.message),
     );
+  });
+
+  it('notices a model changed in place after it was verified, with its size and times put back', async () => {
+    const root = mkdtempSync(join(scratch, 'root-'));
+    const paths = modelPaths(root);
+    mkdirSync(paths.manifests, { recursive: true });
+    mkdirSync(paths.models, { recursive: true });
+    copyFileSync(join(modelPaths().manifests, 'mobileface.json'), join(paths.manifests, 'mobileface.json'));
+    const file = join(paths.models, 'mobileface.onnx');
+    copyFileSync(join(modelPaths().models, 'mobileface.onnx'), file);
+    const lastYear = Math.floor(Date.now() / 1000) - 365 * 24 * 3600; // whole seconds: restorable exactly
+    utimesSync(file, lastYear, lastYear);
+    await sleep(2100); // its ctime leaves the racy window, so the verified hash is remembered
+    const registry = new ModelRegistry({ dataDir: freshDataDir(), root });
+    const verified = registry.getModel('mobileface').sha256;
+    assert.equal(registry.getModel('mobileface').sha256, verified);
+
+    const { size } = statSync(file);
+    const byte = readFileSync(file)[size - 100];
+    const fd = openSync(file, 'r+');
+    writeSync(fd, Buffer.from([byte ^ 0x01]), 0, 1, size - 100);
+    closeSync(fd);
+    utimesSync(file, lastYear, lastYear);
+    assert.equal(statSync(file).size, size);
+    assert.equal(statSync(file).mtimeMs, lastYear * 1000);
+    assert.throws(() => registry.getModel('mobileface'), ModelIntegrityError);
+    assert.equal(new ModelRegistry({ dataDir: freshDataDir(), root }).listModels()[0].status, 'tampered');
   });
 
   it('replaces only the threshold of a manifest, in a form the schema accepts', () => {
