@@ -26,11 +26,13 @@ import type { ProviderName } from '../xssab/providers.js';
 import type { FaceDetector } from '../face/detect.js';
 import {
   alignTargetOf,
+  decodeWithKnownFaces,
   detectPhoto,
   openDetector,
   prepareFace,
   preprocessingOf,
   type FaceChoice,
+  type KnownFaces,
   type PreparedFace,
 } from './photo.js';
 
@@ -45,6 +47,8 @@ export interface PhotoExplainOptions {
   b: string;
   faceA?: FaceChoice;
   faceB?: FaceChoice;
+  /** Faces already detected in a photo (checked against its SHA-256), so that it is not detected again. */
+  knownFaces?: { a?: KnownFaces; b?: KnownFaces };
   /** Instead of the model's calibrated threshold. */
   threshold?: number;
   provider?: ProviderName;
@@ -93,6 +97,21 @@ export const EXPLAIN_STAGES = [
 ] as const;
 export type ExplainStage = (typeof EXPLAIN_STAGES)[number];
 
+/** The stages an explanation runs, in order. */
+export function explainStages(integratedGradients: boolean): ExplainStage[] {
+  return EXPLAIN_STAGES.filter(
+    (stage) => integratedGradients || stage !== 'computing the integrated gradients',
+  );
+}
+
+/**
+ * Whether an explanation computes integrated gradients: as asked, else when the model's
+ * validation record makes them its default map (they cost seconds on a CPU).
+ */
+export function computesIntegratedGradients(model: RegisteredModel, asked: boolean | undefined): boolean {
+  return asked ?? defaultMapVariant(model.validation) === 'ig';
+}
+
 export interface ExplainControl {
   /** Checked between stages. */
   signal?: AbortSignal;
@@ -131,13 +150,13 @@ export class PhotoExplainer {
     signal?.throwIfAborted();
     onStage?.('detecting the faces');
     let start = performance.now();
-    const detector = await (this.detector ??= openDetector(this.registry));
+    const known = options.knownFaces ?? {};
+    const detector = known.a && known.b ? undefined : await (this.detector ??= openDetector(this.registry));
     const detectorLoadMs = performance.now() - start;
+    const photoOf = (path: string, faces: KnownFaces | undefined) =>
+      faces ? decodeWithKnownFaces(path, faces) : detectPhoto(path, detector!);
     // Both photos at once: decoding runs on libvips threads while the other photo is detected.
-    const [photoA, photoB] = await Promise.all([
-      detectPhoto(options.a, detector),
-      detectPhoto(options.b, detector),
-    ]);
+    const [photoA, photoB] = await Promise.all([photoOf(options.a, known.a), photoOf(options.b, known.b)]);
     signal?.throwIfAborted();
     onStage?.('aligning the faces');
     const a = await prepareFace(photoA, model.manifest, options.faceA);
@@ -156,7 +175,7 @@ export class PhotoExplainer {
     const explainMs = performance.now() - start;
     let integratedGradients: PhotoExplanation['integratedGradients'];
     let integratedGradientsMs: number | null = null;
-    if (options.integratedGradients ?? defaultMapVariant(model.validation) === 'ig') {
+    if (computesIntegratedGradients(model, options.integratedGradients)) {
       signal?.throwIfAborted();
       onStage?.('computing the integrated gradients');
       start = performance.now();

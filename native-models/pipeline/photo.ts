@@ -42,6 +42,17 @@ export interface DetectedPhoto {
   timings: { decodeMs: number; detectMs: number };
 }
 
+/** Faces found earlier in the photo whose bytes hash to `sha256` (e.g. the ones the face picker showed). */
+export interface KnownFaces {
+  sha256: string;
+  faces: Face[];
+}
+
+/** The photo is no longer the one whose faces were detected. */
+export class PhotoChangedError extends Error {
+  override name = 'PhotoChangedError';
+}
+
 export interface FaceChoice {
   /** Index into the detected faces (largest first); default 0, the largest. */
   face?: number;
@@ -111,6 +122,22 @@ export async function detectPhoto(path: string, detector: FaceDetector): Promise
   start = performance.now();
   const faces = await detector.detect(image);
   return { path, image, faces, timings: { decodeMs, detectMs: performance.now() - start } };
+}
+
+/**
+ * The photo decoded, with the faces detected in it earlier instead of detecting them again;
+ * refused when its bytes no longer hash to the ones detected.
+ */
+export async function decodeWithKnownFaces(path: string, known: KnownFaces): Promise<DetectedPhoto> {
+  const start = performance.now();
+  const image = await loadImage(path);
+  const decodeMs = performance.now() - start;
+  if (image.sha256 !== known.sha256) {
+    throw new PhotoChangedError(
+      `${path} changed since its faces were detected: it hashes to ${image.sha256}, not ${known.sha256}`,
+    );
+  }
+  return { path, image, faces: known.faces, timings: { decodeMs, detectMs: 0 } };
 }
 
 /** Aligns the chosen face of a detected photo to the model's crop and normalises it. */

@@ -331,9 +331,17 @@ test('a running analysis can be cancelled: it stops, stores nothing, and the pai
       ['mobileface', false],
     ],
   );
+  events.length = 0;
   const { analysisId } = await call('analyses.run', { pairId: pair.id, modelId: 'mobileface' });
   const analysis = await call('analyses.get', { analysisId });
   assert.deepEqual([analysis.pairId, analysis.modelId], [pair.id, 'mobileface']);
+  assert.deepEqual(
+    events.flatMap((e) =>
+      e.type === 'job.progress' && e.jobId === analysisJobId(pair.id) ? [`${e.done}/${e.total}`] : [],
+    ),
+    ['0/6', '1/6', '2/6', '3/6', '4/6', '5/6'],
+    'without integrated gradients their stage is not counted',
+  );
   // Not asked for, and not the model's validated default: no integrated gradients, no regions.
   assert.equal(xssabParametersSchema.parse(analysis.parameters).integratedGradients, false);
   assert.equal(xssabResultSchema.parse(analysis.result).regions, undefined);

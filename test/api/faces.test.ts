@@ -61,6 +61,9 @@ test('the second face of a multi-face photo is chosen, used and recorded', async
   const { analysisId } = await call('analyses.run', { pairId: pair.id });
   const analysis = await call('analyses.get', { analysisId });
   const result = xssabResultSchema.parse(analysis.result);
+  assert.equal(found.sha256, group.sha256);
+  const { a, b } = result.timings as Record<'a' | 'b', { detectMs: number }>;
+  assert.deepEqual([a.detectMs, b.detectMs], [0, 0], 'the analysis compares the faces the picker found');
   assert.equal(result.photos.b.faceIndex, 1);
   assert.equal(result.photos.b.faces, found.faces.length);
   assert.equal(result.photos.b.landmarkSource, 'detected');

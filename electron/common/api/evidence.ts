@@ -113,9 +113,17 @@ export const evidenceMethods = {
     }),
   },
   'evidence.faces': {
-    /** The faces the detector finds in the stored photo (re-hashed first), largest first. */
+    /**
+     * The faces the detector finds in the stored photo (re-hashed first), largest first, and the
+     * SHA-256 of the bytes they were found in; analyses of the photo compare these faces.
+     */
     params: z.object({ id }),
-    result: z.object({ width: z.int(), height: z.int(), faces: z.array(detectedFaceSchema) }),
+    result: z.object({
+      sha256: sha256Hex,
+      width: z.int(),
+      height: z.int(),
+      faces: z.array(detectedFaceSchema),
+    }),
   },
   'evidence.alignPreview': {
     /** The aligned crop a model would see at five landmarks placed on the photo (default model when absent). */

@@ -22,8 +22,12 @@ import {
   type XssabResult,
 } from '../../common/api.js';
 import { decodeNpy } from '../../../native-models/onnx/npy.js';
-import { EXPLAIN_STAGES } from '../../../native-models/pipeline/explain.js';
-import { DEFAULT_MODEL_ID, ModelRegistry } from '../../../native-models/registry/registry.js';
+import { computesIntegratedGradients, explainStages } from '../../../native-models/pipeline/explain.js';
+import {
+  DEFAULT_MODEL_ID,
+  ModelNotFoundError,
+  ModelRegistry,
+} from '../../../native-models/registry/registry.js';
 import { findAnalysis, insertAnalysis, insertAnalysisArtifact } from '../store/analyses.js';
 import { resolveStoredPath } from '../store/data-folder.js';
 import { findPair, findPairOf, insertPair, setPairFace } from '../store/pairs.js';
@@ -35,6 +39,7 @@ import type { PhotoExplanationSummary } from './comparison-worker.js';
 import { ConflictError, IntegrityError, InvalidInputError, NotFoundError } from './errors.js';
 import type { EventHub } from './event-hub.js';
 import type { EvidenceService } from './evidence-service.js';
+import type { FaceService } from './face-service.js';
 import { WorkerJobRunner } from './worker-job.js';
 
 export const ARTIFACTS_DIR = 'artifacts';
@@ -49,8 +54,14 @@ const MEDIA_TYPES: Record<string, string> = {
 
 /** Artifacts, like evidence, are never modified once recorded. */
 
-/** Steps of an analysis, reported as done/total in its job.progress events: checking, the worker's, recording. */
-const ANALYSIS_STEPS = EXPLAIN_STAGES.length + 2;
+/** Stages of an analysis, reported as done/total in its job.progress events: checking, the worker's, recording. */
+function analysisStages(integratedGradients: boolean): string[] {
+  return [
+    'checking the evidence files against their SHA-256',
+    ...explainStages(integratedGradients),
+    'recording the analysis',
+  ];
+}
 
 /** Compiled gradient graphs, one file per model SHA-256 and compiler version. */
 export const COMPILED_GRAPHS_DIR = 'cache/compiled-graphs';
@@ -58,17 +69,21 @@ export const COMPILED_GRAPHS_DIR = 'cache/compiled-graphs';
 export class ComparisonService {
   /** Pairs whose analysis runs now, with the means to cancel it. */
   private readonly running = new Map<number, AbortController>();
-  /** One warm worker per model id: detector and engine stay loaded between analyses. */
+  /** One warm worker per model id: its engine stays loaded between analyses. */
   private readonly workers = new Map<string, WorkerJobRunner<'comparison-worker'>>();
+  private readonly registry: ModelRegistry;
 
   constructor(
     private readonly db: Database,
     private readonly dataDir: string,
     private readonly cases: CaseService,
     private readonly evidence: EvidenceService,
+    private readonly faces: FaceService,
     private readonly audit: AuditService,
     private readonly events: EventHub,
-  ) {}
+  ) {
+    this.registry = new ModelRegistry({ dataDir });
+  }
 
   createPair(caseId: number, evidenceAId: number, evidenceBId: number, actor: string): Pair {
     this.cases.assertUnlocked(caseId);
@@ -148,21 +163,29 @@ export class ComparisonService {
     if (this.running.has(pairId)) {
       throw new ConflictError(`pair ${pairId} is being analysed already; wait for that analysis`);
     }
+    const integratedGradients = computesIntegratedGradients(this.model(modelId), options.integratedGradients);
+    const stages = analysisStages(integratedGradients);
     const controller = new AbortController();
     this.running.set(pairId, controller);
-    const progress = (stage: string, done: number) =>
+    let reached = -1;
+    /** Publishes the stage as begun, unless the analysis is past it (the worker repeats the faces stage). */
+    const progress = (stage: string) => {
+      const done = stages.indexOf(stage);
+      if (done <= reached) return;
+      reached = done;
       this.events.publish({
         type: 'job.progress',
         jobId: analysisJobId(pairId),
         kind: ANALYSIS_JOB_KIND,
         stage,
         done,
-        total: ANALYSIS_STEPS,
+        total: stages.length,
         caseId: pair.caseId,
       });
+    };
     const staging = join(this.dataDir, ARTIFACTS_DIR, `${STAGING_PREFIX}${temporaryTag()}`);
     try {
-      progress('checking the evidence files against their SHA-256', 0);
+      progress('checking the evidence files against their SHA-256');
       // readContent refuses a stored file that no longer hashes to its record.
       const a = this.evidence.readContent(pair.evidenceAId).item;
       const b = this.evidence.readContent(pair.evidenceBId).item;
@@ -172,22 +195,33 @@ export class ComparisonService {
       };
       const describe = (message: string) =>
         message.replaceAll(paths.a, evidenceLabel(a)).replaceAll(paths.b, evidenceLabel(b));
+      progress('detecting the faces');
+      const [facesA, facesB] = await Promise.all([this.faces.faces(a.id), this.faces.faces(b.id)]).catch(
+        (error: unknown) => {
+          if (error instanceof InvalidInputError)
+            throw new InvalidInputError(describe(error.message), 'pairId');
+          throw error;
+        },
+      );
+      controller.signal.throwIfAborted();
       const summary = await this.worker(modelId)
         .run(
           {
             ...(modelId !== undefined && { modelId }),
             ...(options.flipAveraging && { flipAveraging: true }),
-            ...(options.integratedGradients !== undefined && {
-              integratedGradients: options.integratedGradients,
-            }),
+            integratedGradients,
             ...paths,
             ...(pair.faceA && { faceA: pair.faceA }),
             ...(pair.faceB && { faceB: pair.faceB }),
+            knownFaces: {
+              a: { sha256: facesA.sha256, faces: facesA.faces },
+              b: { sha256: facesB.sha256, faces: facesB.faces },
+            },
             out: staging,
           },
           {
             signal: controller.signal,
-            onProgress: ({ stage, done }) => progress(stage, 1 + done),
+            onProgress: ({ stage }) => progress(stage),
           },
         )
         .catch((error: unknown) => {
@@ -195,7 +229,7 @@ export class ComparisonService {
           throw error;
         });
       controller.signal.throwIfAborted();
-      progress('recording the analysis', ANALYSIS_STEPS - 1);
+      progress('recording the analysis');
       const analysisId = this.record(pair, { a, b }, summary, staging, actor);
       this.finished(pair, true);
       return analysisId;
@@ -213,14 +247,12 @@ export class ComparisonService {
 
   /** The recognition models an analysis can use; a model is usable when its file verifies and it has a threshold. */
   models(): { id: string; name: string; isDefault: boolean; usable: boolean }[] {
-    return new ModelRegistry({ dataDir: this.dataDir })
-      .listModels()
-      .map(({ id, name, isDefault, status, manifest }) => ({
-        id,
-        name,
-        isDefault,
-        usable: status === 'verified' && manifest.threshold !== undefined,
-      }));
+    return this.registry.listModels().map(({ id, name, isDefault, status, manifest }) => ({
+      id,
+      name,
+      isDefault,
+      usable: status === 'verified' && manifest.threshold !== undefined,
+    }));
   }
 
   /** Cancels the pair's running analysis; false when none runs. */
@@ -236,6 +268,16 @@ export class ComparisonService {
     for (const controller of this.running.values()) controller.abort();
     for (const worker of this.workers.values()) worker.release();
     this.workers.clear();
+  }
+
+  /** The model an analysis would use, its file checked; an unknown id is the caller's error. */
+  private model(modelId: string | undefined) {
+    try {
+      return this.registry.getModel(modelId);
+    } catch (error) {
+      if (error instanceof ModelNotFoundError) throw new InvalidInputError(error.message, 'modelId');
+      throw error;
+    }
   }
 
   private worker(modelId: string | undefined): WorkerJobRunner<'comparison-worker'> {

@@ -1,18 +1,23 @@
 /**
  * Worker-thread side of ComparisonService.runAnalysis, kept warm between analyses: one worker per
- * model holds the face detector and the model's engine (its compiled gradient graph cached on disk
- * in the data folder), detects and aligns the chosen face of each photo, computes the xSSAB maps
- * and writes them (crops, .npy maps, PNG maps, result.json) to a staging folder, so that the
+ * model holds the model's engine (its compiled gradient graph cached on disk in the data folder),
+ * aligns the chosen face of each photo among the faces the face picker found, computes the xSSAB
+ * maps and writes them (crops, .npy maps, PNG maps, result.json) to a staging folder, so that the
  * per-pixel work never blocks the backend's event loop. The service records the analysis.
  */
 import { ImageInputError } from '../../../native-models/face/image.js';
 import {
-  EXPLAIN_STAGES,
+  explainStages,
   MissingThresholdError,
   PhotoExplainer,
   writePhotoExplanation,
+  type ExplainStage,
 } from '../../../native-models/pipeline/explain.js';
-import { FaceSelectionError, type FaceChoice } from '../../../native-models/pipeline/photo.js';
+import {
+  FaceSelectionError,
+  type FaceChoice,
+  type KnownFaces,
+} from '../../../native-models/pipeline/photo.js';
 import { ModelNotFoundError, ModelRegistry } from '../../../native-models/registry/registry.js';
 import { UnusableEmbeddingError } from '../../../native-models/xssab/embedding-check.js';
 import { serveWorkerJobs, workerSetup } from './worker-serve.js';
@@ -33,12 +38,14 @@ export interface AnalysisJob {
   /** Which face of each photo, or the examiner's landmarks; the largest face when absent. */
   faceA?: FaceChoice;
   faceB?: FaceChoice;
+  /** The faces the face picker found in each photo (FaceService), checked against each photo's SHA-256. */
+  knownFaces: { a: KnownFaces; b: KnownFaces };
   /** Folder the maps are written to. */
   out: string;
   /** Flip-averaged embeddings (EngineOptions.flipAveraging). */
   flipAveraging?: boolean;
-  /** PhotoExplainOptions.integratedGradients. */
-  integratedGradients?: boolean;
+  /** Also integrated gradients and the region summary (the service resolves the model's default). */
+  integratedGradients: boolean;
 }
 
 export type PhotoExplanationSummary = Awaited<ReturnType<typeof writePhotoExplanation>>;
@@ -50,9 +57,10 @@ const explainer = new PhotoExplainer(new ModelRegistry({ dataDir: setup.dataDir 
 
 serveWorkerJobs<'comparison-worker'>({
   async run(job, { signal, progress }) {
-    // done counts the stages finished before this one, out of this worker's stages.
-    const stage = (name: (typeof EXPLAIN_STAGES)[number]) =>
-      progress({ stage: name, done: EXPLAIN_STAGES.indexOf(name), total: EXPLAIN_STAGES.length });
+    // done counts the stages finished before this one, out of this job's stages.
+    const stages = explainStages(job.integratedGradients);
+    const stage = (name: ExplainStage) =>
+      progress({ stage: name, done: stages.indexOf(name), total: stages.length });
     const explained = await explainer.explain(
       {
         a: job.a,
@@ -60,8 +68,9 @@ serveWorkerJobs<'comparison-worker'>({
         ...(job.modelId !== undefined && { model: job.modelId }),
         ...(job.faceA && { faceA: job.faceA }),
         ...(job.faceB && { faceB: job.faceB }),
+        knownFaces: job.knownFaces,
         ...(job.flipAveraging && { flipAveraging: true }),
-        ...(job.integratedGradients !== undefined && { integratedGradients: job.integratedGradients }),
+        integratedGradients: job.integratedGradients,
       },
       { signal, onStage: stage },
     );

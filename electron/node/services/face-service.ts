@@ -1,29 +1,49 @@
 /**
  * The examiner's face tools on stored evidence: the faces detected in a photo (for choosing the
  * one to compare) and the aligned crop at five landmarks the examiner placed (the landmark tool's
- * preview). The work runs in one warm worker thread (face-worker.ts).
+ * preview). The work runs in one warm worker thread (face-worker.ts); detections are kept per
+ * photo content, and analyses use them (comparison-service.ts).
  */
 import type { FivePoints } from '../../common/api.js';
 import { resolveStoredPath } from '../store/data-folder.js';
-import { InvalidInputError } from './errors.js';
+import type { Face } from '../../../native-models/face/detect.js';
+import { IntegrityError, InvalidInputError } from './errors.js';
 import type { EvidenceService } from './evidence-service.js';
 import { WorkerJobRunner } from './worker-job.js';
 
 /** Eyes closer than this (photo pixels) give no usable alignment. */
 const MIN_EYE_DISTANCE = 4;
 
+/** The faces detected in one photo, and the SHA-256 of the bytes they were detected in. */
+export interface DetectedFaces {
+  sha256: string;
+  width: number;
+  height: number;
+  faces: Face[];
+}
+
 export class FaceService {
   private worker: WorkerJobRunner<'face-worker'> | null = null;
+  private readonly detections = new Map<string, Promise<DetectedFaces>>();
 
   constructor(
     private readonly dataDir: string,
     private readonly evidence: EvidenceService,
   ) {}
 
-  async faces(evidenceId: number) {
-    const result = await this.run({ kind: 'detect', path: this.verifiedPath(evidenceId) });
-    if (result.kind !== 'detect') throw new Error('the face worker answered a detection with an alignment');
-    return { width: result.width, height: result.height, faces: result.faces };
+  /**
+   * The faces in a stored photo, largest first. A photo is detected once per content (SHA-256)
+   * while the workstation runs: the faces the examiner chooses from are the faces analyses compare.
+   */
+  async faces(evidenceId: number): Promise<DetectedFaces> {
+    const { item } = this.evidence.readContent(evidenceId);
+    let detection = this.detections.get(item.sha256);
+    if (!detection) {
+      detection = this.detect(resolveStoredPath(this.dataDir, item.storedPath), item.sha256);
+      this.detections.set(item.sha256, detection);
+      detection.catch(() => this.detections.delete(item.sha256));
+    }
+    return detection;
   }
 
   async alignPreview(evidenceId: number, landmarks: FivePoints, modelId?: string) {
@@ -58,6 +78,15 @@ export class FaceService {
     });
     if (result.kind !== 'align') throw new Error('the face worker answered an alignment with a detection');
     return { mediaType: 'image/png' as const, dataBase64: result.png, residualPx: result.residualPx };
+  }
+
+  private async detect(path: string, sha256: string): Promise<DetectedFaces> {
+    const result = await this.run({ kind: 'detect', path });
+    if (result.kind !== 'detect') throw new Error('the face worker answered a detection with an alignment');
+    if (result.sha256 !== sha256) {
+      throw new IntegrityError(`${path} changed while its faces were detected: the data folder was altered`);
+    }
+    return { sha256, width: result.width, height: result.height, faces: result.faces };
   }
 
   close(): void {

@@ -21,7 +21,7 @@ export type FaceJob =
   { kind: 'detect'; path: string } | { kind: 'align'; path: string; landmarks: FivePoints; modelId?: string };
 
 export type FaceJobResult =
-  | { kind: 'detect'; width: number; height: number; faces: Face[] }
+  | { kind: 'detect'; sha256: string; width: number; height: number; faces: Face[] }
   | { kind: 'align'; png: string; residualPx: number };
 
 const registry = new ModelRegistry({ dataDir: workerSetup<'face-worker'>().dataDir });
@@ -34,7 +34,7 @@ serveWorkerJobs<'face-worker'>({
     const image = await loadImage(job.path);
     if (job.kind === 'detect') {
       const faces = await (await detector).detect(image);
-      return { kind: 'detect', width: image.width, height: image.height, faces };
+      return { kind: 'detect', sha256: image.sha256, width: image.width, height: image.height, faces };
     }
     const model = registry.getModel(job.modelId);
     const aligned = await alignFace(image, { manual: job.landmarks }, alignTargetOf(model.manifest));

@@ -74,7 +74,8 @@ export function openWorkspace(options: WorkspaceOptions): Workspace {
   const evidence = new EvidenceService(db, options.dataDir, cases, audit);
   const events = new EventHub();
   const benchmarks = new BenchmarkService(db, options.dataDir, events);
-  const comparisons = new ComparisonService(db, options.dataDir, cases, evidence, audit, events);
+  const faces = new FaceService(options.dataDir, evidence);
+  const comparisons = new ComparisonService(db, options.dataDir, cases, evidence, faces, audit, events);
   const calibrations = new CalibrationService(
     db,
     new ModelRegistry({ dataDir: options.dataDir }),
@@ -92,7 +93,6 @@ export function openWorkspace(options: WorkspaceOptions): Workspace {
     accounts,
     calibrations,
   );
-  const faces = new FaceService(options.dataDir, evidence);
   return {
     dataDir: options.dataDir,
     db,
