@@ -94,30 +94,50 @@ export async function renderOverlay(
   const span = givenSpan ?? sharedSpan(kind, [{ min, max }]);
   const [low, high] = kind === 'combined' ? [-span, span] : [0, span];
 
-  const blended = new Uint8Array(width * height * 3);
-  for (let i = 0; i < width * height; i++) {
-    const grey = 0.299 * rgb[i * 3] + 0.587 * rgb[i * 3 + 1] + 0.114 * rgb[i * 3 + 2];
-    const { rgb: colour, alpha } = colourOf(kind, map[i], span);
-    for (let c = 0; c < 3; c++) blended[i * 3 + c] = Math.round(grey * (1 - alpha) + colour[c] * alpha);
-  }
+  // The crop blended with the map, each pixel a scale × scale block, the legend under it: one PNG encode.
   const outWidth = width * scale;
-  const image = await sharp(blended, { raw: { width, height, channels: 3 } })
-    .resize(outWidth, height * scale, { kernel: 'nearest' })
-    .raw()
-    .toBuffer();
-
-  const legend = await renderLegend(kind, outWidth, low, high, span);
-  const png = await sharp(image, { raw: { width: outWidth, height: height * scale, channels: 3 } })
-    .extend({ bottom: LEGEND_HEIGHT, background: { r: 255, g: 255, b: 255 } })
-    .composite([{ input: legend, top: height * scale, left: 0 }])
+  const picture = new Uint8Array(outWidth * (height * scale + LEGEND_HEIGHT) * 3);
+  const row = new Uint8Array(outWidth * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const grey = 0.299 * rgb[i * 3] + 0.587 * rgb[i * 3 + 1] + 0.114 * rgb[i * 3 + 2];
+      const { rgb: colour, alpha } = colourOf(kind, map[i], span);
+      for (let c = 0; c < 3; c++) {
+        const value = Math.round(grey * (1 - alpha) + colour[c] * alpha);
+        for (let k = 0; k < scale; k++) row[(x * scale + k) * 3 + c] = value;
+      }
+    }
+    for (let k = 0; k < scale; k++) picture.set(row, (y * scale + k) * row.length);
+  }
+  picture.set(await legendPixels(kind, outWidth, low, high, span), height * scale * row.length);
+  const png = await sharp(picture, {
+    raw: { width: outWidth, height: height * scale + LEGEND_HEIGHT, channels: 3 },
+  })
     .png()
     .toBuffer();
   return { png, min, max };
 }
 
+/** Legends drawn lately, by kind, width and scale: both sides of a pair share theirs. */
+const legends = new Map<string, Promise<Uint8Array>>();
+const LEGENDS_KEPT = 16;
+
+function legendPixels(kind: MapKind, width: number, low: number, high: number, span: number) {
+  const key = `${kind} ${width} ${low} ${high} ${span}`;
+  let legend = legends.get(key);
+  if (!legend) {
+    legend = renderLegend(kind, width, low, high, span);
+    legends.set(key, legend);
+    legend.catch(() => legends.delete(key));
+    if (legends.size > LEGENDS_KEPT) legends.delete(legends.keys().next().value!);
+  }
+  return legend;
+}
+
 /**
  * Colour bar from `low` to `high` over a white strip; under it the ends and middle in shares of
- * the scale's maximum, and that maximum's raw value.
+ * the scale's maximum, and that maximum's raw value. RGB pixels, width × LEGEND_HEIGHT.
  */
 async function renderLegend(
   kind: MapKind,
@@ -125,7 +145,7 @@ async function renderLegend(
   low: number,
   high: number,
   span: number,
-): Promise<Buffer> {
+): Promise<Uint8Array> {
   const barHeight = 14;
   const margin = 8;
   const bar = new Uint8Array(width * LEGEND_HEIGHT * 3).fill(255);
@@ -148,8 +168,10 @@ async function renderLegend(
       text(width / 2, 52, 'middle', `${kind} · 100 % = ${formatValue(span)}`) +
       '</svg>',
   );
-  return sharp(bar, { raw: { width, height: LEGEND_HEIGHT, channels: 3 } })
+  const pixels = await sharp(bar, { raw: { width, height: LEGEND_HEIGHT, channels: 3 } })
     .composite([{ input: labels, top: 0, left: 0 }])
-    .png()
+    .removeAlpha()
+    .raw()
     .toBuffer();
+  return new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.length);
 }
