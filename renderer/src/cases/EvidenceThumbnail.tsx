@@ -1,17 +1,13 @@
 import { useEffect, useState } from 'react';
 import Box from '@mui/material/Box';
 import type { EvidenceItem } from '../../../electron/common/api.js';
+import { blobFromBase64 } from '../api/base64.js';
 import { api } from '../api/client.js';
 
 const size = 48;
 
 /** Chromium cannot render TIFF; those rows show the format name instead of a picture. */
 const displayableTypes = new Set<EvidenceItem['mediaType']>(['image/jpeg', 'image/png', 'image/webp']);
-
-function base64ToBlob(dataBase64: string, mediaType: string): Blob {
-  const bytes = Uint8Array.from(atob(dataBase64), (char) => char.charCodeAt(0));
-  return new Blob([bytes], { type: mediaType });
-}
 
 /**
  * A small preview of the stored evidence file, loaded through the API (which re-hashes it) and
@@ -29,7 +25,7 @@ export function EvidenceThumbnail({ item }: { item: EvidenceItem }) {
     api.call('evidence.read', { id: item.id }).then(
       (content) => {
         if (!current) return;
-        objectUrl = URL.createObjectURL(base64ToBlob(content.dataBase64, content.mediaType));
+        objectUrl = URL.createObjectURL(blobFromBase64(content.dataBase64, content.mediaType));
         setUrl(objectUrl);
       },
       () => current && setFailed(true),

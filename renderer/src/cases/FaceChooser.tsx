@@ -15,6 +15,7 @@ import {
 } from '../../../electron/common/api.js';
 import { api } from '../api/client.js';
 import { useObjectUrl } from '../components/useObjectUrl.js';
+import { blobFromBase64 } from '../api/base64.js';
 
 /** Width of the photo in the chooser, in CSS pixels. */
 const WIDTH = 320;
@@ -324,8 +325,7 @@ function LandmarkActions({ evidenceId, points, label, onUse, onCancel }: Landmar
     setError(null);
     try {
       const crop = await api.call('evidence.alignPreview', { id: evidenceId, landmarks: points });
-      const bytes = Uint8Array.from(atob(crop.dataBase64), (char) => char.charCodeAt(0));
-      setPreview(URL.createObjectURL(new Blob([bytes], { type: crop.mediaType })));
+      setPreview(URL.createObjectURL(blobFromBase64(crop.dataBase64, crop.mediaType)));
     } catch (reason) {
       setError(reason instanceof Error ? reason.message : String(reason));
     }

@@ -28,6 +28,7 @@ import {
 import { api } from '../api/client.js';
 import { useObjectUrl } from '../components/useObjectUrl.js';
 import { MapLegend } from './MapLegend.js';
+import { bytesFromBase64 } from '../api/base64.js';
 
 /** Side of each of the two views, in CSS pixels. */
 const VIEW = 420;
@@ -287,8 +288,7 @@ function useMapValues(analysisId: number, variant: string): Partial<Record<Side,
         api
           .call('analyses.mapValues', { analysisId, map: `${side}.${variant}` })
           .then(({ width, height, valuesBase64 }) => {
-            const bytes = Uint8Array.from(atob(valuesBase64), (char) => char.charCodeAt(0));
-            return { width, height, values: new Float32Array(bytes.buffer) };
+            return { width, height, values: new Float32Array(bytesFromBase64(valuesBase64).buffer) };
           }),
       ),
     ).then(

@@ -6,6 +6,7 @@ import DownloadOutlinedIcon from '@mui/icons-material/DownloadOutlined';
 import PictureAsPdfOutlinedIcon from '@mui/icons-material/PictureAsPdfOutlined';
 import type { Report } from '../../../electron/common/api.js';
 import { api } from '../api/client.js';
+import { blobFromBase64 } from '../api/base64.js';
 
 type Outcome = { severity: 'success' | 'error'; message: string };
 
@@ -13,8 +14,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 
 /** Saves the PDF through the browser's (or Electron's) download, named after the case and report. */
 export function savePdf(dataBase64: string, fileName: string): void {
-  const bytes = Uint8Array.from(atob(dataBase64), (char) => char.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
+  const url = URL.createObjectURL(blobFromBase64(dataBase64, 'application/pdf'));
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;

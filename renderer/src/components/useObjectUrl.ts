@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { blobFromBase64 } from '../api/base64.js';
 
 /** What the API returns for a stored file: its bytes as base64, and their media type. */
 interface Base64File {
@@ -27,8 +28,7 @@ export function useObjectUrl(load: () => Promise<Base64File>): ObjectUrlState {
     load().then(
       ({ dataBase64, mediaType }) => {
         if (!current) return;
-        const bytes = Uint8Array.from(atob(dataBase64), (char) => char.charCodeAt(0));
-        objectUrl = URL.createObjectURL(new Blob([bytes], { type: mediaType }));
+        objectUrl = URL.createObjectURL(blobFromBase64(dataBase64, mediaType));
         setUrl(objectUrl);
       },
       (reason: unknown) => current && setError(reason instanceof Error ? reason.message : String(reason)),
