@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ApiMethod, ApiParams, ApiResult } from '../../../electron/common/api.js';
 import { api } from './client.js';
+import { shareUnchanged } from './shareUnchanged.js';
 
 export interface ApiQuery<R> {
   /** The latest result; kept while a newer request runs so tables do not flicker. */
@@ -17,7 +18,11 @@ interface Settled<R> {
   error?: Error;
 }
 
-/** Calls a read-only API method whenever its params change (compared by value) or on reload(). */
+/**
+ * Calls a read-only API method whenever its params change (compared by value) or on reload().
+ * What a reload returns unchanged keeps its identity (shareUnchanged), so memoised parts of a page
+ * do not render again.
+ */
 export function useApiQuery<M extends ApiMethod>(method: M, params: ApiParams<M>): ApiQuery<ApiResult<M>> {
   const paramsJson = JSON.stringify(params);
   const [generation, setGeneration] = useState(0);
@@ -27,7 +32,7 @@ export function useApiQuery<M extends ApiMethod>(method: M, params: ApiParams<M>
   useEffect(() => {
     let current = true;
     api.call(method, JSON.parse(paramsJson) as ApiParams<M>).then(
-      (data) => current && setSettled({ key, data }),
+      (data) => current && setSettled((previous) => ({ key, data: shareUnchanged(previous?.data, data) })),
       (error: unknown) =>
         current && setSettled({ key, error: error instanceof Error ? error : new Error(String(error)) }),
     );
@@ -38,10 +43,7 @@ export function useApiQuery<M extends ApiMethod>(method: M, params: ApiParams<M>
 
   const reload = useCallback(() => setGeneration((value) => value + 1), []);
   const isCurrent = settled?.key === key;
-  return {
-    data: settled?.data,
-    error: isCurrent ? settled.error : undefined,
-    loading: !isCurrent,
-    reload,
-  };
+  const data = settled?.data;
+  const error = isCurrent ? settled.error : undefined;
+  return useMemo(() => ({ data, error, loading: !isCurrent, reload }), [data, error, isCurrent, reload]);
 }

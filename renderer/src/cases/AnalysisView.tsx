@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
@@ -22,7 +23,7 @@ interface AnalysisViewProps {
 }
 
 /** One xSSAB analysis: the model's score and decision, how it was reached, and the maps of both faces. */
-export function AnalysisView({ analysis, names }: AnalysisViewProps) {
+export const AnalysisView = memo(function AnalysisView({ analysis, names }: AnalysisViewProps) {
   const parameters = xssabParametersSchema.safeParse(analysis.parameters);
   const result = xssabResultSchema.safeParse(analysis.result);
   const calibration = parameters.success ? parameters.data.calibration : null;
@@ -82,7 +83,7 @@ export function AnalysisView({ analysis, names }: AnalysisViewProps) {
       )}
     </Box>
   );
-}
+});
 
 function describeFace(side: string, photo: XssabResult['photos']['a']): string {
   if (photo.faceIndex === null) return `${side} at landmarks placed by hand`;

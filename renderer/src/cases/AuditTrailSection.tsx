@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
@@ -158,7 +159,10 @@ function IntegrityProblems({ verification }: { verification: ApiQuery<AuditVerif
   );
 }
 
-export function AuditTrailSection({ events, verification }: AuditTrailSectionProps) {
+export const AuditTrailSection = memo(function AuditTrailSection({
+  events,
+  verification,
+}: AuditTrailSectionProps) {
   return (
     <Section
       title="Audit trail"
@@ -184,4 +188,4 @@ export function AuditTrailSection({ events, verification }: AuditTrailSectionPro
       )}
     </Section>
   );
-}
+});

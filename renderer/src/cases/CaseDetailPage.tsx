@@ -165,7 +165,12 @@ function CaseDetail({ caseId }: { caseId: number }) {
             onImported={reload}
           />
           <ComparisonSection detail={data} onChanged={reload} />
-          <CaseRecordSections detail={data} />
+          <CaseRecordSections
+            caseNumber={data.caseNumber}
+            analyses={data.analyses}
+            decisions={data.decisions}
+            reports={data.reports}
+          />
           <AuditTrailSection events={data.audit} verification={verification} />
           {editing && (
             <CaseFormDialog

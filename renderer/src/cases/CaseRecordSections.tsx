@@ -1,5 +1,6 @@
 import Typography from '@mui/material/Typography';
-import type { Analysis, CaseDetail, Decision, Report } from '../../../electron/common/api.js';
+import { memo, useMemo } from 'react';
+import type { Analysis, Decision, Report } from '../../../electron/common/api.js';
 import { formatDateTime } from '../components/format.js';
 import { HashText } from '../components/HashText.js';
 import { RecordSection } from '../components/RecordSection.js';
@@ -8,35 +9,35 @@ import { decisionColumn } from './decisionColumns.js';
 import { formatScore } from './labels.js';
 import { SaveReportButton } from './ReportActions.js';
 
-/** The case-wide records: every analysis run on its pairs, every decision, and the reports. */
-export function CaseRecordSections({ detail }: { detail: CaseDetail }) {
-  const analysisColumns: RecordColumn<Analysis>[] = [
-    { header: 'Analysis', cell: (analysis) => `#${analysis.id}`, nowrap: true },
-    { header: 'Pair', cell: (analysis) => `#${analysis.pairId}`, nowrap: true },
-    { header: 'Method', cell: (analysis) => analysis.method },
-    { header: 'Model', cell: (analysis) => analysis.modelName },
-    { header: 'Score', cell: (analysis) => formatScore(analysis.score), align: 'right' },
-    { header: 'Threshold', cell: (analysis) => formatScore(analysis.threshold), align: 'right' },
-    { header: 'Provider', cell: (analysis) => analysis.provider },
-    { header: 'Artifacts', cell: (analysis) => analysis.artifacts.length, align: 'right' },
-    { header: 'Run', cell: (analysis) => formatDateTime(analysis.createdAt), nowrap: true },
-  ];
+const analysisColumns: RecordColumn<Analysis>[] = [
+  { header: 'Analysis', cell: (analysis) => `#${analysis.id}`, nowrap: true },
+  { header: 'Pair', cell: (analysis) => `#${analysis.pairId}`, nowrap: true },
+  { header: 'Method', cell: (analysis) => analysis.method },
+  { header: 'Model', cell: (analysis) => analysis.modelName },
+  { header: 'Score', cell: (analysis) => formatScore(analysis.score), align: 'right' },
+  { header: 'Threshold', cell: (analysis) => formatScore(analysis.threshold), align: 'right' },
+  { header: 'Provider', cell: (analysis) => analysis.provider },
+  { header: 'Artifacts', cell: (analysis) => analysis.artifacts.length, align: 'right' },
+  { header: 'Run', cell: (analysis) => formatDateTime(analysis.createdAt), nowrap: true },
+];
 
-  const decisionColumns: RecordColumn<Decision>[] = [
-    { header: 'Pair', cell: (decision) => `#${decision.pairId}`, nowrap: true },
-    decisionColumn.role,
-    { header: 'Examiner', cell: (decision) => decision.examiner },
-    decisionColumn.conclusion,
-    decisionColumn.rationale,
-    {
-      header: 'Based on',
-      cell: (decision) => (decision.analysisId === null ? '—' : `Analysis #${decision.analysisId}`),
-      nowrap: true,
-    },
-    decisionColumn.recorded,
-  ];
+const decisionColumns: RecordColumn<Decision>[] = [
+  { header: 'Pair', cell: (decision) => `#${decision.pairId}`, nowrap: true },
+  decisionColumn.role,
+  { header: 'Examiner', cell: (decision) => decision.examiner },
+  decisionColumn.conclusion,
+  decisionColumn.rationale,
+  {
+    header: 'Based on',
+    cell: (decision) => (decision.analysisId === null ? '—' : `Analysis #${decision.analysisId}`),
+    nowrap: true,
+  },
+  decisionColumn.recorded,
+];
 
-  const reportColumns: RecordColumn<Report>[] = [
+/** The report table's columns; its Save buttons name the file after the case. */
+function reportColumnsOf(caseNumber: string): RecordColumn<Report>[] {
+  return [
     { header: 'Report', cell: (report) => `#${report.id}`, nowrap: true },
     {
       header: 'File',
@@ -56,16 +57,32 @@ export function CaseRecordSections({ detail }: { detail: CaseDetail }) {
     { header: 'Exported', cell: (report) => formatDateTime(report.createdAt), nowrap: true },
     {
       header: 'PDF',
-      cell: (report) => <SaveReportButton report={report} caseNumber={detail.caseNumber} />,
+      cell: (report) => <SaveReportButton report={report} caseNumber={caseNumber} />,
       nowrap: true,
     },
   ];
+}
 
+interface CaseRecordSectionsProps {
+  caseNumber: string;
+  analyses: Analysis[];
+  decisions: Decision[];
+  reports: Report[];
+}
+
+/** The case-wide records: every analysis run on its pairs, every decision, and the reports. */
+export const CaseRecordSections = memo(function CaseRecordSections({
+  caseNumber,
+  analyses,
+  decisions,
+  reports,
+}: CaseRecordSectionsProps) {
+  const reportColumns = useMemo(() => reportColumnsOf(caseNumber), [caseNumber]);
   return (
     <>
       <RecordSection
         title="Analyses"
-        rows={detail.analyses}
+        rows={analyses}
         rowKey={(analysis) => analysis.id}
         columns={analysisColumns}
         empty={{
@@ -75,7 +92,7 @@ export function CaseRecordSections({ detail }: { detail: CaseDetail }) {
       />
       <RecordSection
         title="Decisions"
-        rows={detail.decisions}
+        rows={decisions}
         rowKey={(decision) => decision.id}
         columns={decisionColumns}
         empty={{
@@ -86,7 +103,7 @@ export function CaseRecordSections({ detail }: { detail: CaseDetail }) {
       />
       <RecordSection
         title="Reports"
-        rows={detail.reports}
+        rows={reports}
         rowKey={(report) => report.id}
         columns={reportColumns}
         empty={{
@@ -97,4 +114,4 @@ export function CaseRecordSections({ detail }: { detail: CaseDetail }) {
       />
     </>
   );
-}
+});

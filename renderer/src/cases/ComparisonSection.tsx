@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -12,6 +12,7 @@ import Typography from '@mui/material/Typography';
 import CompareArrowsIcon from '@mui/icons-material/CompareArrows';
 import {
   analysisJobId,
+  type Analysis,
   type ApiResult,
   type CaseDetail,
   type Decision,
@@ -66,8 +67,10 @@ export function ComparisonSection({ detail, onChanged }: ComparisonSectionProps)
           <PairPanel
             key={pair.id}
             pair={pair}
-            names={{ a: nameOf(pair.evidenceAId), b: nameOf(pair.evidenceBId) }}
-            detail={detail}
+            nameA={nameOf(pair.evidenceAId)}
+            nameB={nameOf(pair.evidenceBId)}
+            analyses={detail.analyses}
+            allDecisions={detail.decisions}
             onChanged={onChanged}
           />
         ))
@@ -97,15 +100,33 @@ const decisionColumns: RecordColumn<Decision>[] = [
 
 interface PairPanelProps {
   pair: Pair;
-  names: { a: string; b: string };
-  detail: CaseDetail;
+  nameA: string;
+  nameB: string;
+  /** The case's analyses and decisions; the panel shows the pair's own. */
+  analyses: Analysis[];
+  allDecisions: Decision[];
   onChanged: () => void;
 }
 
-function PairPanel({ pair, names, detail, onChanged }: PairPanelProps) {
-  const analysis = detail.analyses.findLast((candidate) => candidate.pairId === pair.id) ?? null;
-  const decisions = detail.decisions.filter((decision) => decision.pairId === pair.id);
-  const { running, stage, error, clearError, run, cancel } = useAnalysisRun(pair.id, onChanged);
+/**
+ * One pair: model and options, the faces compared, the latest analysis and the decisions. Memoised
+ * with its parts, so that a reload of the case renders only what changed.
+ */
+const PairPanel = memo(function PairPanel({
+  pair,
+  nameA,
+  nameB,
+  analyses,
+  allDecisions,
+  onChanged,
+}: PairPanelProps) {
+  const analysis = analyses.findLast((candidate) => candidate.pairId === pair.id) ?? null;
+  const decisions = useMemo(
+    () => allDecisions.filter((decision) => decision.pairId === pair.id),
+    [allDecisions, pair.id],
+  );
+  const names = useMemo(() => ({ a: nameA, b: nameB }), [nameA, nameB]);
+  const { running, error, clearError, run, cancel } = useAnalysisRun(pair.id);
   const models = useModels();
   const [modelId, setModelId] = useState<string | null>(null);
   const [options, setOptions] = useState<AnalysisOptions>({
@@ -202,18 +223,7 @@ function PairPanel({ pair, names, detail, onChanged }: PairPanelProps) {
       >
         The analysis stops at its next stage and nothing of it is stored. You can run it again later.
       </ConfirmDialog>
-      {running && (
-        <Box>
-          <LinearProgress
-            variant={stage ? 'determinate' : 'indeterminate'}
-            value={stage ? (100 * stage.done) / stage.total : undefined}
-            aria-label={`Analysis of pair #${pair.id}`}
-          />
-          <Typography variant="caption" color="text.secondary">
-            {stage?.text ?? 'starting the analysis'}…
-          </Typography>
-        </Box>
-      )}
+      {running && <AnalysisProgress pairId={pair.id} />}
       {error && (
         <Alert severity={error.cancelled ? 'info' : 'error'} role="alert" onClose={clearError}>
           {error.cancelled
@@ -250,13 +260,7 @@ function PairPanel({ pair, names, detail, onChanged }: PairPanelProps) {
       />
     </Box>
   );
-}
-
-interface AnalysisStage {
-  text: string;
-  done: number;
-  total: number;
-}
+});
 
 /** The recognition models an analysis can use, loaded once. */
 function useModels() {
@@ -274,31 +278,23 @@ function useModels() {
   return models;
 }
 
-/** Runs the pair's analysis, following its job.progress events while analyses.run is pending. */
 /** Per-analysis choices beside the model; off by default (a model's validated default map still applies). */
 interface AnalysisOptions {
   flipAveraging: boolean;
   integratedGradients: boolean;
 }
 
-function useAnalysisRun(pairId: number, onFinished: () => void) {
+/**
+ * Runs the pair's analysis. The case reloads on the analysis's job.finished event (useCaseChanges),
+ * like on any other change.
+ */
+function useAnalysisRun(pairId: number) {
   const [running, setRunning] = useState(false);
-  const [stage, setStage] = useState<AnalysisStage | null>(null);
   const [error, setError] = useState<{ message: string; cancelled: boolean } | null>(null);
   const cancelled = useRef(false);
 
-  useEffect(() => {
-    if (!running) return;
-    return api.onEvent((event) => {
-      if (event.type === 'job.progress' && event.jobId === analysisJobId(pairId) && event.total !== null) {
-        setStage({ text: event.stage, done: event.done, total: event.total });
-      }
-    });
-  }, [running, pairId]);
-
   async function run(modelId: string | undefined, options: AnalysisOptions) {
     setRunning(true);
-    setStage(null);
     setError(null);
     cancelled.current = false;
     try {
@@ -308,7 +304,6 @@ function useAnalysisRun(pairId: number, onFinished: () => void) {
         ...(options.flipAveraging && { flipAveraging: true }),
         ...(options.integratedGradients && { integratedGradients: true }),
       });
-      onFinished();
     } catch (reason) {
       setError({
         message: reason instanceof Error ? reason.message : String(reason),
@@ -324,5 +319,37 @@ function useAnalysisRun(pairId: number, onFinished: () => void) {
     await api.call('analyses.cancel', { pairId });
   }
 
-  return { running, stage, error, clearError: () => setError(null), run, cancel };
+  return { running, error, clearError: () => setError(null), run, cancel };
+}
+
+interface AnalysisStage {
+  text: string;
+  done: number;
+  total: number;
+}
+
+/** The running analysis's stage from its job.progress events; only this bar renders as they arrive. */
+function AnalysisProgress({ pairId }: { pairId: number }) {
+  const [stage, setStage] = useState<AnalysisStage | null>(null);
+  useEffect(
+    () =>
+      api.onEvent((event) => {
+        if (event.type === 'job.progress' && event.jobId === analysisJobId(pairId) && event.total !== null) {
+          setStage({ text: event.stage, done: event.done, total: event.total });
+        }
+      }),
+    [pairId],
+  );
+  return (
+    <Box>
+      <LinearProgress
+        variant={stage ? 'determinate' : 'indeterminate'}
+        value={stage ? (100 * stage.done) / stage.total : undefined}
+        aria-label={`Analysis of pair #${pairId}`}
+      />
+      <Typography variant="caption" color="text.secondary">
+        {stage?.text ?? 'starting the analysis'}…
+      </Typography>
+    </Box>
+  );
 }

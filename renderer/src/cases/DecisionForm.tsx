@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { memo, useState, type FormEvent } from 'react';
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import MenuItem from '@mui/material/MenuItem';
@@ -30,7 +30,12 @@ interface DecisionFormProps {
  * verification of it, or a consultation after they disagreed; the backend signs it and enforces
  * the order and that the verifier is another account.
  */
-export function DecisionForm({ pairId, analysisId, decisions, onRecorded }: DecisionFormProps) {
+export const DecisionForm = memo(function DecisionForm({
+  pairId,
+  analysisId,
+  decisions,
+  onRecorded,
+}: DecisionFormProps) {
   const { account } = useSession();
   const current = decisions.find((decision) => decision.role === 'examiner' && !decision.superseded);
   const examined = current !== undefined;
@@ -169,4 +174,4 @@ export function DecisionForm({ pairId, analysisId, decisions, onRecorded }: Deci
       </ConfirmDialog>
     </Stack>
   );
-}
+});

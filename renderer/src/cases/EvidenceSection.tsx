@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ChangeEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type ChangeEvent } from 'react';
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
@@ -123,7 +123,12 @@ async function importFiles(caseId: number, files: File[]): Promise<ImportOutcome
   return outcome;
 }
 
-export function EvidenceSection({ caseId, evidence, integrity, onImported }: EvidenceSectionProps) {
+export const EvidenceSection = memo(function EvidenceSection({
+  caseId,
+  evidence,
+  integrity,
+  onImported,
+}: EvidenceSectionProps) {
   const fileInput = useRef<HTMLInputElement>(null);
   const [importing, setImporting] = useState(false);
   const [outcome, setOutcome] = useState<ImportOutcome | null>(null);
@@ -135,6 +140,7 @@ export function EvidenceSection({ caseId, evidence, integrity, onImported }: Evi
     return () => clearTimeout(timer);
   }, [outcome]);
   const viewed = evidence.find((item) => item.id === viewing);
+  const columns = useMemo(() => evidenceColumns(integrity, (item) => setViewing(item.id)), [integrity]);
 
   async function onFilesChosen(event: ChangeEvent<HTMLInputElement>) {
     const files = Array.from(event.target.files ?? []);
@@ -182,17 +188,12 @@ export function EvidenceSection({ caseId, evidence, integrity, onImported }: Evi
           description="Import the questioned and reference images (JPEG, PNG, WebP or TIFF). Each file is stored read-only and identified by its SHA-256 hash."
         />
       ) : (
-        <RecordTable
-          label="Evidence"
-          rows={evidence}
-          rowKey={(item) => item.id}
-          columns={evidenceColumns(integrity, (item) => setViewing(item.id))}
-        />
+        <RecordTable label="Evidence" rows={evidence} rowKey={(item) => item.id} columns={columns} />
       )}
       {viewed && <EvidenceViewer item={viewed} onClose={() => setViewing(null)} onChanged={onImported} />}
     </Section>
   );
-}
+});
 
 function ImportOutcomeAlerts({ outcome, onDismiss }: { outcome: ImportOutcome; onDismiss: () => void }) {
   return (

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -41,7 +41,13 @@ interface FaceChooserProps {
  * or places the five landmarks by hand (dragging them, or arrow keys on a focused point), previews
  * the aligned crop, and uses them.
  */
-export function FaceChooser({ pair, side, evidenceId, name, onChanged }: FaceChooserProps) {
+export const FaceChooser = memo(function FaceChooser({
+  pair,
+  side,
+  evidenceId,
+  name,
+  onChanged,
+}: FaceChooserProps) {
   const label = side.toUpperCase();
   const choice = side === 'a' ? pair.faceA : pair.faceB;
   const loadPhoto = useCallback(() => api.call('evidence.read', { id: evidenceId }), [evidenceId]);
@@ -147,7 +153,7 @@ export function FaceChooser({ pair, side, evidenceId, name, onChanged }: FaceCho
       )}
     </Box>
   );
-}
+});
 
 function describeChoice(choice: FaceChoice | null, found: number): string {
   const faces = `${found} face${found === 1 ? '' : 's'} found`;

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { memo, type ReactNode } from 'react';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
@@ -20,7 +20,10 @@ interface RecordTableProps<T> {
   columns: RecordColumn<T>[];
 }
 
-/** A dense read-only table of stored records, one column definition per field shown. */
+/**
+ * A dense read-only table of stored records, one column definition per field shown. Columns
+ * should keep their identity between renders (defined once, or memoised) so unchanged rows are skipped.
+ */
 export function RecordTable<T>({ label, rows, rowKey, columns }: RecordTableProps<T>) {
   return (
     <TableContainer>
@@ -36,20 +39,34 @@ export function RecordTable<T>({ label, rows, rowKey, columns }: RecordTableProp
         </TableHead>
         <TableBody>
           {rows.map((row) => (
-            <TableRow key={rowKey(row)}>
-              {columns.map((column) => (
-                <TableCell
-                  key={column.header}
-                  align={column.align}
-                  sx={column.nowrap ? { whiteSpace: 'nowrap' } : undefined}
-                >
-                  {column.cell(row)}
-                </TableCell>
-              ))}
-            </TableRow>
+            <RecordRow key={rowKey(row)} row={row} columns={columns} />
           ))}
         </TableBody>
       </Table>
     </TableContainer>
   );
 }
+
+interface RecordRowProps<T> {
+  row: T;
+  columns: RecordColumn<T>[];
+}
+
+function RecordRowCells<T>({ row, columns }: RecordRowProps<T>) {
+  return (
+    <TableRow>
+      {columns.map((column) => (
+        <TableCell
+          key={column.header}
+          align={column.align}
+          sx={column.nowrap ? { whiteSpace: 'nowrap' } : undefined}
+        >
+          {column.cell(row)}
+        </TableCell>
+      ))}
+    </TableRow>
+  );
+}
+
+/** A row renders again only when its record or the columns change (records keep their identity across reloads). */
+const RecordRow = memo(RecordRowCells) as typeof RecordRowCells;
