@@ -2,7 +2,8 @@
  * Benchmark: a comparison in the UI from the click on "Run xSSAB analysis" to both maps on screen,
  * for two ~1-megapixel photos, in Debian's Chromium against the real browser-mode backend. The
  * first run is cold (worker start, detector and model load, gradient graph compiled or read from
- * the data folder's cache); the next runs are warm. Prints the figures; not part of `npm test`.
+ * the data folder's cache); the next runs are warm. The faces are detected when the pair is shown
+ * (the face picker), before the click, as in the workflow. Prints the figures; not part of `npm test`.
  *
  *   npm run build && npm run bench:ui -- [--runs 5]
  */
@@ -38,6 +39,32 @@ async function megapixelPhoto(name: string) {
   return { name, mimeType: 'image/jpeg', buffer, pixels: `${size.width}×${size.height}` };
 }
 
+/**
+ * Run in the page before the click (a string: this file is compiled without DOM types): resolves
+ * with the milliseconds from the next click event to the frame after the one that first shows
+ * both combined maps of analysis #analysisId, loaded and decoded. Watching from inside the page
+ * keeps Playwright's polling, which shares this Node process with the backend, out of the figure.
+ */
+const MAPS_PAINTED = `(analysisId) => new Promise((resolve) => {
+  let clickedAt = null;
+  document.addEventListener('click', (event) => { clickedAt ??= event.timeStamp; }, { capture: true, once: true });
+  const maps = () => ['A', 'B'].map((side) =>
+    document.querySelector('[aria-label="Map viewer of analysis #' + analysisId + '"]')
+      ?.querySelector('img[alt="Combined map of ' + side + '"]'));
+  const check = () => {
+    const [a, b] = maps();
+    if (clickedAt === null || !a?.complete || !b?.complete || !a.naturalWidth || !b.naturalWidth) return;
+    watcher.disconnect();
+    document.removeEventListener('load', check, true);
+    // Two frames: the first callback runs before the frame with the maps is drawn, the second after.
+    Promise.all([a.decode(), b.decode()]).then(() =>
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - clickedAt))));
+  };
+  const watcher = new MutationObserver(check);
+  watcher.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['src'] });
+  document.addEventListener('load', check, true);
+})`;
+
 const e2e = new E2eHarness({ dataDirPrefix: 'xssab-bench-ui-', screenshotPrefix: 'bench' });
 await e2e.start();
 try {
@@ -71,34 +98,33 @@ try {
   await pairDialog.getByRole('button', { name: 'Create pair' }).click();
   const pair = page.getByRole('article', { name: 'Pair #1' });
 
-  const timings: number[] = [];
+  const inPage: number[] = [];
+  const harness: number[] = [];
   for (let run = 1; run <= runs + 1; run++) {
     const button = pair.getByRole('button', { name: /^Run xSSAB analysis/ });
     await button.waitFor();
+    const painted = page.evaluate<number>(`(${MAPS_PAINTED})(${run})`);
     const start = performance.now();
     await button.click();
-    const viewer = pair.getByRole('group', { name: `Map viewer of analysis #${run}` });
-    await viewer.getByRole('img', { name: 'Combined map of A' }).waitFor({ state: 'visible' });
-    await viewer.getByRole('img', { name: 'Combined map of B' }).waitFor({ state: 'visible' });
-    await viewer.evaluate((element) =>
-      Promise.all(
-        [...element.querySelectorAll('img')].map((img) => (img.complete ? undefined : img.decode())),
-      ),
-    );
-    timings.push(performance.now() - start);
+    inPage.push(await painted);
+    harness.push(performance.now() - start);
   }
-  const [cold, ...warm] = timings;
-  const sorted = [...warm].sort((x, y) => x - y);
-  const median = sorted[Math.floor((sorted.length - 1) / 2)];
   const ms = (value: number) => `${Math.round(value)} ms`;
+  const describe = (label: string, [cold, ...warm]: number[]) => {
+    const sorted = [...warm].sort((x, y) => x - y);
+    const median = sorted[Math.floor((sorted.length - 1) / 2)];
+    console.log(`  ${label}`);
+    console.log(`    cold (first analysis):  ${ms(cold)}`);
+    console.log(
+      `    warm, ${warm.length} runs:  median ${ms(median)}, min ${ms(sorted[0])}, max ${ms(sorted.at(-1)!)}`,
+    );
+    console.log(`    warm runs: ${warm.map(ms).join(', ')}`);
+  };
   console.log(
     `UI comparison, click → both maps on screen; photos ${photos.map((p) => p.pixels).join(' and ')}`,
   );
-  console.log(`  cold (first analysis):  ${ms(cold)}`);
-  console.log(
-    `  warm, ${warm.length} runs:  median ${ms(median)}, min ${ms(sorted[0])}, max ${ms(sorted.at(-1)!)}`,
-  );
-  console.log(`  warm runs: ${warm.map(ms).join(', ')}`);
+  describe("in the page (the click event's time → the frame after both maps are drawn)", inPage);
+  describe("as Playwright sees it (click() called → both maps found; adds Playwright's own work)", harness);
   console.log('  inside the backend, per warm run (from each analysis record):');
   for (let id = 2; id <= runs + 1; id++) {
     const response = await fetch(`${e2e.bridge.origin}/api/analyses.get`, {
