@@ -4,7 +4,10 @@ import { shareUnchanged } from '../../renderer/src/api/shareUnchanged.js';
 
 const caseDetail = () => ({
   id: 1,
-  evidence: [{ id: 1, name: 'a.jpg' }, { id: 2, name: 'b.jpg' }],
+  evidence: [
+    { id: 1, name: 'a.jpg' },
+    { id: 2, name: 'b.jpg' },
+  ],
   analyses: [{ id: 1, score: 0.7, photos: { a: { faces: 1 } } }],
   audit: [{ seq: 1 }, { seq: 2 }],
 });
@@ -39,5 +42,9 @@ test('removed keys, shorter arrays and changed primitives are not hidden by shar
   assert.deepEqual(shareUnchanged(previous, { a: 2, b: [1, 2, 3], c: { d: 'x' } }).a, 2);
   assert.deepEqual(shareUnchanged({ a: undefined }, { b: undefined }), { b: undefined });
   const bytes = new Float32Array([1, 2]);
-  assert.equal(shareUnchanged({ m: new Float32Array([1, 2]) }, { m: bytes }).m, bytes, 'typed arrays taken as given');
+  assert.equal(
+    shareUnchanged({ m: new Float32Array([1, 2]) }, { m: bytes }).m,
+    bytes,
+    'typed arrays taken as given',
+  );
 });
