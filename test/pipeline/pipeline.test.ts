@@ -15,9 +15,11 @@ import {
 } from '../../native-models/pipeline/explain.js';
 import {
   alignTargetOf,
+  decodeWithKnownFaces,
   detectPhoto,
   FaceSelectionError,
   openDetector,
+  PhotoChangedError,
   prepareFace,
 } from '../../native-models/pipeline/photo.js';
 import { operatingPoint } from '../../native-models/registry/metrics.js';
@@ -90,6 +92,28 @@ describe('preparePhoto', () => {
     await assert.rejects(
       prepareFace(photo, model.manifest, { face: 7 }),
       /has \d faces \(0 = largest\); there is no face 7/,
+    );
+  });
+
+  it('uses faces detected earlier only for the very bytes they were detected in', async () => {
+    const path = join(FACES, 'multi_kit_with_rose.jpg');
+    const detected = await detectPhoto(path, detector);
+    const known = { sha256: detected.image.sha256, faces: detected.faces };
+    const reused = await decodeWithKnownFaces(path, known);
+    assert.deepEqual(reused.faces, detected.faces);
+    assert.equal(reused.timings.detectMs, 0);
+    const model = registry.getModel('mobileface');
+    const [fresh, again] = await Promise.all([
+      prepareFace(detected, model.manifest, { face: 1 }),
+      prepareFace(reused, model.manifest, { face: 1 }),
+    ]);
+    assert.equal(again.input.sha256, fresh.input.sha256, 'the same face, aligned the same');
+    await assert.rejects(
+      decodeWithKnownFaces(join(FACES, 'obama_1.jpg'), known),
+      (e: Error) =>
+        e instanceof PhotoChangedError &&
+        e.message.includes(`changed since its faces were detected`) &&
+        e.message.includes(known.sha256),
     );
   });
 
