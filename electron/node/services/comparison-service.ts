@@ -3,7 +3,8 @@
  * their files (decisions on a pair: decision-service.ts).
  *
  * An analysis runs in a worker thread (comparison-worker.ts) on the stored originals, after they
- * have been re-hashed; its files are written to a staging folder and only become
+ * have been re-hashed, with the faces the face picker found in them (face-service.ts, which
+ * detects each photo once); its files are written to a staging folder and only become
  * `<data>/artifacts/<analysisId>/` inside the transaction that records the analysis row, every
  * artifact with its SHA-256, and the audit event. A failure anywhere (a photo without a face
  * included) leaves neither rows nor files behind.
