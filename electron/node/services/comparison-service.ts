@@ -197,7 +197,7 @@ export class ComparisonService {
       const describe = (message: string) =>
         message.replaceAll(paths.a, evidenceLabel(a)).replaceAll(paths.b, evidenceLabel(b));
       progress('detecting the faces');
-      const [facesA, facesB] = await Promise.all([this.faces.faces(a.id), this.faces.faces(b.id)]).catch(
+      const [facesA, facesB] = await Promise.all([this.faces.facesIn(a), this.faces.facesIn(b)]).catch(
         (error: unknown) => {
           if (error instanceof InvalidInputError)
             throw new InvalidInputError(describe(error.message), 'pairId');

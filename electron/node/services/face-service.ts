@@ -4,7 +4,7 @@
  * preview). The work runs in one warm worker thread (face-worker.ts); detections are kept per
  * photo content, and analyses use them (comparison-service.ts).
  */
-import type { FivePoints } from '../../common/api.js';
+import type { EvidenceItem, FivePoints } from '../../common/api.js';
 import { resolveStoredPath } from '../store/data-folder.js';
 import type { Face } from '../../../native-models/face/detect.js';
 import { IntegrityError, InvalidInputError } from './errors.js';
@@ -36,7 +36,11 @@ export class FaceService {
    * while the workstation runs: the faces the examiner chooses from are the faces analyses compare.
    */
   async faces(evidenceId: number): Promise<DetectedFaces> {
-    const { item } = this.evidence.readContent(evidenceId);
+    return this.facesIn(this.evidence.readContent(evidenceId).item);
+  }
+
+  /** As faces(), for an evidence item whose file the caller has just re-hashed (readContent). */
+  facesIn(item: EvidenceItem): Promise<DetectedFaces> {
     let detection = this.detections.get(item.sha256);
     if (!detection) {
       detection = this.detect(resolveStoredPath(this.dataDir, item.storedPath), item.sha256);
