@@ -92,7 +92,6 @@ export async function renderOverlay(
   const { width, height } = size;
   const { min, max } = mapExtent(map);
   const span = givenSpan ?? sharedSpan(kind, [{ min, max }]);
-  const [low, high] = kind === 'combined' ? [-span, span] : [0, span];
 
   // The crop blended with the map, each pixel a scale × scale block, the legend under it: one PNG encode.
   const outWidth = width * scale;
@@ -110,7 +109,7 @@ export async function renderOverlay(
     }
     for (let k = 0; k < scale; k++) picture.set(row, (y * scale + k) * row.length);
   }
-  picture.set(await legendPixels(kind, outWidth, low, high, span), height * scale * row.length);
+  picture.set(await legendPixels(kind, outWidth, span), height * scale * row.length);
   const png = await sharp(picture, {
     raw: { width: outWidth, height: height * scale + LEGEND_HEIGHT, channels: 3 },
   })
@@ -123,11 +122,11 @@ export async function renderOverlay(
 const legends = new Map<string, Promise<Uint8Array>>();
 const LEGENDS_KEPT = 16;
 
-function legendPixels(kind: MapKind, width: number, low: number, high: number, span: number) {
-  const key = `${kind} ${width} ${low} ${high} ${span}`;
+function legendPixels(kind: MapKind, width: number, span: number) {
+  const key = `${kind} ${width} ${span}`;
   let legend = legends.get(key);
   if (!legend) {
-    legend = renderLegend(kind, width, low, high, span);
+    legend = renderLegend(kind, width, span);
     legends.set(key, legend);
     legend.catch(() => legends.delete(key));
     if (legends.size > LEGENDS_KEPT) legends.delete(legends.keys().next().value!);
@@ -136,16 +135,12 @@ function legendPixels(kind: MapKind, width: number, low: number, high: number, s
 }
 
 /**
- * Colour bar from `low` to `high` over a white strip; under it the ends and middle in shares of
- * the scale's maximum, and that maximum's raw value. RGB pixels, width × LEGEND_HEIGHT.
+ * Colour bar over the scale (−span to span for combined maps, else 0 to span) on a white strip;
+ * under it the ends and middle in shares of the scale's maximum, and that maximum's raw value.
+ * RGB pixels, width × LEGEND_HEIGHT.
  */
-async function renderLegend(
-  kind: MapKind,
-  width: number,
-  low: number,
-  high: number,
-  span: number,
-): Promise<Uint8Array> {
+async function renderLegend(kind: MapKind, width: number, span: number): Promise<Uint8Array> {
+  const [low, high] = kind === 'combined' ? [-span, span] : [0, span];
   const barHeight = 14;
   const margin = 8;
   const bar = new Uint8Array(width * LEGEND_HEIGHT * 3).fill(255);
