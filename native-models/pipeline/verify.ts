@@ -9,6 +9,7 @@ import type { Threshold } from '../manifests/schema.js';
 import type { ModelRegistry, RegisteredModel } from '../registry/registry.js';
 import { cosine, Embedder } from './embedder.js';
 import { detectPhoto, openDetector, prepareFace, type FaceChoice } from './photo.js';
+import { errorMessage } from '../../electron/common/error-message.js';
 
 export type Decision = 'match' | 'non-match';
 
@@ -134,7 +135,7 @@ export class Verifier {
       try {
         row = { ...pair, result: this.score(await photo(pair.a), await photo(pair.b)) };
       } catch (error) {
-        row = { ...pair, error: error instanceof Error ? error.message : String(error) };
+        row = { ...pair, error: errorMessage(error) };
       }
       rows.push(row);
       onProgress?.(rows.length, pairs.length, row);

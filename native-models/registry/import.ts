@@ -22,6 +22,7 @@ import { ModelPreparationError, prepareForExplanation } from '../xssab/prepare.j
 import { importedModelsDir, sha256Hex, type ModelRegistry, type RegisteredModel } from './registry.js';
 import { ImportedManifestSchema, SUPPLIED_THRESHOLD_METHOD, type ImportedManifest } from './schema.js';
 import type { z } from 'zod';
+import { errorMessage } from '../../electron/common/error-message.js';
 
 type Triple = [number, number, number];
 
@@ -294,5 +295,5 @@ async function probeExplanation(
 }
 
 function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  return errorMessage(error).split('\n')[0];
 }

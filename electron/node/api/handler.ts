@@ -20,6 +20,7 @@ import type { Signer } from '../services/account-service.js';
 import { ConflictError, InvalidInputError, NotFoundError, UnauthorizedError } from '../services/errors.js';
 import type { Workspace } from '../services/workspace.js';
 import { packageInfo } from './package-info.js';
+import { errorMessage } from '../../common/error-message.js';
 
 export interface ApiHandler {
   handle(method: string, params: unknown): Promise<ApiOutcome>;
@@ -296,6 +297,6 @@ function errorBody(method: ApiMethod, error: unknown): ApiErrorBody {
   console.error(`xssab: ${method} failed:`, error);
   return {
     code: 'INTERNAL',
-    message: `${method} failed: ${error instanceof Error ? error.message : String(error)}`,
+    message: `${method} failed: ${errorMessage(error)}`,
   };
 }

@@ -8,6 +8,7 @@
  */
 import { resolveDataDir } from '../store/data-folder.js';
 import { CliUsageError, type CliCommand, type CliIo } from './command.js';
+import { errorMessage } from '../../common/error-message.js';
 
 export interface GlobalOptions {
   dataDir: string | undefined;
@@ -121,7 +122,7 @@ export async function runCli(
       output.err(`xssab ${command.path.join(' ')}: ${error.message}\nUsage: ${command.usage}`);
       return 2;
     }
-    output.err(`xssab ${command.path.join(' ')}: ${error instanceof Error ? error.message : String(error)}`);
+    output.err(`xssab ${command.path.join(' ')}: ${errorMessage(error)}`);
     return 1;
   }
 }

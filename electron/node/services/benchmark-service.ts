@@ -50,6 +50,7 @@ import type { BenchmarkJob } from './benchmark-worker.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
 import type { EventHub } from './event-hub.js';
 import { WorkerJobRunner } from './worker-job.js';
+import { errorMessage } from '../../common/error-message.js';
 
 export const BENCHMARKS_DIR = 'benchmarks';
 
@@ -210,7 +211,7 @@ export class BenchmarkService {
         (error: unknown) =>
           active.cancel.signal.aborted
             ? finish('cancelled', 'cancelled by the user; resume to continue')
-            : finish('failed', 'failed', error instanceof Error ? error.message : String(error)),
+            : finish('failed', 'failed', errorMessage(error)),
       );
   }
 

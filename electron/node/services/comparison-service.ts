@@ -42,6 +42,7 @@ import type { EventHub } from './event-hub.js';
 import type { EvidenceService } from './evidence-service.js';
 import type { FaceService } from './face-service.js';
 import { WorkerJobRunner } from './worker-job.js';
+import { errorMessage } from '../../common/error-message.js';
 
 export const ARTIFACTS_DIR = 'artifacts';
 /** An analysis's files are written to artifacts/.staging-<tag>/ until its row is recorded. */
@@ -238,7 +239,7 @@ export class ComparisonService {
       const failure = controller.signal.aborted
         ? new ConflictError(`the analysis of pair ${pairId} was cancelled; nothing was stored`)
         : error;
-      this.finished(pair, false, failure instanceof Error ? failure.message : String(failure));
+      this.finished(pair, false, errorMessage(failure));
       throw failure;
     } finally {
       rmSync(staging, { recursive: true, force: true });

@@ -20,6 +20,7 @@ import type { CaseService } from './case-service.js';
 import { checkFile, readVerified, sha256Of, writeOnce } from './content-files.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
 import { sniffImageType } from './image-type.js';
+import { errorMessage } from '../../common/error-message.js';
 
 export interface EvidenceFile {
   caseId: number;
@@ -199,9 +200,7 @@ function exifTags(exif: Buffer): { group: string; tag: string; value: string }[]
   try {
     parsed = exifReader(exif);
   } catch (error) {
-    return [
-      { group: 'EXIF', tag: 'unreadable', value: error instanceof Error ? error.message : String(error) },
-    ];
+    return [{ group: 'EXIF', tag: 'unreadable', value: errorMessage(error) }];
   }
   const tags: { group: string; tag: string; value: string }[] = [];
   for (const [group, values] of Object.entries(parsed)) {

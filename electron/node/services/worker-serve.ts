@@ -1,6 +1,7 @@
 /** Worker-thread side of the job protocol in worker-job.ts. */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FromWorker, JobProgress, ToWorker, WorkerModule, WorkerModules } from './worker-job.js';
+import { errorMessage } from '../../common/error-message.js';
 
 export interface JobControl<Progress> {
   /** Aborted when the service cancels the job or closes the worker. */
@@ -40,7 +41,7 @@ export function serveWorkerJobs<M extends WorkerModule>(server: JobServer<M>): v
       })
       .then((result) => send({ type: 'done', jobId, result }))
       .catch((error: unknown) => {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         const field = server.inputErrorField(error);
         if (controller.signal.aborted) send({ type: 'error', jobId, reason: 'cancelled', message });
         else if (field === undefined) send({ type: 'error', jobId, reason: 'failure', message });

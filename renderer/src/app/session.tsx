@@ -20,6 +20,7 @@ import {
 } from '../../../electron/common/api.js';
 import { api } from '../api/client.js';
 import { useApiQuery } from '../api/useApiQuery.js';
+import { errorMessage } from '../../../electron/common/error-message.js';
 
 interface Session {
   account: Account;
@@ -35,7 +36,7 @@ export function useSession(): Session {
   return session;
 }
 
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const errorText = (error: unknown) => errorMessage(error);
 
 /**
  * Shows the workstation only to a signed-in examiner: the sign-in page otherwise, or the creation

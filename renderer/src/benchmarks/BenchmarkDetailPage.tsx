@@ -23,6 +23,7 @@ import { SummaryTable } from './SummaryTable.js';
 
 const rateText = (v: number | null) => (v === null ? '—' : v.toFixed(3));
 import { useBenchmarkEvents } from './useBenchmarkEvents.js';
+import { errorMessage } from '../../../electron/common/error-message.js';
 
 const runListHref = routeToHash({ section: 'benchmarks', itemId: null });
 
@@ -56,7 +57,7 @@ function BenchmarkDetail({ runId }: { runId: number }) {
     try {
       await api.call(method, { runId });
     } catch (error) {
-      setActionError(error instanceof Error ? error.message : String(error));
+      setActionError(errorMessage(error));
     } finally {
       setActing(false);
       reload();

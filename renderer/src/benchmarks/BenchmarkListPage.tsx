@@ -25,6 +25,7 @@ import { CurvesExplanation } from './CurvesExplanation.js';
 import { methodLabels, progressText } from './labels.js';
 import { RunProgress } from './RunProgress.js';
 import { useBenchmarkEvents, type LiveProgress } from './useBenchmarkEvents.js';
+import { errorMessage } from '../../../electron/common/error-message.js';
 
 const openRun = (runId: number) => navigate({ section: 'benchmarks', itemId: String(runId) });
 
@@ -41,7 +42,7 @@ export function BenchmarkListPage() {
       try {
         await api.call('benchmarks.cancel', { runId });
       } catch (error) {
-        setCancelError(error instanceof Error ? error.message : String(error));
+        setCancelError(errorMessage(error));
       }
       reload();
     },

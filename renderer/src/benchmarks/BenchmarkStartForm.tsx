@@ -21,6 +21,7 @@ import {
   type BenchmarkFormValues,
 } from './benchmarkForm.js';
 import { methodDescriptions, methodLabels } from './labels.js';
+import { errorMessage } from '../../../electron/common/error-message.js';
 
 type Defaults = ApiResult<'benchmarks.defaults'>;
 
@@ -76,7 +77,7 @@ export function BenchmarkStartForm({ defaults, busy, onStarted }: BenchmarkStart
       onStarted(runId);
     } catch (error) {
       if (error instanceof ApiCallError) setFieldErrors(benchmarkFieldErrors(error.issues));
-      setServerError(error instanceof Error ? error.message : String(error));
+      setServerError(errorMessage(error));
     } finally {
       setStarting(false);
     }

@@ -13,6 +13,7 @@ import {
 import { api, ApiCallError } from '../api/client.js';
 import { fieldErrorsOf } from '../components/fieldErrors.js';
 import { methodLabels } from './labels.js';
+import { errorMessage } from '../../../electron/common/error-message.js';
 
 type Field = 'modelId' | 'pairsCsv' | 'root' | 'condition' | 'name';
 const FIELDS: readonly string[] = ['modelId', 'pairsCsv', 'root', 'condition', 'name'];
@@ -60,8 +61,7 @@ export function CalibrationCreateForm({ defaults, onCreated }: CalibrationCreate
         FIELDS.includes(first) ? (first as Field) : undefined,
       );
       setFieldErrors(errors);
-      if (Object.keys(errors).length === 0)
-        setError(failure instanceof Error ? failure.message : String(failure));
+      if (Object.keys(errors).length === 0) setError(errorMessage(failure));
     } finally {
       setRunning(false);
     }

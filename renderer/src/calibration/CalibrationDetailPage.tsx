@@ -17,6 +17,7 @@ import { TermList } from '../components/TermList.js';
 import { savePdf } from '../cases/ReportActions.js';
 import { formatBits, methodLabels, misleadingText } from './labels.js';
 import { EceChart, TippettChart } from './LrCharts.js';
+import { errorMessage } from '../../../electron/common/error-message.js';
 
 interface ValidationRow {
   key: string;
@@ -152,7 +153,7 @@ function ValidationReportButton({ calibrationId }: { calibrationId: number }) {
       const { dataBase64 } = await api.call('calibrations.report', { calibrationId });
       savePdf(dataBase64, `calibration-${calibrationId}-validation.pdf`);
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorMessage(failure));
     } finally {
       setBusy(false);
     }

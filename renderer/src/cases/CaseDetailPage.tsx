@@ -25,6 +25,7 @@ import { caseStatusLabels, CaseStatusChip } from './CaseStatusChip.js';
 import { EvidenceSection } from './EvidenceSection.js';
 import { ReopenCaseButton } from './ReopenCaseButton.js';
 import { ExportReportButton } from './ReportActions.js';
+import { errorMessage } from '../../../electron/common/error-message.js';
 
 const caseListHref = routeToHash({ section: 'cases', itemId: null });
 
@@ -71,7 +72,7 @@ function CaseDetail({ caseId }: { caseId: number }) {
       await api.call('cases.update', { id: caseId, status });
       reload();
     } catch (error) {
-      setStatusError(error instanceof Error ? error.message : String(error));
+      setStatusError(errorMessage(error));
     } finally {
       setSavingStatus(false);
     }

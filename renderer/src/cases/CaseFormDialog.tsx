@@ -21,6 +21,7 @@ import {
   type CaseFormField,
   type CaseFormValues,
 } from './caseForm.js';
+import { errorMessage } from '../../../electron/common/error-message.js';
 
 interface CaseFormDialogProps {
   /** The case to edit; without it the dialog creates a new case. */
@@ -70,7 +71,7 @@ export function CaseFormDialog({ existing, onClose, onSaved }: CaseFormDialogPro
       onSaved(saved);
     } catch (error) {
       if (error instanceof ApiCallError) setFieldErrors(fieldErrorsFrom(error.issues));
-      setServerError(error instanceof Error ? error.message : String(error));
+      setServerError(errorMessage(error));
       setSaving(false);
     }
   }

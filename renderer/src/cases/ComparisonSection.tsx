@@ -28,6 +28,7 @@ import { decisionColumn } from './decisionColumns.js';
 import { DecisionForm } from './DecisionForm.js';
 import { FaceChooser } from './FaceChooser.js';
 import { NewComparisonDialog } from './NewComparisonDialog.js';
+import { errorMessage } from '../../../electron/common/error-message.js';
 
 interface ComparisonSectionProps {
   detail: CaseDetail;
@@ -306,7 +307,7 @@ function useAnalysisRun(pairId: number) {
       });
     } catch (reason) {
       setError({
-        message: reason instanceof Error ? reason.message : String(reason),
+        message: errorMessage(reason),
         cancelled: cancelled.current,
       });
     } finally {

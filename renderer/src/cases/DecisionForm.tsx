@@ -15,6 +15,7 @@ import { api } from '../api/client.js';
 import { useSession } from '../app/session.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { conclusionLabels, roleLabels } from './labels.js';
+import { errorMessage } from '../../../electron/common/error-message.js';
 
 interface DecisionFormProps {
   pairId: number;
@@ -82,7 +83,7 @@ export const DecisionForm = memo(function DecisionForm({
       // The parent remounts the form (keyed by the number of decisions), which clears it.
       onRecorded();
     } catch (error) {
-      setServerError(error instanceof Error ? error.message : String(error));
+      setServerError(errorMessage(error));
     } finally {
       setSaving(false);
     }

@@ -21,6 +21,7 @@ import { EvidenceIntegrityChip } from './EvidenceIntegrityChip.js';
 import { EvidenceThumbnail } from './EvidenceThumbnail.js';
 import { EvidenceViewer } from './EvidenceViewer.js';
 import { readFileAsBase64 } from './readFileAsBase64.js';
+import { errorMessage } from '../../../electron/common/error-message.js';
 
 interface EvidenceSectionProps {
   caseId: number;
@@ -116,7 +117,7 @@ async function importFiles(caseId: number, files: File[]): Promise<ImportOutcome
     } catch (error) {
       outcome.failures.push({
         fileName: file.name,
-        message: error instanceof Error ? error.message : String(error),
+        message: errorMessage(error),
       });
     }
   }

@@ -26,6 +26,7 @@ import { api } from '../api/client.js';
 import { HashText } from '../components/HashText.js';
 import { formatBytes, formatDateTime } from '../components/format.js';
 import { useObjectUrl } from '../components/useObjectUrl.js';
+import { errorMessage } from '../../../electron/common/error-message.js';
 
 const roleLabels: Record<EvidenceRole, string> = { questioned: 'Questioned', reference: 'Reference' };
 
@@ -51,7 +52,7 @@ export function EvidenceViewer({ item, onClose, onChanged }: EvidenceViewerProps
     let current = true;
     api.call('evidence.metadata', { id: item.id }).then(
       (result) => current && setMeta(result),
-      (reason: unknown) => current && setError(reason instanceof Error ? reason.message : String(reason)),
+      (reason: unknown) => current && setError(errorMessage(reason)),
     );
     return () => {
       current = false;
@@ -64,7 +65,7 @@ export function EvidenceViewer({ item, onClose, onChanged }: EvidenceViewerProps
       await api.call('evidence.setRole', { id: item.id, role });
       onChanged();
     } catch (reason) {
-      setError(reason instanceof Error ? reason.message : String(reason));
+      setError(errorMessage(reason));
     }
   }
 

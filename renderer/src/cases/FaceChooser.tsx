@@ -16,6 +16,7 @@ import {
 import { api } from '../api/client.js';
 import { useObjectUrl } from '../components/useObjectUrl.js';
 import { blobFromBase64 } from '../api/base64.js';
+import { errorMessage } from '../../../electron/common/error-message.js';
 
 /** Width of the photo in the chooser, in CSS pixels. */
 const WIDTH = 320;
@@ -60,7 +61,7 @@ export const FaceChooser = memo(function FaceChooser({
     let current = true;
     api.call('evidence.faces', { id: evidenceId }).then(
       (result) => current && setDetected(result),
-      (reason: unknown) => current && setError(reason instanceof Error ? reason.message : String(reason)),
+      (reason: unknown) => current && setError(errorMessage(reason)),
     );
     return () => {
       current = false;
@@ -74,7 +75,7 @@ export const FaceChooser = memo(function FaceChooser({
       setPlacing(null);
       onChanged();
     } catch (reason) {
-      setError(reason instanceof Error ? reason.message : String(reason));
+      setError(errorMessage(reason));
     }
   }
 
@@ -333,7 +334,7 @@ function LandmarkActions({ evidenceId, points, label, onUse, onCancel }: Landmar
       const crop = await api.call('evidence.alignPreview', { id: evidenceId, landmarks: points });
       setPreview(URL.createObjectURL(blobFromBase64(crop.dataBase64, crop.mediaType)));
     } catch (reason) {
-      setError(reason instanceof Error ? reason.message : String(reason));
+      setError(errorMessage(reason));
     }
   }
 

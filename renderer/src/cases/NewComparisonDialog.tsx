@@ -10,6 +10,7 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import type { EvidenceItem } from '../../../electron/common/api.js';
 import { api } from '../api/client.js';
+import { errorMessage } from '../../../electron/common/error-message.js';
 
 interface NewComparisonDialogProps {
   caseId: number;
@@ -36,7 +37,7 @@ export function NewComparisonDialog({ caseId, evidence, onClose, onCreated }: Ne
       await api.call('pairs.create', { caseId, evidenceAId: a, evidenceBId: b });
       onCreated();
     } catch (reason) {
-      setError(reason instanceof Error ? reason.message : String(reason));
+      setError(errorMessage(reason));
       setSaving(false);
     }
   }

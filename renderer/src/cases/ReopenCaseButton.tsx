@@ -8,6 +8,7 @@ import DialogTitle from '@mui/material/DialogTitle';
 import TextField from '@mui/material/TextField';
 import LockOpenOutlinedIcon from '@mui/icons-material/LockOpenOutlined';
 import { api } from '../api/client.js';
+import { errorMessage } from '../../../electron/common/error-message.js';
 
 /** A closed case is locked; this reopens it, with the reason the audit trail records. */
 export function ReopenCaseButton({ caseId, onReopened }: { caseId: number; onReopened: () => void }) {
@@ -24,7 +25,7 @@ export function ReopenCaseButton({ caseId, onReopened }: { caseId: number; onReo
       setOpen(false);
       onReopened();
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
+      setError(errorMessage(caught));
     } finally {
       setSaving(false);
     }

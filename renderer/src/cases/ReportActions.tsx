@@ -7,10 +7,11 @@ import PictureAsPdfOutlinedIcon from '@mui/icons-material/PictureAsPdfOutlined';
 import type { Report } from '../../../electron/common/api.js';
 import { api } from '../api/client.js';
 import { blobFromBase64 } from '../api/base64.js';
+import { errorMessage } from '../../../electron/common/error-message.js';
 
 type Outcome = { severity: 'success' | 'error'; message: string };
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const messageOf = (error: unknown) => errorMessage(error);
 
 /** Saves the PDF through the browser's (or Electron's) download, named after the case and report. */
 export function savePdf(dataBase64: string, fileName: string): void {

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { blobFromBase64 } from '../api/base64.js';
+import { errorMessage } from '../../../electron/common/error-message.js';
 
 /** What the API returns for a stored file: its bytes as base64, and their media type. */
 interface Base64File {
@@ -31,7 +32,7 @@ export function useObjectUrl(load: () => Promise<Base64File>): ObjectUrlState {
         objectUrl = URL.createObjectURL(blobFromBase64(dataBase64, mediaType));
         setUrl(objectUrl);
       },
-      (reason: unknown) => current && setError(reason instanceof Error ? reason.message : String(reason)),
+      (reason: unknown) => current && setError(errorMessage(reason)),
     );
     return () => {
       current = false;
