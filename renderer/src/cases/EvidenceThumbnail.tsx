@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useCallback } from 'react';
 import Box from '@mui/material/Box';
 import type { EvidenceItem } from '../../../electron/common/api.js';
-import { blobFromBase64 } from '../api/base64.js';
 import { api } from '../api/client.js';
+import { useObjectUrl } from '../components/useObjectUrl.js';
 
 const size = 48;
 
@@ -14,27 +14,10 @@ const displayableTypes = new Set<EvidenceItem['mediaType']>(['image/jpeg', 'imag
  * shown from a blob: URL that is released when the row goes away.
  */
 export function EvidenceThumbnail({ item }: { item: EvidenceItem }) {
-  const [url, setUrl] = useState<string | null>(null);
-  const [failed, setFailed] = useState(false);
   const displayable = displayableTypes.has(item.mediaType);
-
-  useEffect(() => {
-    if (!displayable) return;
-    let objectUrl: string | null = null;
-    let current = true;
-    api.call('evidence.read', { id: item.id }).then(
-      (content) => {
-        if (!current) return;
-        objectUrl = URL.createObjectURL(blobFromBase64(content.dataBase64, content.mediaType));
-        setUrl(objectUrl);
-      },
-      () => current && setFailed(true),
-    );
-    return () => {
-      current = false;
-      if (objectUrl) URL.revokeObjectURL(objectUrl);
-    };
-  }, [item.id, displayable]);
+  const load = useCallback(() => api.call('evidence.read', { id: item.id }), [item.id]);
+  const { url, error } = useObjectUrl(displayable ? load : null);
+  const failed = error !== null;
 
   const frame = {
     width: size,

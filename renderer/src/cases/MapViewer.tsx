@@ -354,7 +354,7 @@ function MapPane({
     [analysis.id, side, variant],
   );
   const base = useObjectUrl(loadBase);
-  const layer = useObjectUrl(layered ? loadLayer : noLayer);
+  const layer = useObjectUrl(layered ? loadLayer : null);
   const label = side.toUpperCase();
 
   if (base.error || layer.error) {
@@ -419,6 +419,3 @@ function MapPane({
     </Box>
   );
 }
-
-/** For analyses without map layers: nothing to load. */
-const noLayer = () => new Promise<never>(() => {});

@@ -16,14 +16,15 @@ export interface ObjectUrlState {
 }
 
 /**
- * Loads a file through the API (`load`, kept stable with useCallback) and serves it from a blob:
- * URL, so that images need no network access beyond the API itself.
+ * Loads a file through the API (`load`, kept stable with useCallback; null loads nothing) and
+ * serves it from a blob: URL, so that images need no network access beyond the API itself.
  */
-export function useObjectUrl(load: () => Promise<Base64File>): ObjectUrlState {
+export function useObjectUrl(load: (() => Promise<Base64File>) | null): ObjectUrlState {
   const [url, setUrl] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
+    if (!load) return;
     let objectUrl: string | null = null;
     let current = true;
     load().then(
