@@ -1,4 +1,4 @@
-import type { Interval, ModelValidation } from './api/benchmarks.js';
+import type { BenchmarkSummary, Interval, ModelValidation } from './api/benchmarks.js';
 
 /**
  * The one list of explanation methods and map variants: the benchmark, the API, the UI and the
@@ -109,7 +109,28 @@ export function defaultMapVariant(validation: ModelValidation | null | undefined
   return variant ?? PUBLISHED_MAP_VARIANT;
 }
 
-const interval = (v: Interval) => `${v.value.toFixed(2)} [${v.low.toFixed(2)}, ${v.high.toFixed(2)}]`;
+/** "0.71 [0.66, 0.75]" (to `digits` decimals); "–" where nothing was measured. */
+export const formatInterval = (v: Interval | null, digits = 2) =>
+  v ? `${v.value.toFixed(digits)} [${v.low.toFixed(digits)}, ${v.high.toFixed(digits)}]` : '–';
+
+/** Entirely below: the intervals do not overlap. */
+export const entirelyBelow = (a: Interval | null, b: Interval | null) => a !== null && b !== null && a.high < b.low;
+
+/** The benchmark's two error rates, the area each is summarised by and the pairs it is measured on. */
+export const ERROR_RATES = [
+  { rate: 'FMR', area: 'aucFmr', pairs: 'impostor' },
+  { rate: 'FNMR', area: 'aucFnmr', pairs: 'genuine' },
+] as const;
+export type ErrorRate = (typeof ERROR_RATES)[number];
+
+/**
+ * The error rates on which even the oracle (patch pixels restored first) does not beat random
+ * replacement with separate intervals. On such a rate the set has too few pairs for any map to be
+ * shown to beat random, so a failure there says nothing about the map.
+ */
+export function ratesTooFewPairsFor(benchmark: Pick<BenchmarkSummary, 'oracle' | 'random'>): ErrorRate[] {
+  return ERROR_RATES.filter(({ area }) => !entirelyBelow(benchmark.oracle[area], benchmark.random[area]));
+}
 
 /**
  * One sentence on how far a map variant of a model can be relied on, for the UI and the report, e.g.
@@ -129,11 +150,14 @@ export function validationStatement(
   const { pairs } = validation.benchmark;
   const parts = [
     `For this model the ${EXPLANATION_METHODS[method].label} map localises manipulated regions with AUROC ` +
-      (figures.localisationAuroc ? interval(figures.localisationAuroc) : '(not measured)') +
+      (figures.localisationAuroc ? formatInterval(figures.localisationAuroc) : '(not measured)') +
       ` on ${pairs.genuine + pairs.impostor} pairs (${validation.dataset.description})`,
     `restoring pixels in its order ${figures.beatsRandom.fmr && figures.beatsRandom.fnmr ? 'beats' : 'does not beat'} random replacement on both error rates` +
-      ` (FMR area ${figures.aucFmr ? interval(figures.aucFmr) : '–'} against ${validation.benchmark.random.aucFmr ? interval(validation.benchmark.random.aucFmr) : '–'},` +
-      ` FNMR area ${figures.aucFnmr ? interval(figures.aucFnmr) : '–'} against ${validation.benchmark.random.aucFnmr ? interval(validation.benchmark.random.aucFnmr) : '–'})`,
+      ` (FMR area ${formatInterval(figures.aucFmr)} against ${formatInterval(validation.benchmark.random.aucFmr)},` +
+      ` FNMR area ${formatInterval(figures.aucFnmr)} against ${formatInterval(validation.benchmark.random.aucFnmr)})`,
+    ...ratesTooFewPairsFor(validation.benchmark).map(
+      ({ rate }) => `on ${rate} this set cannot show any map beating random (not even restoring the manipulated pixels first does): it has too few pairs`,
+    ),
     sanity === undefined ? 'sanity check not run' : sanity ? 'sanity check passed' : 'sanity check failed',
   ];
   return `${parts.join('; ')}.`;

@@ -15,6 +15,9 @@ import {
 import {
   EXPLANATION_METHODS,
   MAP_VARIANT_METHOD,
+  entirelyBelow,
+  formatInterval,
+  ratesTooFewPairsFor,
   type BenchmarkMethod,
 } from '../../electron/common/explanations.js';
 import { REPLACEMENT_PERCENTS, areaUnderCurve } from './replacement.js';
@@ -95,9 +98,6 @@ function fnv1a(name: string): number {
   return hash;
 }
 
-/** Entirely below: the intervals do not overlap. */
-const below = (a: Interval | null, b: Interval | null) => a !== null && b !== null && a.high < b.low;
-
 export function buildSummary(pairs: ScoredPair[], context: SummaryContext): BenchmarkSummary {
   const t = context.threshold.value;
   const genuine = pairs.filter((p) => p.same);
@@ -125,7 +125,7 @@ export function buildSummary(pairs: ScoredPair[], context: SummaryContext): Benc
       aucFmr,
       aucFnmr,
       localisationAuroc: interval(`${method}.auroc`, pairs, (p) => p.auroc[method]),
-      beatsRandom: { fmr: below(aucFmr, random.aucFmr), fnmr: below(aucFnmr, random.aucFnmr) },
+      beatsRandom: { fmr: entirelyBelow(aucFmr, random.aucFmr), fnmr: entirelyBelow(aucFnmr, random.aucFnmr) },
       msPerImage: times.length ? times.reduce((s, v) => s + v, 0) / times.length : null,
     };
   });
@@ -142,6 +142,14 @@ export function buildSummary(pairs: ScoredPair[], context: SummaryContext): Benc
           `the ${kind === 'genuine' ? 'FNMR' : 'FMR'} curves rest on few pairs`,
       );
     }
+  }
+  for (const { rate, area, pairs: kind } of ratesTooFewPairsFor({ oracle, random })) {
+    const count = kind === 'genuine' ? genuine.length : impostor.length;
+    warnings.push(
+      `even restoring the patch pixels first (the oracle, ${rate} area ${formatInterval(oracle[area])}) does not ` +
+        `beat random replacement (${formatInterval(random[area])}) with separate intervals: with ${count} ${kind} ` +
+        `pairs no map can be shown to beat random on ${rate}`,
+    );
   }
   const unpatched = {
     fmr: rate(impostor, (p) => p.originalScore),

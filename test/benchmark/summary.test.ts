@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BenchmarkMethodSummary, ModelValidation } from '../../electron/common/api/benchmarks.js';
 import { defaultMapVariant, validationStatement } from '../../electron/common/explanations.js';
-import { bootstrapMean, defaultMethodOf } from '../../native-models/benchmark/summary.js';
+import { REPLACEMENT_PERCENTS } from '../../native-models/benchmark/replacement.js';
+import { bootstrapMean, buildSummary, defaultMethodOf, type ScoredPair } from '../../native-models/benchmark/summary.js';
 
 test('bootstrap interval: same values and seed, same interval; it holds the mean and narrows with more pairs', () => {
   const values = Array.from({ length: 40 }, (_, i) => (i % 7) / 7);
@@ -43,4 +44,53 @@ test('default map: the validated variant an analysis shows with the best localis
   assert.equal(defaultMapVariant({ benchmark: { defaultMethod: null } } as ModelValidation), 'combined');
   assert.equal(defaultMapVariant(undefined), 'combined');
   assert.equal(validationStatement(null, 'ig'), 'Explanations not validated for this model.');
+});
+
+/** Scores over the replacement steps: wrong (for its kind, at threshold 0.5) for the first `wrongSteps` steps. */
+const curve = (same: boolean, wrongSteps: number) =>
+  REPLACEMENT_PERCENTS.map((_, step) => (step < wrongSteps === same ? 0.1 : 0.9));
+
+const scored = (same: boolean, randomWrongSteps: number): ScoredPair => ({
+  same,
+  originalScore: same ? 0.9 : 0.1,
+  patchedScore: same ? 0.1 : 0.9,
+  bestWorst: { xssab: curve(same, 2) },
+  random: curve(same, randomWrongSteps),
+  oracle: curve(same, 1),
+  auroc: { xssab: 0.6 },
+  ms: { xssab: 1 },
+});
+
+test('a set too small for even the oracle to beat random is named in the summary and in the validation statement', () => {
+  // 40 impostor pairs whose random replacement stays wrong long; 2 genuine pairs, one of which
+  // random replacement mends at once: no order could be shown to beat random on FNMR.
+  const pairs = [
+    ...Array.from({ length: 40 }, () => scored(false, 15)),
+    scored(true, 15),
+    scored(true, 1),
+  ];
+  const summary = buildSummary(pairs, {
+    model: { id: 'm', sha256: '0'.repeat(64), alignment: 'arcface-112' },
+    threshold: { value: 0.5, source: 'given', eer: null },
+    seed: 1,
+    corrRiseMasks: 0,
+    integratedGradients: { steps: 16, smoothing: 4 },
+    skipped: 0,
+    methods: ['xssab'],
+  });
+  assert.ok(summary.oracle.aucFmr!.high < summary.random.aucFmr!.low);
+  assert.ok(summary.oracle.aucFnmr!.high >= summary.random.aucFnmr!.low);
+  const tooFew = summary.warnings.filter((w) => w.startsWith('even restoring the patch pixels first'));
+  assert.equal(tooFew.length, 1);
+  assert.match(tooFew[0], /FNMR area .* with 2 genuine pairs no map can be shown to beat random on FNMR$/);
+  assert.deepEqual(summary.methods[0].beatsRandom, { fmr: true, fnmr: false });
+
+  const validation = {
+    benchmark: summary,
+    dataset: { description: 'two genuine pairs' },
+    sanity: { passed: { xssab: true } },
+  } as unknown as ModelValidation;
+  const statement = validationStatement(validation, 'combined');
+  assert.match(statement, /; on FNMR this set cannot show any map beating random \(not even restoring the manipulated pixels first does\): it has too few pairs; sanity check passed\.$/);
+  assert.doesNotMatch(statement, /on FMR this set/);
 });

@@ -1,9 +1,9 @@
 import type { BenchmarkSummary, Interval } from '../../../electron/common/api.js';
+import { formatInterval } from '../../../electron/common/explanations.js';
 import { RecordTable } from '../components/RecordTable.js';
 import { methodLabels } from './labels.js';
 
-const interval = (v: Interval | null) =>
-  v === null ? '—' : `${v.value.toFixed(3)} [${v.low.toFixed(3)}, ${v.high.toFixed(3)}]`;
+const interval = (v: Interval | null) => formatInterval(v, 3);
 
 interface Row {
   key: string;

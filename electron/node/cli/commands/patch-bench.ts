@@ -3,7 +3,7 @@ import { DatasetError } from '../../../../native-models/benchmark/dataset.js';
 import { METHOD_NAMES, type MethodName } from '../../../../native-models/benchmark/methods.js';
 import { UnknownModelError } from '../../../../native-models/benchmark/model.js';
 import type { BenchmarkSummary, Interval } from '../../../common/api/benchmarks.js';
-import { EXPLANATION_METHODS } from '../../../common/explanations.js';
+import { EXPLANATION_METHODS, formatInterval } from '../../../common/explanations.js';
 import { PatchBenchError, runPatchBenchmark } from '../../../../native-models/benchmark/run.js';
 import { CliUsageError, type CliCommand } from '../command.js';
 import { integerOption, numberOption, requireOptions } from '../options.js';
@@ -26,10 +26,7 @@ function smoothingOption(text: string): number {
   return sigma;
 }
 
-const interval = (v: Interval | null) =>
-  v === null
-    ? '–'.padEnd(22)
-    : `${v.value.toFixed(3)} [${v.low.toFixed(3)}, ${v.high.toFixed(3)}]`.padEnd(22);
+const interval = (v: Interval | null) => formatInterval(v, 3).padEnd(22);
 
 /** The summary as a table: areas and AUROC with their 95 % intervals; * marks an area that beats random. */
 export function summaryTable(summary: BenchmarkSummary): string[] {
