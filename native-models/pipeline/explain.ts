@@ -89,7 +89,7 @@ export interface PhotoExplanation {
 
 /** Stages of one explanation, reported to `onStage` as they begin. */
 export const EXPLAIN_STAGES = [
-  'detecting the faces',
+  'reading the photos',
   'aligning the faces',
   'computing the xSSAB maps',
   'computing the integrated gradients',
@@ -148,7 +148,7 @@ export class PhotoExplainer {
       );
     }
     signal?.throwIfAborted();
-    onStage?.('detecting the faces');
+    onStage?.('reading the photos');
     let start = performance.now();
     const known = options.knownFaces ?? {};
     const detector = known.a && known.b ? undefined : await (this.detector ??= openDetector(this.registry));

@@ -157,7 +157,7 @@ test('a genuine pair is analysed, stored with hashed artifacts, and decided by t
     const steps = jobEvents.flatMap((e) => (e.type === 'job.progress' ? [`${e.done}/${e.total}`] : []));
     assert.deepEqual(
       steps,
-      ['0/7', '1/7', '2/7', '3/7', '4/7', '5/7', '6/7'],
+      ['0/8', '1/8', '2/8', '3/8', '4/8', '5/8', '6/8', '7/8'],
       'one event per stage, in order',
     );
     const graphs = readdirSync(join(folder, COMPILED_GRAPHS_DIR));
@@ -339,7 +339,7 @@ test('a running analysis can be cancelled: it stops, stores nothing, and the pai
     events.flatMap((e) =>
       e.type === 'job.progress' && e.jobId === analysisJobId(pair.id) ? [`${e.done}/${e.total}`] : [],
     ),
-    ['0/6', '1/6', '2/6', '3/6', '4/6', '5/6'],
+    ['0/7', '1/7', '2/7', '3/7', '4/7', '5/7', '6/7'],
     'without integrated gradients their stage is not counted',
   );
   // Not asked for, and not the model's validated default: no integrated gradients, no regions.

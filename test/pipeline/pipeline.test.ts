@@ -209,7 +209,7 @@ describe('PhotoExplainer', () => {
       const stages: string[] = [];
       const first = await explainer.explain(photos, { onStage: (stage) => stages.push(stage) });
       // Integrated gradients only when asked for (mobileface's validated default map is xSSAB's).
-      assert.deepEqual(stages, ['detecting the faces', 'aligning the faces', 'computing the xSSAB maps']);
+      assert.deepEqual(stages, ['reading the photos', 'aligning the faces', 'computing the xSSAB maps']);
       assert.equal(first.integratedGradients, undefined);
       const cached = readdirSync(cacheDir);
       assert.deepEqual(cached.length, 1);
@@ -242,7 +242,7 @@ describe('PhotoExplainer', () => {
         }),
         { name: 'AbortError' },
       );
-      assert.deepEqual(seen, ['detecting the faces', 'aligning the faces']);
+      assert.deepEqual(seen, ['reading the photos', 'aligning the faces']);
     } finally {
       await explainer.close();
     }

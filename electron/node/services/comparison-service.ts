@@ -56,10 +56,14 @@ const MEDIA_TYPES: Record<string, string> = {
 
 /** Artifacts, like evidence, are never modified once recorded. */
 
-/** Stages of an analysis, reported as done/total in its job.progress events: checking, the worker's, recording. */
+/**
+ * Stages of an analysis, reported as done/total in its job.progress events: checking, the faces
+ * (found once per photo by the face picker, so usually already known), the worker's, recording.
+ */
 function analysisStages(integratedGradients: boolean): string[] {
   return [
     'checking the evidence files against their SHA-256',
+    'detecting the faces',
     ...explainStages(integratedGradients),
     'recording the analysis',
   ];
@@ -169,12 +173,9 @@ export class ComparisonService {
     const stages = analysisStages(integratedGradients);
     const controller = new AbortController();
     this.running.set(pairId, controller);
-    let reached = -1;
-    /** Publishes the stage as begun, unless the analysis is past it (the worker repeats the faces stage). */
+    /** Publishes the stage as begun. */
     const progress = (stage: string) => {
       const done = stages.indexOf(stage);
-      if (done <= reached) return;
-      reached = done;
       this.events.publish({
         type: 'job.progress',
         jobId: analysisJobId(pairId),
