@@ -3,6 +3,7 @@ import type { RgbImage } from '../face/image.js';
 import type { Dataset, PairSpec } from './dataset.js';
 import {
   PATCH_COUNT,
+  changedPixels,
   pastePatches,
   patchSizeFor,
   patchMask,
@@ -32,7 +33,7 @@ export interface PatchedPair {
   original: RgbImage;
   partner: RgbImage;
   patched: RgbImage;
-  /** 1 on patch pixels. */
+  /** 1 on the pixels the patches changed. */
   mask: Uint8Array;
   sha256: { a: string; b: string; source: string };
 }
@@ -96,6 +97,7 @@ export async function makePatchedPair(
   const seed = pairSeed(globalSeed, spec.index, 'patches');
   const patchSize = patchSizeFor(width);
   const positions = placePatches(seed, width, height, PATCH_COUNT, patchSize);
+  const patched = pastePatches(a.face, source.face.face, positions, patchSize);
   return {
     spec,
     seed,
@@ -103,8 +105,8 @@ export async function makePatchedPair(
     source: source.file,
     original: a.face,
     partner: b.face,
-    patched: pastePatches(a.face, source.face.face, positions, patchSize),
-    mask: patchMask(width, height, positions, patchSize),
+    patched,
+    mask: changedPixels(patchMask(width, height, positions, patchSize), a.face, patched),
     sha256: { a: a.sha256, b: b.sha256, source: source.face.sha256 },
   };
 }

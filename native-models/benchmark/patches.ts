@@ -69,3 +69,19 @@ export function patchMask(
   }
   return mask;
 }
+
+/**
+ * `mask` without the pixels the paste left as they were: where the two faces show the same colour
+ * (a white background in both, or both beyond the photo's edge, which alignment fills with black)
+ * nothing was manipulated, so no map can be asked to point there.
+ */
+export function changedPixels(mask: Uint8Array, before: RgbImage, after: RgbImage): Uint8Array {
+  return mask.map((covered, p) =>
+    covered &&
+    (before.rgb[p * 3] !== after.rgb[p * 3] ||
+      before.rgb[p * 3 + 1] !== after.rgb[p * 3 + 1] ||
+      before.rgb[p * 3 + 2] !== after.rgb[p * 3 + 2])
+      ? 1
+      : 0,
+  );
+}

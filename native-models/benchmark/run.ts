@@ -107,7 +107,7 @@ interface PairRecord extends ScoredPair {
 type StateLine = PairRecord | (SkippedPair & { skipped: true });
 
 export const STATE_FILE = 'pairs.jsonl';
-const STATE_VERSION = 2;
+const STATE_VERSION = 3;
 
 export async function runPatchBenchmark(
   options: PatchBenchOptions,
