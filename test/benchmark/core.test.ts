@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DatasetError, readDataset, selectPairs } from '../../native-models/benchmark/dataset.js';
-import { changedPixels, pastePatches, patchMask, placePatches } from '../../native-models/benchmark/patches.js';
+import {
+  changedPixels,
+  pastePatches,
+  patchMask,
+  placePatches,
+} from '../../native-models/benchmark/patches.js';
 import {
   REPLACEMENT_PERCENTS,
   areaUnderCurve,
@@ -58,7 +63,8 @@ test('27 patches of 16×16 inside 112×112: same seed same positions, the mask c
   // Where the source shows the target's own colour, the paste changed nothing.
   const sameLeftHalf = image(112, 112, (i) => (Math.floor(i / 3) % 112 < 56 ? 10 : 200));
   const changed = changedPixels(mask, target, pastePatches(target, sameLeftHalf, positions));
-  for (let p = 0; p < mask.length; p++) assert.equal(changed[p], mask[p] && p % 112 >= 56 ? 1 : 0, `pixel ${p}`);
+  for (let p = 0; p < mask.length; p++)
+    assert.equal(changed[p], mask[p] && p % 112 >= 56 ? 1 : 0, `pixel ${p}`);
 });
 
 test('best-worst order: rejected pairs restore the lowest values first, accepted the highest, magnitudes the highest', () => {

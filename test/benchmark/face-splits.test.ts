@@ -18,7 +18,8 @@ const heldOut = readDataset({
   labels: join(SPLITS, 'heldout-labels.csv'),
 });
 
-const people = (dataset: Dataset) => new Set(dataset.images.flatMap((file) => dataset.identities(file) ?? []));
+const people = (dataset: Dataset) =>
+  new Set(dataset.images.flatMap((file) => dataset.identities(file) ?? []));
 
 test('identity split: every photo exists and is labelled, pairs agree with the labels, and no person is in both parts', () => {
   for (const dataset of [tuning, heldOut]) {
@@ -27,11 +28,18 @@ test('identity split: every photo exists and is labelled, pairs agree with the l
       assert.equal(dataset.identities(file)?.length, 1, `${file} shows one labelled person`);
     }
     for (const pair of dataset.pairs) {
-      assert.equal(pair.same, dataset.identities(pair.a)![0] === dataset.identities(pair.b)![0], `${pair.a} ${pair.b}`);
+      assert.equal(
+        pair.same,
+        dataset.identities(pair.a)![0] === dataset.identities(pair.b)![0],
+        `${pair.a} ${pair.b}`,
+      );
     }
   }
   const tuned = people(tuning);
-  assert.deepEqual([...people(heldOut)].filter((person) => tuned.has(person)), []);
+  assert.deepEqual(
+    [...people(heldOut)].filter((person) => tuned.has(person)),
+    [],
+  );
   assert.equal(people(heldOut).size, 8);
   assert.deepEqual(
     [heldOut.pairs.filter((p) => p.same).length, heldOut.pairs.filter((p) => !p.same).length],
