@@ -114,7 +114,8 @@ export const formatInterval = (v: Interval | null, digits = 2) =>
   v ? `${v.value.toFixed(digits)} [${v.low.toFixed(digits)}, ${v.high.toFixed(digits)}]` : '–';
 
 /** Entirely below: the intervals do not overlap. */
-export const entirelyBelow = (a: Interval | null, b: Interval | null) => a !== null && b !== null && a.high < b.low;
+export const entirelyBelow = (a: Interval | null, b: Interval | null) =>
+  a !== null && b !== null && a.high < b.low;
 
 /** The benchmark's two error rates, the area each is summarised by and the pairs it is measured on. */
 export const ERROR_RATES = [
@@ -125,8 +126,8 @@ export type ErrorRate = (typeof ERROR_RATES)[number];
 
 /**
  * The error rates on which even the oracle (patch pixels restored first) does not beat random
- * replacement with separate intervals. On such a rate the set has too few pairs for any map to be
- * shown to beat random, so a failure there says nothing about the map.
+ * replacement with separate intervals. On such a rate the set has too few pairs to tell a map from
+ * random, so a map's failure there says little about it.
  */
 export function ratesTooFewPairsFor(benchmark: Pick<BenchmarkSummary, 'oracle' | 'random'>): ErrorRate[] {
   return ERROR_RATES.filter(({ area }) => !entirelyBelow(benchmark.oracle[area], benchmark.random[area]));
@@ -147,16 +148,20 @@ export function validationStatement(
   const sanity = validation.sanity.passed[method];
   if (!figures)
     return `Explanations validated without the ${EXPLANATION_METHODS[method].label} map: not validated.`;
-  const { pairs } = validation.benchmark;
+  const { pairs, flipped } = validation.benchmark;
   const parts = [
     `For this model the ${EXPLANATION_METHODS[method].label} map localises manipulated regions with AUROC ` +
       (figures.localisationAuroc ? formatInterval(figures.localisationAuroc) : '(not measured)') +
-      ` on ${pairs.genuine + pairs.impostor} pairs (${validation.dataset.description})`,
+      ` on ${pairs.genuine + pairs.impostor} pairs (${validation.dataset.description})` +
+      (figures.localisationAurocFlipped
+        ? `, ${formatInterval(figures.localisationAurocFlipped)} on the ${flipped.genuine + flipped.impostor} the manipulation turned wrong`
+        : ''),
     `restoring pixels in its order ${figures.beatsRandom.fmr && figures.beatsRandom.fnmr ? 'beats' : 'does not beat'} random replacement on both error rates` +
       ` (FMR area ${formatInterval(figures.aucFmr)} against ${formatInterval(validation.benchmark.random.aucFmr)},` +
       ` FNMR area ${formatInterval(figures.aucFnmr)} against ${formatInterval(validation.benchmark.random.aucFnmr)})`,
     ...ratesTooFewPairsFor(validation.benchmark).map(
-      ({ rate }) => `on ${rate} this set cannot show any map beating random (not even restoring the manipulated pixels first does): it has too few pairs`,
+      ({ rate }) =>
+        `on ${rate} not even restoring the manipulated pixels first beats random on this set: it has too few pairs to tell`,
     ),
     sanity === undefined ? 'sanity check not run' : sanity ? 'sanity check passed' : 'sanity check failed',
   ];

@@ -3,7 +3,12 @@ import { test } from 'node:test';
 import type { BenchmarkMethodSummary, ModelValidation } from '../../electron/common/api/benchmarks.js';
 import { defaultMapVariant, validationStatement } from '../../electron/common/explanations.js';
 import { REPLACEMENT_PERCENTS } from '../../native-models/benchmark/replacement.js';
-import { bootstrapMean, buildSummary, defaultMethodOf, type ScoredPair } from '../../native-models/benchmark/summary.js';
+import {
+  bootstrapMean,
+  buildSummary,
+  defaultMethodOf,
+  type ScoredPair,
+} from '../../native-models/benchmark/summary.js';
 
 test('bootstrap interval: same values and seed, same interval; it holds the mean and narrows with more pairs', () => {
   const values = Array.from({ length: 40 }, (_, i) => (i % 7) / 7);
@@ -27,6 +32,7 @@ const row = (
   aucFmr: { value: 0.1, low: 0.05, high: 0.15 },
   aucFnmr: { value: 0.1, low: 0.05, high: 0.15 },
   localisationAuroc: { value: auroc, low: auroc - 0.02, high: auroc + 0.02 },
+  localisationAurocFlipped: null,
   beatsRandom: { fmr: beats, fnmr: beats },
   msPerImage: 1,
 });
@@ -63,9 +69,12 @@ const scored = (same: boolean, randomWrongSteps: number): ScoredPair => ({
 
 test('a set too small for even the oracle to beat random is named in the summary and in the validation statement', () => {
   // 40 impostor pairs whose random replacement stays wrong long; 2 genuine pairs, one of which
-  // random replacement mends at once: no order could be shown to beat random on FNMR.
+  // random replacement mends at once: too few to tell any order from random on FNMR.
+  // 10 more impostor pairs the patches left right, on which the map misses the patches.
+  const unflipped = { ...scored(false, 0), patchedScore: 0.1, auroc: { xssab: 0.2 } };
   const pairs = [
     ...Array.from({ length: 40 }, () => scored(false, 15)),
+    ...Array.from({ length: 10 }, () => unflipped),
     scored(true, 15),
     scored(true, 1),
   ];
@@ -82,8 +91,16 @@ test('a set too small for even the oracle to beat random is named in the summary
   assert.ok(summary.oracle.aucFnmr!.high >= summary.random.aucFnmr!.low);
   const tooFew = summary.warnings.filter((w) => w.startsWith('even restoring the patch pixels first'));
   assert.equal(tooFew.length, 1);
-  assert.match(tooFew[0], /FNMR area .* with 2 genuine pairs no map can be shown to beat random on FNMR$/);
+  assert.match(
+    tooFew[0],
+    /FNMR area .* with 2 genuine pairs the FNMR comparison has too little power to tell a map from random$/,
+  );
   assert.deepEqual(summary.methods[0].beatsRandom, { fmr: true, fnmr: false });
+  assert.deepEqual(summary.flipped, { genuine: 2, impostor: 40 });
+  assert.ok(Math.abs(summary.methods[0].localisationAuroc!.value - (42 * 0.6 + 10 * 0.2) / 52) < 1e-12);
+  const flippedAuroc = summary.methods[0].localisationAurocFlipped!;
+  for (const bound of [flippedAuroc.value, flippedAuroc.low, flippedAuroc.high])
+    assert.ok(Math.abs(bound - 0.6) < 1e-12);
 
   const validation = {
     benchmark: summary,
@@ -91,6 +108,13 @@ test('a set too small for even the oracle to beat random is named in the summary
     sanity: { passed: { xssab: true } },
   } as unknown as ModelValidation;
   const statement = validationStatement(validation, 'combined');
-  assert.match(statement, /; on FNMR this set cannot show any map beating random \(not even restoring the manipulated pixels first does\): it has too few pairs; sanity check passed\.$/);
+  assert.match(
+    statement,
+    /AUROC 0\.\d\d \[0\.\d\d, 0\.\d\d\] on 52 pairs \(two genuine pairs\), 0\.60 \[0\.60, 0\.60\] on the 42 the manipulation turned wrong;/,
+  );
+  assert.match(
+    statement,
+    /; on FNMR not even restoring the manipulated pixels first beats random on this set: it has too few pairs to tell; sanity check passed\.$/,
+  );
   assert.doesNotMatch(statement, /on FMR this set/);
 });

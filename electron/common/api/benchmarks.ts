@@ -41,6 +41,11 @@ export const benchmarkMethodSummarySchema = z.object({
   aucFnmr: intervalSchema.nullable(),
   /** Mean over pairs of the AUROC of the map separating patch pixels from the rest; higher is better. */
   localisationAuroc: intervalSchema.nullable(),
+  /**
+   * The same over the pairs the patches turned wrong: where they decided the outcome, so a map of
+   * what decided should point at them. Null in summaries written before it was measured.
+   */
+  localisationAurocFlipped: intervalSchema.nullable().default(null),
   /** Best-worst interval entirely below random replacement's. */
   beatsRandom: z.object({ fmr: z.boolean(), fnmr: z.boolean() }),
   msPerImage: z.number().nullable(),
@@ -68,7 +73,7 @@ export const benchmarkSummarySchema = z.object({
   unpatched: ratesSchema,
   patched: ratesSchema,
   flipped: z.object({ genuine: z.int(), impostor: z.int() }),
-  /** Random replacement and the oracle (patch pixels first): the floor and the ceiling. */
+  /** Random replacement (the floor) and the oracle (patch pixels first, in random order). */
   random: z.object({ aucFmr: intervalSchema.nullable(), aucFnmr: intervalSchema.nullable() }),
   oracle: z.object({ aucFmr: intervalSchema.nullable(), aucFnmr: intervalSchema.nullable() }),
   methods: z.array(benchmarkMethodSummarySchema),
@@ -185,7 +190,7 @@ export const benchmarkCurvesSchema = z.object({
     impostor: z.int().nonnegative(),
     skipped: z.array(z.object({ index: z.int(), a: z.string(), b: z.string(), reason: z.string() })),
   }),
-  /** The oracle: patch pixels restored first, the best any map could do. */
+  /** The oracle: patch pixels restored first, in random order. */
   oracle: benchmarkCurveSchema,
   /** Per method: the best-worst curve and random replacement (the same random curve under each method). */
   methods: z.partialRecord(

@@ -15,7 +15,7 @@ interface CurveChartProps {
 
 /**
  * One error rate against the share of pixels restored: best-worst per method; random replacement
- * (the floor) and the oracle that restores patch pixels first (the ceiling) dashed.
+ * (the floor) and the oracle that restores patch pixels first dashed.
  */
 export function CurveChart({ curves, rate }: CurveChartProps) {
   const theme = useTheme();

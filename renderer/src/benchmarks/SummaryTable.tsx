@@ -12,12 +12,13 @@ interface Row {
   aucFnmr: Interval | null;
   beatsRandom?: { fmr: boolean; fnmr: boolean };
   localisationAuroc?: Interval | null;
+  localisationAurocFlipped?: Interval | null;
   msPerImage?: number | null;
 }
 
 /**
  * summary.json: areas under the curves (lower is better) and localisation AUROC (higher is
- * better) with 95 % bootstrap intervals; ✓ marks an area whose interval lies below random
+ * better; on all pairs and on those the patches turned wrong) with 95 % bootstrap intervals; ✓ marks an area whose interval lies below random
  * replacement's. Random replacement and the oracle close the table.
  */
 export function SummaryTable({ summary }: { summary: BenchmarkSummary }) {
@@ -48,6 +49,12 @@ export function SummaryTable({ summary }: { summary: BenchmarkSummary }) {
         {
           header: 'Localisation AUROC',
           cell: (row) => (row.localisationAuroc === undefined ? '' : interval(row.localisationAuroc)),
+          align: 'right',
+        },
+        {
+          header: 'AUROC, pairs turned wrong',
+          cell: (row) =>
+            row.localisationAurocFlipped === undefined ? '' : interval(row.localisationAurocFlipped),
           align: 'right',
         },
         {
