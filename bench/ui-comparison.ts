@@ -42,15 +42,16 @@ async function megapixelPhoto(name: string) {
 /**
  * Run in the page before the click (a string: this file is compiled without DOM types): resolves
  * with the milliseconds from the next click event to the frame after the one that first shows
- * both combined maps of analysis #analysisId, loaded and decoded. Watching from inside the page
- * keeps Playwright's polling, which shares this Node process with the backend, out of the figure.
+ * both maps the viewer opens on (the model's default map) of analysis #analysisId, loaded and
+ * decoded. Watching from inside the page keeps Playwright's polling, which shares this Node
+ * process with the backend, out of the figure.
  */
 const MAPS_PAINTED = `(analysisId) => new Promise((resolve) => {
   let clickedAt = null;
   document.addEventListener('click', (event) => { clickedAt ??= event.timeStamp; }, { capture: true, once: true });
   const maps = () => ['A', 'B'].map((side) =>
     document.querySelector('[aria-label="Map viewer of analysis #' + analysisId + '"]')
-      ?.querySelector('img[alt="Combined map of ' + side + '"]'));
+      ?.querySelector('img[alt$=" map of ' + side + '"]'));
   const check = () => {
     const [a, b] = maps();
     if (clickedAt === null || !a?.complete || !b?.complete || !a.naturalWidth || !b.naturalWidth) return;

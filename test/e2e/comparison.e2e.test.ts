@@ -73,10 +73,11 @@ test('an examiner compares two photos, reads the xSSAB maps, and a second examin
     await pairPanel().getByRole('button', { name: 'Run xSSAB analysis' }).click();
     await pairPanel().getByRole('progressbar', { name: 'Analysis of pair #1' }).waitFor();
     const viewer = pairPanel().getByRole('group', { name: 'Map viewer of analysis #1' });
-    await viewer.getByRole('img', { name: 'Combined map of B' }).waitFor({ timeout: 60_000 });
+    // A match opens on the positive map: the validated default is the map of the deciding side.
+    await viewer.getByRole('img', { name: 'Positive (for a match) map of B' }).waitFor({ timeout: 60_000 });
     for (const side of ['A', 'B']) {
       await viewer.getByRole('img', { name: `Aligned face ${side}` }).waitFor();
-      await viewer.getByRole('img', { name: `Combined map of ${side}` }).waitFor();
+      await viewer.getByRole('img', { name: `Positive (for a match) map of ${side}` }).waitFor();
     }
     await pairPanel().getByText('Model decision: match').waitFor();
     await pairPanel()
@@ -89,7 +90,7 @@ test('an examiner compares two photos, reads the xSSAB maps, and a second examin
     const validity = pairPanel().getByRole('alert', { name: 'Explanation validity' });
     assert.match(
       (await validity.textContent()) ?? '',
-      /^Default map: xSSAB\. For this model the xSSAB map localises manipulated regions with AUROC 0\.\d\d \[.*sanity check passed\.$/,
+      /^Default map: xSSAB by decision\. For this model the xSSAB by decision map localises manipulated regions with AUROC 0\.\d\d \[.*beats random replacement on both error rates.*sanity check passed\.$/,
     );
     for (const side of ['A', 'B']) {
       const regions = pairPanel().getByRole('table', { name: `Regions of ${side}` });
@@ -106,7 +107,7 @@ test('an examiner compares two photos, reads the xSSAB maps, and a second examin
 
     await pairPanel().getByRole('button', { name: 'Negative (against a match)' }).click();
     await viewer.getByRole('img', { name: 'Negative (against a match) map of A' }).waitFor();
-    await viewer.getByRole('img', { name: 'Combined map of A' }).waitFor({ state: 'detached' });
+    await viewer.getByRole('img', { name: 'Positive (for a match) map of A' }).waitFor({ state: 'detached' });
     assert.equal(await viewer.getByRole('img').count(), 4, 'a face and a map on each side');
     await pairPanel()
       .getByText(/^Share of the largest value of this map kind in A or B; 100 % = \d\.\d\de-\d+/)

@@ -218,7 +218,7 @@ test('explain of two photographs with a registered model writes maps over the cr
   assert.equal(result.regions.a.length, 11);
   assert.match(
     result.explanations.statement,
-    /^For this model the xSSAB map localises manipulated regions with AUROC/,
+    /^For this model the xSSAB by decision map localises manipulated regions with AUROC/,
   );
   for (const file of [
     'a.crop.png',
@@ -290,12 +290,12 @@ test('models list says how far each model’s explanations are validated; models
   for (const id of ['dlib-resnet34', 'mobileface']) {
     const { explanations } = models.find((m) => m.id === id)!;
     assert.equal(explanations.validated, true, `${id} ships a validation record`);
-    assert.equal(explanations.defaultMap, 'combined');
-    assert.match(explanations.statement, /on 45 pairs \(held-out identities/);
+    assert.equal(explanations.defaultMap, 'decision', `${id}: the validated xSSAB-by-decision map`);
+    assert.match(explanations.statement, /on 150 pairs \(held-out people/);
   }
   const human = await xssab('models', 'list');
   assert.match(human.stdout, /explanations/);
-  assert.match(human.stdout, /default map: combined/);
+  assert.match(human.stdout, /default map: decision/);
 
   const missing = await xssab(
     'models',
