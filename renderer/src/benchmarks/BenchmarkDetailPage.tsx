@@ -161,8 +161,9 @@ function Results({
       <Section title="Summary">
         <Typography variant="body2" color="text.secondary" sx={{ px: 2, pt: 1.5 }}>
           AUC: area under the curve over 0–100 % restored, lower is better, and a method should beat random
-          replacement. Localisation AUROC: how well the map separates patch pixels from the rest (0.5 is
-          chance). Intervals are bootstrap 95 % intervals over pairs.
+          replacement. Localisation AUROC: how well the map separates the pixels the patches changed from the
+          rest (0.5 is chance), over all pairs and over the pairs the patches turned wrong. Intervals are
+          bootstrap 95 % intervals over pairs.
         </Typography>
         {data.validity && (
           <>
