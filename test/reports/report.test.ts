@@ -152,7 +152,9 @@ test('a case report shows evidence, analysis and decisions, and is byte-identica
     // The model's explanation validity, in the analysis and in the method section, and the region rows.
     const flat = text.replace(/\s+/g, ' ');
     assert.equal(
-      flat.match(/For this model the xSSAB map localises manipulated regions with AUROC \d\.\d\d/g)?.length,
+      flat.match(
+        /For this model the xSSAB by decision map localises manipulated regions with AUROC \d\.\d\d/g,
+      )?.length,
       2,
     );
     assert.match(flat, /Regions of A support \/ opposition: Right eye \d+ % \/ \d+ %/);
