@@ -43,8 +43,9 @@ export interface PatchSetManifest {
 const PATCH_MANIFEST = 'manifest.json';
 
 /**
- * Per pair, in pair-<index>/: aligned a.png and b.png, a-patched.png, mask.png (255 on patches)
- * and mask.npy (float32 0/1, 112×112); manifest.json lists positions, sources and SHA-256s.
+ * Per pair, in pair-<index>/: aligned a.png and b.png, a-patched.png, mask.png (255 where the
+ * patches changed a pixel) and mask.npy (float32 0/1, 112×112); manifest.json lists positions,
+ * sources and SHA-256s.
  */
 export async function writePatchSet(
   options: PatchSetOptions,

@@ -114,8 +114,7 @@ export function buildSummary(pairs: ScoredPair[], context: SummaryContext): Benc
   });
   const rate = (group: ScoredPair[], score: (p: ScoredPair) => number) =>
     group.length === 0 ? null : group.reduce((n, p) => n + wrong(p, score(p), t), 0) / group.length;
-  const isFlipped = (p: ScoredPair) => !wrong(p, p.originalScore, t) && wrong(p, p.patchedScore, t);
-  const flippedPairs = pairs.filter(isFlipped);
+  const flippedPairs = pairs.filter((p) => !wrong(p, p.originalScore, t) && wrong(p, p.patchedScore, t));
 
   const random = areas('random-replacement', (p) => p.random);
   const oracle = areas('oracle', (p) => p.oracle);
@@ -137,7 +136,8 @@ export function buildSummary(pairs: ScoredPair[], context: SummaryContext): Benc
     };
   });
 
-  const flipped = { genuine: genuine.filter(isFlipped).length, impostor: impostor.filter(isFlipped).length };
+  const flippedGenuine = flippedPairs.filter((p) => p.same).length;
+  const flipped = { genuine: flippedGenuine, impostor: flippedPairs.length - flippedGenuine };
   const warnings: string[] = [];
   for (const [kind, group, n] of [
     ['genuine', genuine, flipped.genuine],

@@ -18,8 +18,9 @@ interface Row {
 
 /**
  * summary.json: areas under the curves (lower is better) and localisation AUROC (higher is
- * better; on all pairs and on those the patches turned wrong) with 95 % bootstrap intervals; ✓ marks an area whose interval lies below random
- * replacement's. Random replacement and the oracle close the table.
+ * better; on all pairs and on those the patches turned wrong) with 95 % bootstrap intervals;
+ * ✓ marks an area whose interval lies below random replacement's. Random replacement and the
+ * oracle close the table.
  */
 export function SummaryTable({ summary }: { summary: BenchmarkSummary }) {
   const rows: Row[] = [
